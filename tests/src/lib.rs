@@ -1,0 +1,1 @@
+//! Test harness: starts the Salesforce emulator and moto on free loopback ports.

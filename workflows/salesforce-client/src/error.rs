@@ -1,0 +1,205 @@
+//! Typed Salesforce errors: each carries Salesforce's `errorCode` and message so callers (and
+//! Step Functions `Retry`/`Catch`) can tell a bad request from a transient outage.
+
+use serde::Deserialize;
+
+use crate::credentials::CredentialsError;
+
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+pub enum SalesforceError {
+    /// Login refused, or the session stayed invalid after one refresh.
+    #[error("Salesforce authentication failed ({error_code}): {message}")]
+    Authentication { error_code: String, message: String },
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
+    #[error("Salesforce record or resource not found ({error_code}): {message}")]
+    NotFound { error_code: String, message: String },
+    #[error("Salesforce rejected a field ({error_code}): {message}")]
+    InvalidField {
+        error_code: String,
+        message: String,
+        fields: Vec<String>,
+    },
+    #[error("Salesforce could not parse the query ({error_code}): {message}")]
+    MalformedQuery { error_code: String, message: String },
+    #[error("upsert of {object} matched {} records: {}", matches.len(), matches.join(", "))]
+    MultipleMatches { object: String, matches: Vec<String> },
+    #[error("Salesforce API limit exceeded ({error_code}): {message}")]
+    ApiLimitExceeded { error_code: String, message: String },
+    /// 5xx, timeout or connection failure: the request may succeed if tried again.
+    #[error("Salesforce is unavailable ({error_code}): {message}")]
+    Transient { error_code: String, message: String },
+    /// Any other refusal (4xx) with Salesforce's own code, e.g. `REQUIRED_FIELD_MISSING`.
+    #[error("Salesforce refused the request with HTTP {status} ({error_code}): {message}")]
+    Rejected {
+        status: u16,
+        error_code: String,
+        message: String,
+    },
+    /// Salesforce answered with something this client cannot read.
+    #[error("unexpected Salesforce response: {0}")]
+    UnexpectedResponse(String),
+}
+
+impl SalesforceError {
+    /// Salesforce's `errorCode` (or our own code for non-Salesforce failures).
+    pub fn error_code(&self) -> &str {
+        match self {
+            Self::Authentication { error_code, .. }
+            | Self::NotFound { error_code, .. }
+            | Self::InvalidField { error_code, .. }
+            | Self::MalformedQuery { error_code, .. }
+            | Self::ApiLimitExceeded { error_code, .. }
+            | Self::Transient { error_code, .. }
+            | Self::Rejected { error_code, .. } => error_code,
+            Self::Credentials(_) => "CREDENTIALS_UNAVAILABLE",
+            Self::MultipleMatches { .. } => "MULTIPLE_CHOICES",
+            Self::UnexpectedResponse(_) => "UNEXPECTED_RESPONSE",
+        }
+    }
+
+    /// Worth retrying immediately inside this invocation (only for idempotent calls).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Transient { .. } => true,
+            Self::Credentials(error) => error.is_transient(),
+            _ => false,
+        }
+    }
+
+    /// Worth retrying later (a workflow's backoff): transient failures and the daily limit.
+    pub fn is_retryable_later(&self) -> bool {
+        self.is_transient() || matches!(self, Self::ApiLimitExceeded { .. })
+    }
+
+    pub(crate) fn is_invalid_session(&self) -> bool {
+        matches!(self, Self::Authentication { error_code, .. } if error_code == "INVALID_SESSION_ID")
+    }
+
+    pub(crate) fn transport(error: &reqwest::Error) -> Self {
+        let error_code = if error.is_timeout() {
+            "TIMEOUT"
+        } else if error.is_connect() {
+            "CONNECTION_FAILED"
+        } else {
+            "TRANSPORT_ERROR"
+        };
+        // reqwest's Display includes the URL, which never carries credentials in this client.
+        Self::Transient {
+            error_code: error_code.to_string(),
+            message: error.to_string(),
+        }
+    }
+
+    /// Classifies a non-success REST response from its status and Salesforce error body.
+    pub(crate) fn from_response(status: u16, body: &str) -> Self {
+        let detail = ErrorDetail::parse(body);
+        let error_code = detail.error_code.clone().unwrap_or_else(|| format!("HTTP_{status}"));
+        let message = detail.message.clone().unwrap_or_else(|| truncate(body, 300));
+        match (status, error_code.as_str()) {
+            (401, _) | (_, "INVALID_SESSION_ID") => Self::Authentication { error_code, message },
+            (_, "REQUEST_LIMIT_EXCEEDED") => Self::ApiLimitExceeded { error_code, message },
+            (_, "INVALID_FIELD" | "INVALID_FIELD_FOR_INSERT_UPDATE" | "INVALID_TYPE_ON_FIELD_IN_RECORD" | "JSON_PARSER_ERROR") => {
+                Self::InvalidField {
+                    error_code,
+                    message,
+                    fields: detail.fields,
+                }
+            }
+            (_, "MALFORMED_QUERY" | "MALFORMED_SEARCH" | "INVALID_SEARCH" | "INVALID_QUERY_FILTER_OPERATOR" | "INVALID_QUERY_LOCATOR") => {
+                Self::MalformedQuery { error_code, message }
+            }
+            (_, "NOT_FOUND" | "ENTITY_IS_DELETED" | "INVALID_TYPE") | (404, _) => {
+                Self::NotFound { error_code, message }
+            }
+            (500..=599, _) => Self::Transient { error_code, message },
+            _ => Self::Rejected {
+                status,
+                error_code,
+                message,
+            },
+        }
+    }
+}
+
+/// Salesforce error bodies are usually `[{"message","errorCode","fields"}]`, sometimes a single
+/// object, and for OAuth `{"error","error_description"}`.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub(crate) struct ErrorDetail {
+    #[serde(rename = "errorCode", alias = "error", default)]
+    pub error_code: Option<String>,
+    #[serde(alias = "error_description", default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub fields: Vec<String>,
+}
+
+impl ErrorDetail {
+    pub(crate) fn parse(body: &str) -> ErrorDetail {
+        serde_json::from_str::<Vec<ErrorDetail>>(body)
+            .ok()
+            .and_then(|mut list| (!list.is_empty()).then(|| list.remove(0)))
+            .or_else(|| serde_json::from_str::<ErrorDetail>(body).ok())
+            .unwrap_or_default()
+    }
+}
+
+pub(crate) fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn when_body_is_salesforce_error_array_should_keep_code_and_message() {
+        let error = SalesforceError::from_response(
+            400,
+            r#"[{"message":"No such column 'Foo__c' on sobject of type Contact","errorCode":"INVALID_FIELD","fields":["Foo__c"]}]"#,
+        );
+        assert_eq!(error.error_code(), "INVALID_FIELD");
+        assert!(error.to_string().contains("No such column 'Foo__c'"));
+        assert!(matches!(error, SalesforceError::InvalidField { ref fields, .. } if fields == &["Foo__c"]));
+    }
+
+    #[test]
+    fn when_status_is_5xx_should_be_transient() {
+        let error = SalesforceError::from_response(503, r#"[{"errorCode":"SERVER_UNAVAILABLE","message":"down"}]"#);
+        assert!(error.is_transient());
+        assert!(!SalesforceError::from_response(400, "[]").is_transient());
+    }
+
+    #[test]
+    fn when_limit_exceeded_should_be_retryable_later_but_not_now() {
+        let error = SalesforceError::from_response(
+            403,
+            r#"[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]"#,
+        );
+        assert!(matches!(error, SalesforceError::ApiLimitExceeded { .. }));
+        assert!(!error.is_transient());
+        assert!(error.is_retryable_later());
+    }
+
+    #[test]
+    fn when_oauth_error_should_read_error_description() {
+        let error = SalesforceError::from_response(
+            400,
+            r#"{"error":"invalid_grant","error_description":"authentication failure"}"#,
+        );
+        assert_eq!(error.error_code(), "invalid_grant");
+        assert!(error.to_string().contains("authentication failure"));
+    }
+
+    #[test]
+    fn when_session_is_invalid_should_be_detected() {
+        let error = SalesforceError::from_response(
+            401,
+            r#"[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]"#,
+        );
+        assert!(error.is_invalid_session());
+    }
+}

@@ -28,7 +28,7 @@ impl FromStr for ApiVersion {
         let number = value.strip_prefix('v').ok_or_else(invalid)?;
         let (major, minor) = number.split_once('.').ok_or_else(invalid)?;
         let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-        if digits(major) && digits(minor) && minor.len() == 1 {
+        if digits(major) && digits(minor) {
             Ok(ApiVersion(value.to_string()))
         } else {
             Err(invalid())
@@ -285,6 +285,13 @@ mod tests {
         let error =
             SalesforceConfig::from_lookup(lookup(&[HOST, ("SF_VERSION", "60")])).unwrap_err();
         assert!(error.to_string().contains("vNN.N"), "{error}");
+    }
+
+    #[test]
+    fn when_version_has_two_minor_digits_should_be_accepted_as_the_template_allows() {
+        let config =
+            SalesforceConfig::from_lookup(lookup(&[HOST, ("SF_VERSION", "v42.00")])).unwrap();
+        assert_eq!(config.api_version.as_str(), "v42.00");
     }
 
     #[test]

@@ -1,0 +1,83 @@
+//! The SAM template keeps every stack parameter of the old package (drop-in rule) and builds
+//! Rust functions the way the design requires. cfn-lint validates the rest (scripts/test).
+
+use std::collections::BTreeMap;
+
+use end_to_end_tests::repo_root;
+
+fn template() -> String {
+    std::fs::read_to_string(repo_root().join("template.yaml")).expect("template.yaml")
+}
+
+/// Top-level keys of a YAML section, with each key's block of text (a line-based reading is
+/// enough for our own template and avoids a YAML dependency that misreads CloudFormation tags).
+fn section(template: &str, name: &str) -> BTreeMap<String, String> {
+    let mut entries = BTreeMap::new();
+    let mut inside = false;
+    let mut current: Option<String> = None;
+    for line in template.lines() {
+        if !line.starts_with(' ') && !line.trim().is_empty() && !line.starts_with('#') {
+            inside = line.trim_end() == format!("{name}:");
+            current = None;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        if indent == 2 && line.trim_end().ends_with(':') && !line.trim_start().starts_with('#') {
+            let key = line.trim().trim_end_matches(':').to_string();
+            entries.insert(key.clone(), String::new());
+            current = Some(key);
+        } else if let Some(key) = &current {
+            if let Some(block) = entries.get_mut(key) {
+                block.push_str(line.trim());
+                block.push('\n');
+            }
+        }
+    }
+    entries
+}
+
+#[test]
+fn every_parameter_of_the_old_package_is_present() {
+    let names = std::fs::read_to_string(repo_root().join("tests/fixtures/seed-parameter-names.txt"))
+        .expect("seed parameter list");
+    let parameters = section(&template(), "Parameters");
+    let missing: Vec<&str> = names
+        .lines()
+        .map(str::trim)
+        .filter(|name| !name.is_empty() && !name.starts_with('#'))
+        .filter(|name| !parameters.contains_key(*name))
+        .collect();
+    assert!(missing.is_empty(), "template.yaml lacks parameters {missing:?}");
+}
+
+#[test]
+fn defaults_match_the_old_package() {
+    let parameters = section(&template(), "Parameters");
+    for (name, default) in [
+        ("CTREventSourceMappingBatchSize", "30"),
+        ("CTREventSourceMappingMaximumRetryAttempts", "100"),
+        ("TranscriptionJobCheckWaitTime", "20"),
+        ("SalesforceAdapterNamespace", "amazonconnect"),
+    ] {
+        let block = parameters.get(name).unwrap_or_else(|| panic!("{name} missing"));
+        let found = block
+            .lines()
+            .find_map(|line| line.strip_prefix("Default:"))
+            .map(|value| value.trim().trim_matches(|c| c == '"' || c == '\''))
+            .unwrap_or_else(|| panic!("{name} has no Default"));
+        assert_eq!(found, default, "{name}");
+    }
+}
+
+#[test]
+fn functions_are_built_for_lambda_arm64_rust() {
+    let globals = section(&template(), "Globals");
+    let function = globals.get("Function").expect("Globals.Function");
+    assert!(function.contains("Runtime: provided.al2023"), "{function}");
+    assert!(function.contains("- arm64"), "{function}");
+    assert!(function.contains("LogFormat: JSON"), "{function}");
+    assert!(template().contains("BuildMethod: rust-cargolambda"));
+}

@@ -88,7 +88,8 @@ pub fn client_credentials_secret_json() -> serde_json::Value {
 /// Client configuration pointing at the emulator, with quick retries so tests stay fast.
 pub fn client_config(emulator: &RunningEmulator) -> SalesforceConfig {
     let host = url::Url::parse(&emulator.base_url()).expect("emulator base URL");
-    let mut config = SalesforceConfig::for_host(host, API_VERSION.parse::<ApiVersion>().expect("version"));
+    let mut config =
+        SalesforceConfig::for_host(host, API_VERSION.parse::<ApiVersion>().expect("version"));
     config.username = Some(demo::USERNAME.to_string());
     config.auth_grant = AuthGrantChoice::Auto;
     config.request_timeout = Duration::from_secs(2);
@@ -102,7 +103,10 @@ pub fn client_config(emulator: &RunningEmulator) -> SalesforceConfig {
 }
 
 /// A client for the emulator with credentials held in memory.
-pub fn client_with_secret(config: SalesforceConfig, secret: &serde_json::Value) -> SalesforceClient {
+pub fn client_with_secret(
+    config: SalesforceConfig,
+    secret: &serde_json::Value,
+) -> SalesforceClient {
     let credentials = SalesforceCredentials::from_json(&secret.to_string()).expect("secret JSON");
     SalesforceClient::new(config, Arc::new(StaticCredentials::new(credentials))).expect("client")
 }
@@ -162,7 +166,10 @@ impl MotoServer {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                bail!("moto_server did not answer on {} within 60 s", self.endpoint);
+                bail!(
+                    "moto_server did not answer on {} within 60 s",
+                    self.endpoint
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -183,7 +190,11 @@ impl MotoServer {
     }
 
     /// Creates a Secrets Manager secret and returns its ARN.
-    pub async fn create_secret(&self, name: &str, value: &serde_json::Value) -> anyhow::Result<String> {
+    pub async fn create_secret(
+        &self,
+        name: &str,
+        value: &serde_json::Value,
+    ) -> anyhow::Result<String> {
         let client = aws_sdk_secretsmanager::Client::new(&self.sdk_config().await);
         let output = client
             .create_secret()
@@ -192,7 +203,10 @@ impl MotoServer {
             .send()
             .await
             .context("moto CreateSecret")?;
-        output.arn().map(str::to_string).context("CreateSecret returned no ARN")
+        output
+            .arn()
+            .map(str::to_string)
+            .context("CreateSecret returned no ARN")
     }
 }
 

@@ -62,7 +62,10 @@ async fn wrong_password_is_an_authentication_error_with_salesforce_code() {
     let client = client_with_secret(client_config(&emulator), &secret);
     let error = client.query("SELECT Id FROM Contact").await.unwrap_err();
     match &error {
-        SalesforceError::Authentication { error_code, message } => {
+        SalesforceError::Authentication {
+            error_code,
+            message,
+        } => {
             assert_eq!(error_code, "invalid_grant");
             assert_eq!(message, "authentication failure");
         }
@@ -86,7 +89,10 @@ async fn wrong_consumer_secret_is_refused_for_client_credentials() {
     secret["ConsumerSecret"] = "wrong".into();
     let client = client_with_secret(client_config(&emulator), &secret);
     let error = client.query("SELECT Id FROM Contact").await.unwrap_err();
-    assert!(matches!(error, SalesforceError::Authentication { .. }), "{error:?}");
+    assert!(
+        matches!(error, SalesforceError::Authentication { .. }),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -114,8 +120,9 @@ async fn credentials_come_from_secrets_manager_for_each_grant() {
         ("sf/client-credentials", client_credentials_secret_json()),
     ] {
         let arn = moto.create_secret(name, &secret).await.expect("secret");
-        let client = SalesforceClient::with_secrets_manager(client_config(&emulator), secrets.clone(), arn)
-            .expect("client");
+        let client =
+            SalesforceClient::with_secrets_manager(client_config(&emulator), secrets.clone(), arn)
+                .expect("client");
         assert_can_query(&client).await;
     }
     assert_eq!(emulator.control().tokens_issued(), 3);
@@ -126,8 +133,9 @@ async fn missing_secret_is_a_clear_error() {
     let moto = MotoServer::start().await.expect("moto");
     let emulator = start_demo_emulator().await;
     let secrets = aws_sdk_secretsmanager::Client::new(&moto.sdk_config().await);
-    let client = SalesforceClient::with_secrets_manager(client_config(&emulator), secrets, "sf/absent")
-        .expect("client");
+    let client =
+        SalesforceClient::with_secrets_manager(client_config(&emulator), secrets, "sf/absent")
+            .expect("client");
     let error = client.query("SELECT Id FROM Contact").await.unwrap_err();
     assert!(
         matches!(&error, SalesforceError::Credentials(CredentialsError::SecretNotFound { secret }) if secret == "sf/absent"),
@@ -153,7 +161,10 @@ impl CredentialSource for CountingSource {
 async fn secret_is_read_once_per_container_even_across_session_refreshes() {
     let moto = MotoServer::start().await.expect("moto");
     let emulator = start_demo_emulator().await;
-    let arn = moto.create_secret("sf/once", &password_secret_json()).await.expect("secret");
+    let arn = moto
+        .create_secret("sf/once", &password_secret_json())
+        .await
+        .expect("secret");
     let secrets = aws_sdk_secretsmanager::Client::new(&moto.sdk_config().await);
     let loads = Arc::new(AtomicU32::new(0));
     let source = CountingSource {

@@ -33,18 +33,30 @@ fn hostile_values() -> Vec<String> {
 /// Salesforce refuses search terms shorter than two characters (`INVALID_SEARCH`), so the
 /// search tests use the values a search can accept.
 fn searchable_values() -> Vec<String> {
-    hostile_values().into_iter().filter(|v| v.chars().count() >= 2).collect()
+    hostile_values()
+        .into_iter()
+        .filter(|v| v.chars().count() >= 2)
+        .collect()
 }
 
 fn contact(last_name: &str) -> Record {
-    json!({ "LastName": last_name }).as_object().cloned().unwrap_or_default()
+    json!({ "LastName": last_name })
+        .as_object()
+        .cloned()
+        .unwrap_or_default()
 }
 
 async fn seed(client: &SalesforceClient) -> Vec<(String, String)> {
-    client.create("Contact", &contact(DECOY)).await.expect("decoy");
+    client
+        .create("Contact", &contact(DECOY))
+        .await
+        .expect("decoy");
     let mut created = Vec::new();
     for value in hostile_values() {
-        let id = client.create("Contact", &contact(&value)).await.expect("create hostile contact");
+        let id = client
+            .create("Contact", &contact(&value))
+            .await
+            .expect("create hostile contact");
         created.push((value, id));
     }
     created
@@ -53,7 +65,11 @@ async fn seed(client: &SalesforceClient) -> Vec<(String, String)> {
 fn last_names(records: &[Record]) -> Vec<String> {
     records
         .iter()
-        .filter_map(|r| r.get("LastName").and_then(|v| v.as_str()).map(str::to_string))
+        .filter_map(|r| {
+            r.get("LastName")
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        })
         .collect()
 }
 
@@ -62,12 +78,20 @@ async fn soql_equality_matches_exactly_the_hostile_value() {
     let emulator = start_demo_emulator().await;
     let client = demo_client(&emulator);
     for (value, id) in seed(&client).await {
-        let soql = format!("SELECT Id, LastName FROM Contact WHERE LastName = {}", soql_quoted(&value));
+        let soql = format!(
+            "SELECT Id, LastName FROM Contact WHERE LastName = {}",
+            soql_quoted(&value)
+        );
         let records = client
             .query(&soql)
             .await
             .unwrap_or_else(|error| panic!("query for {value:?} failed: {error}"));
-        assert_eq!(records.len(), 1, "{value:?} matched {:?}", last_names(&records));
+        assert_eq!(
+            records.len(),
+            1,
+            "{value:?} matched {:?}",
+            last_names(&records)
+        );
         assert_eq!(records[0]["Id"], id.as_str());
         assert_eq!(records[0]["LastName"], value.as_str());
     }
@@ -86,7 +110,12 @@ async fn soql_like_with_literal_escaping_treats_wildcards_as_text() {
             .query(&soql)
             .await
             .unwrap_or_else(|error| panic!("LIKE for {value:?} failed: {error}"));
-        assert_eq!(records.len(), 1, "{value:?} matched {:?}", last_names(&records));
+        assert_eq!(
+            records.len(),
+            1,
+            "{value:?} matched {:?}",
+            last_names(&records)
+        );
         assert_eq!(records[0]["Id"], id.as_str());
     }
 }
@@ -96,9 +125,16 @@ async fn soql_not_equal_with_a_hostile_value_excludes_only_that_record() {
     let emulator = start_demo_emulator().await;
     let client = demo_client(&emulator);
     let seeded = seed(&client).await;
-    let total = client.query("SELECT Id FROM Contact").await.expect("all contacts").len();
+    let total = client
+        .query("SELECT Id FROM Contact")
+        .await
+        .expect("all contacts")
+        .len();
     for (value, _) in &seeded {
-        let soql = format!("SELECT Id FROM Contact WHERE LastName != {}", soql_quoted(value));
+        let soql = format!(
+            "SELECT Id FROM Contact WHERE LastName != {}",
+            soql_quoted(value)
+        );
         let records = client.query(&soql).await.expect("query");
         assert_eq!(records.len(), total - 1, "{value:?}");
     }
@@ -117,8 +153,14 @@ async fn sosl_terms_with_reserved_characters_are_searched_literally() {
                 .await
                 .unwrap_or_else(|error| panic!("search for {value:?} as {term:?} failed: {error}"));
             for record in &records {
-                assert_eq!(record["attributes"]["type"], "Contact", "{value:?} escaped its RETURNING clause");
-                assert_ne!(record["LastName"], DECOY, "{value:?} as {term:?} widened the search");
+                assert_eq!(
+                    record["attributes"]["type"], "Contact",
+                    "{value:?} escaped its RETURNING clause"
+                );
+                assert_ne!(
+                    record["LastName"], DECOY,
+                    "{value:?} as {term:?} widened the search"
+                );
             }
         }
     }

@@ -40,9 +40,11 @@ fn case(subject: &str) -> Record {
 async fn transient_5xx_on_a_read_is_retried_until_it_succeeds() {
     let emulator = start_demo_emulator().await;
     let client = demo_client(&emulator);
-    emulator
-        .control()
-        .inject_fault(fault(FaultKind::ServerError(503), FaultSchedule::Once, "/query"));
+    emulator.control().inject_fault(fault(
+        FaultKind::ServerError(503),
+        FaultSchedule::Once,
+        "/query",
+    ));
     let records = client.query(QUERY).await.expect("query succeeds on retry");
     assert_eq!(records.len(), 1);
     assert_eq!(calls_to(&emulator, "/query"), vec![503, 200]);
@@ -52,21 +54,29 @@ async fn transient_5xx_on_a_read_is_retried_until_it_succeeds() {
 async fn persistent_5xx_gives_up_after_the_retry_budget_with_a_transient_error() {
     let emulator = start_demo_emulator().await;
     let client = demo_client(&emulator);
-    emulator
-        .control()
-        .inject_fault(fault(FaultKind::ServerError(500), FaultSchedule::Always, "/query"));
+    emulator.control().inject_fault(fault(
+        FaultKind::ServerError(500),
+        FaultSchedule::Always,
+        "/query",
+    ));
     let error = client.query(QUERY).await.unwrap_err();
     assert!(error.is_transient(), "{error:?}");
-    assert_eq!(calls_to(&emulator, "/query"), vec![500, 500, 500], "1 attempt + 2 retries");
+    assert_eq!(
+        calls_to(&emulator, "/query"),
+        vec![500, 500, 500],
+        "1 attempt + 2 retries"
+    );
 }
 
 #[tokio::test]
 async fn a_create_is_never_retried_because_it_may_have_been_applied() {
     let emulator = start_demo_emulator().await;
     let client = demo_client(&emulator);
-    emulator
-        .control()
-        .inject_fault(fault(FaultKind::ServerError(503), FaultSchedule::Once, "/sobjects/Case"));
+    emulator.control().inject_fault(fault(
+        FaultKind::ServerError(503),
+        FaultSchedule::Once,
+        "/sobjects/Case",
+    ));
     let error = client.create("Case", &case("retry?")).await.unwrap_err();
     assert!(error.is_transient(), "{error:?}");
     assert_eq!(calls_to(&emulator, "/sobjects/Case"), vec![503]);
@@ -92,8 +102,14 @@ async fn an_update_is_retried_because_it_is_idempotent() {
 async fn client_errors_are_not_retried() {
     let emulator = start_demo_emulator().await;
     let client = demo_client(&emulator);
-    let error = client.query("SELECT Nope__c FROM Contact").await.unwrap_err();
-    assert!(matches!(error, SalesforceError::InvalidField { .. }), "{error:?}");
+    let error = client
+        .query("SELECT Nope__c FROM Contact")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, SalesforceError::InvalidField { .. }),
+        "{error:?}"
+    );
     assert_eq!(calls_to(&emulator, "/query"), vec![400]);
 }
 
@@ -119,14 +135,20 @@ async fn request_limit_exceeded_is_typed_and_not_retried() {
 async fn every_nth_request_failing_is_absorbed_by_retries() {
     let emulator = start_demo_emulator().await;
     let client = demo_client(&emulator);
-    emulator
-        .control()
-        .inject_fault(fault(FaultKind::ServerError(502), FaultSchedule::EveryNth(3), "/query"));
+    emulator.control().inject_fault(fault(
+        FaultKind::ServerError(502),
+        FaultSchedule::EveryNth(3),
+        "/query",
+    ));
     for _ in 0..9 {
         client.query(QUERY).await.expect("query");
     }
     let statuses = calls_to(&emulator, "/query");
-    assert_eq!(statuses.iter().filter(|s| **s == 502).count(), 4, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 502).count(),
+        4,
+        "{statuses:?}"
+    );
 }
 
 #[tokio::test]

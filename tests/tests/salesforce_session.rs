@@ -25,18 +25,30 @@ async fn expired_session_is_refreshed_once_and_the_request_retried() {
     emulator.control().expire_sessions();
     emulator.control().clear_requests();
 
-    client.query(QUERY).await.expect("query after the session expired");
+    client
+        .query(QUERY)
+        .await
+        .expect("query after the session expired");
 
     assert_eq!(emulator.control().tokens_issued(), 2);
     let statuses: Vec<(String, u16)> = emulator
         .control()
         .requests()
         .iter()
-        .map(|r| (r.path.rsplit('/').next().unwrap_or_default().to_string(), r.status))
+        .map(|r| {
+            (
+                r.path.rsplit('/').next().unwrap_or_default().to_string(),
+                r.status,
+            )
+        })
         .collect();
     assert_eq!(
         statuses,
-        vec![("query".into(), 401), ("token".into(), 200), ("query".into(), 200)],
+        vec![
+            ("query".into(), 401),
+            ("token".into(), 200),
+            ("query".into(), 200)
+        ],
         "one rejected call, one login, one retried call"
     );
 }
@@ -54,9 +66,15 @@ async fn concurrent_requests_share_a_single_refresh() {
         tasks.spawn(async move { client.query(QUERY).await });
     }
     while let Some(result) = tasks.join_next().await {
-        result.expect("task").expect("every concurrent query succeeds");
+        result
+            .expect("task")
+            .expect("every concurrent query succeeds");
     }
-    assert_eq!(emulator.control().tokens_issued(), 2, "one login at start, one refresh");
+    assert_eq!(
+        emulator.control().tokens_issued(),
+        2,
+        "one login at start, one refresh"
+    );
     assert_eq!(client.logins(), 2);
 }
 
@@ -75,7 +93,11 @@ async fn session_still_rejected_after_refresh_is_an_authentication_error() {
         matches!(&error, SalesforceError::Authentication { error_code, .. } if error_code == "INVALID_SESSION_ID"),
         "{error:?}"
     );
-    assert_eq!(emulator.control().tokens_issued(), 2, "refreshed once, not in a loop");
+    assert_eq!(
+        emulator.control().tokens_issued(),
+        2,
+        "refreshed once, not in a loop"
+    );
 }
 
 #[tokio::test]
@@ -87,6 +109,11 @@ async fn session_older_than_its_lifetime_is_renewed_before_use() {
     client.query(QUERY).await.expect("query");
     client.query(QUERY).await.expect("query");
     assert_eq!(emulator.control().tokens_issued(), 2);
-    let rejected = emulator.control().requests().iter().filter(|r| r.status == 401).count();
+    let rejected = emulator
+        .control()
+        .requests()
+        .iter()
+        .filter(|r| r.status == 401)
+        .count();
     assert_eq!(rejected, 0, "a proactive renewal never sends a stale token");
 }

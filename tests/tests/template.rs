@@ -29,11 +29,9 @@ fn section(template: &str, name: &str) -> BTreeMap<String, String> {
             let key = line.trim().trim_end_matches(':').to_string();
             entries.insert(key.clone(), String::new());
             current = Some(key);
-        } else if let Some(key) = &current {
-            if let Some(block) = entries.get_mut(key) {
-                block.push_str(line.trim());
-                block.push('\n');
-            }
+        } else if let Some(block) = current.as_ref().and_then(|key| entries.get_mut(key)) {
+            block.push_str(line.trim());
+            block.push('\n');
         }
     }
     entries
@@ -41,8 +39,9 @@ fn section(template: &str, name: &str) -> BTreeMap<String, String> {
 
 #[test]
 fn every_parameter_of_the_old_package_is_present() {
-    let names = std::fs::read_to_string(repo_root().join("tests/fixtures/seed-parameter-names.txt"))
-        .expect("seed parameter list");
+    let names =
+        std::fs::read_to_string(repo_root().join("tests/fixtures/seed-parameter-names.txt"))
+            .expect("seed parameter list");
     let parameters = section(&template(), "Parameters");
     let missing: Vec<&str> = names
         .lines()
@@ -50,7 +49,10 @@ fn every_parameter_of_the_old_package_is_present() {
         .filter(|name| !name.is_empty() && !name.starts_with('#'))
         .filter(|name| !parameters.contains_key(*name))
         .collect();
-    assert!(missing.is_empty(), "template.yaml lacks parameters {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "template.yaml lacks parameters {missing:?}"
+    );
 }
 
 #[test]
@@ -62,7 +64,9 @@ fn defaults_match_the_old_package() {
         ("TranscriptionJobCheckWaitTime", "20"),
         ("SalesforceAdapterNamespace", "amazonconnect"),
     ] {
-        let block = parameters.get(name).unwrap_or_else(|| panic!("{name} missing"));
+        let block = parameters
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} missing"));
         let found = block
             .lines()
             .find_map(|line| line.strip_prefix("Default:"))

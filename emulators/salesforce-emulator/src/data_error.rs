@@ -17,7 +17,10 @@ pub enum DataError {
     InvalidField { message: String },
     /// `INVALID_FIELD_FOR_INSERT_UPDATE`, 400: the field exists but is not createable/updateable.
     #[error("{message}")]
-    InvalidFieldForInsertUpdate { message: String, fields: Vec<String> },
+    InvalidFieldForInsertUpdate {
+        message: String,
+        fields: Vec<String>,
+    },
     /// `MALFORMED_QUERY`, 400.
     #[error("{message}")]
     MalformedQuery { message: String },
@@ -32,22 +35,40 @@ pub enum DataError {
     InvalidIdField { message: String },
     /// `REQUIRED_FIELD_MISSING`, 400.
     #[error("{message}")]
-    RequiredFieldMissing { message: String, fields: Vec<String> },
+    RequiredFieldMissing {
+        message: String,
+        fields: Vec<String>,
+    },
     /// `JSON_PARSER_ERROR`, 400: a value of the wrong type for its field.
     #[error("{message}")]
-    InvalidFieldValue { message: String, fields: Vec<String> },
+    InvalidFieldValue {
+        message: String,
+        fields: Vec<String>,
+    },
     /// `STRING_TOO_LONG`, 400.
     #[error("{message}")]
-    StringTooLong { message: String, fields: Vec<String> },
+    StringTooLong {
+        message: String,
+        fields: Vec<String>,
+    },
     /// `DUPLICATE_VALUE`, 400: a unique field already holds this value on another record.
     #[error("{message}")]
-    DuplicateValue { message: String, fields: Vec<String> },
+    DuplicateValue {
+        message: String,
+        fields: Vec<String>,
+    },
     /// `INVALID_CROSS_REFERENCE_KEY`, 400: a reference to a record that does not exist.
     #[error("{message}")]
-    InvalidCrossReference { message: String, fields: Vec<String> },
+    InvalidCrossReference {
+        message: String,
+        fields: Vec<String>,
+    },
     /// `FIELD_INTEGRITY_EXCEPTION`, 400: a reference to a record of the wrong object type.
     #[error("{message}")]
-    FieldIntegrity { message: String, fields: Vec<String> },
+    FieldIntegrity {
+        message: String,
+        fields: Vec<String>,
+    },
     /// HTTP 300: an upsert's external id matched several records.
     #[error("More than one record found for external id on {object}: {ids:?}")]
     MultipleMatches { object: String, ids: Vec<String> },
@@ -105,19 +126,27 @@ impl DataError {
     }
 
     pub(crate) fn malformed_query(message: impl Into<String>) -> Self {
-        Self::MalformedQuery { message: message.into() }
+        Self::MalformedQuery {
+            message: message.into(),
+        }
     }
 
     pub(crate) fn malformed_search(message: impl Into<String>) -> Self {
-        Self::MalformedSearch { message: message.into() }
+        Self::MalformedSearch {
+            message: message.into(),
+        }
     }
 
     pub(crate) fn invalid_field(message: impl Into<String>) -> Self {
-        Self::InvalidField { message: message.into() }
+        Self::InvalidField {
+            message: message.into(),
+        }
     }
 
     pub(crate) fn not_found() -> Self {
-        Self::NotFound { message: "The requested resource does not exist".to_owned() }
+        Self::NotFound {
+            message: "The requested resource does not exist".to_owned(),
+        }
     }
 }
 
@@ -127,7 +156,10 @@ mod tests {
 
     #[test]
     fn when_error_is_multiple_matches_should_be_http_300() {
-        let error = DataError::MultipleMatches { object: "Contact".into(), ids: vec!["a".into(), "b".into()] };
+        let error = DataError::MultipleMatches {
+            object: "Contact".into(),
+            ids: vec!["a".into(), "b".into()],
+        };
         assert_eq!(error.http_status(), 300);
         assert_eq!(DataError::not_found().http_status(), 404);
         assert_eq!(DataError::not_found().error_code(), "NOT_FOUND");
@@ -135,7 +167,10 @@ mod tests {
 
     #[test]
     fn when_required_field_missing_should_report_fields() {
-        let error = DataError::RequiredFieldMissing { message: "Required fields are missing: [LastName]".into(), fields: vec!["LastName".into()] };
+        let error = DataError::RequiredFieldMissing {
+            message: "Required fields are missing: [LastName]".into(),
+            fields: vec!["LastName".into()],
+        };
         assert_eq!(error.fields(), vec!["LastName".to_owned()]);
         assert_eq!(error.message(), "Required fields are missing: [LastName]");
         assert_eq!(error.error_code(), "REQUIRED_FIELD_MISSING");

@@ -78,8 +78,14 @@ impl IdGenerator {
 mod tests {
     use super::*;
 
-    const FIXTURE_IDS: [&str; 6] =
-        ["0015e00000QbT4rAAF", "0035e00000Xk9QmAAJ", "0055e000007xKp2AAE", "00T5e00000Ux3LdEAJ", "0D55e00008ZfR7cCAF", "5005e00001Hn2WQAAZ"];
+    const FIXTURE_IDS: [&str; 6] = [
+        "0015e00000QbT4rAAF",
+        "0035e00000Xk9QmAAJ",
+        "0055e000007xKp2AAE",
+        "00T5e00000Ux3LdEAJ",
+        "0D55e00008ZfR7cCAF",
+        "5005e00001Hn2WQAAZ",
+    ];
 
     #[test]
     fn when_id_comes_from_fixtures_should_validate() {
@@ -107,8 +113,12 @@ mod tests {
     #[test]
     fn when_generating_ids_should_be_unique_and_valid() {
         let mut generator = IdGenerator::new();
-        let ids: std::collections::HashSet<String> = (0..500).map(|_| generator.next_id("003")).collect();
+        let ids: std::collections::HashSet<String> =
+            (0..500).map(|_| generator.next_id("003")).collect();
         assert_eq!(ids.len(), 500);
-        assert!(ids.iter().all(|id| is_valid_id(id) && id.len() == 18 && id.starts_with("003")));
+        assert!(
+            ids.iter()
+                .all(|id| is_valid_id(id) && id.len() == 18 && id.starts_with("003"))
+        );
     }
 }

@@ -66,12 +66,22 @@ impl FieldType {
     pub fn is_text(self) -> bool {
         matches!(
             self,
-            Self::String | Self::TextArea | Self::LongTextArea | Self::Phone | Self::Email | Self::Url | Self::Picklist | Self::AutoNumber
+            Self::String
+                | Self::TextArea
+                | Self::LongTextArea
+                | Self::Phone
+                | Self::Email
+                | Self::Url
+                | Self::Picklist
+                | Self::AutoNumber
         )
     }
 
     pub fn is_number(self) -> bool {
-        matches!(self, Self::Int | Self::Double | Self::Percent | Self::Currency)
+        matches!(
+            self,
+            Self::Int | Self::Double | Self::Percent | Self::Currency
+        )
     }
 
     pub fn is_id(self) -> bool {
@@ -269,12 +279,19 @@ pub struct ObjectSchema {
 impl ObjectSchema {
     /// The field named `name`, case-insensitively.
     pub fn field(&self, name: &str) -> Option<&FieldSchema> {
-        self.fields.iter().find(|field| field.name.eq_ignore_ascii_case(name))
+        self.fields
+            .iter()
+            .find(|field| field.name.eq_ignore_ascii_case(name))
     }
 
     /// The reference field whose relationship name is `name`, case-insensitively.
     pub fn relationship(&self, name: &str) -> Option<&FieldSchema> {
-        self.fields.iter().find(|field| field.relationship_name.as_deref().is_some_and(|rel| rel.eq_ignore_ascii_case(name)))
+        self.fields.iter().find(|field| {
+            field
+                .relationship_name
+                .as_deref()
+                .is_some_and(|rel| rel.eq_ignore_ascii_case(name))
+        })
     }
 
     /// The name field (Name, CaseNumber, Subject...).
@@ -324,13 +341,23 @@ pub struct OrgSchema {
 
 /// Amazon Connect report column → field name, by the rule of the historical-metrics import.
 pub fn report_column_field(header: &str) -> String {
-    let cleaned: String = header.trim_start_matches('\u{feff}').chars().filter(|c| *c != '(' && *c != ')').collect();
+    let cleaned: String = header
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| *c != '(' && *c != ')')
+        .collect();
     let cleaned = cleaned.trim();
     match cleaned {
         "Queue" | "Agent" => return "AC_Object_Name__c".to_owned(),
-        "Average agent interaction and customer hold time" => return "Avg_agent_interaction_and_cust_hold_time__c".to_owned(),
-        "Agent non-response without customer abandons" => return "Agent_non_response_without_cust_abandons__c".to_owned(),
-        "Contacts handled connected to agent timestamp" => return "Contacts_handled_conn_to_agent_timestamp__c".to_owned(),
+        "Average agent interaction and customer hold time" => {
+            return "Avg_agent_interaction_and_cust_hold_time__c".to_owned();
+        }
+        "Agent non-response without customer abandons" => {
+            return "Agent_non_response_without_cust_abandons__c".to_owned();
+        }
+        "Contacts handled connected to agent timestamp" => {
+            return "Contacts_handled_conn_to_agent_timestamp__c".to_owned();
+        }
         "Non-Productive Time" => return "Nonproductive_time__c".to_owned(),
         _ => {}
     }
@@ -497,9 +524,13 @@ fn system_fields() -> Vec<FieldSchema> {
     vec![
         FieldSchema::new("IsDeleted", T::Boolean).system(),
         FieldSchema::new("CreatedDate", T::DateTime).system(),
-        FieldSchema::new("CreatedById", T::Reference).system().references(&["User"], "CreatedBy"),
+        FieldSchema::new("CreatedById", T::Reference)
+            .system()
+            .references(&["User"], "CreatedBy"),
         FieldSchema::new("LastModifiedDate", T::DateTime).system(),
-        FieldSchema::new("LastModifiedById", T::Reference).system().references(&["User"], "LastModifiedBy"),
+        FieldSchema::new("LastModifiedById", T::Reference)
+            .system()
+            .references(&["User"], "LastModifiedBy"),
         FieldSchema::new("SystemModstamp", T::DateTime).system(),
     ]
 }
@@ -509,10 +540,20 @@ fn id_field() -> FieldSchema {
 }
 
 fn owner_field() -> FieldSchema {
-    FieldSchema::new("OwnerId", FieldType::Reference).required().defaulted().references(&["User"], "Owner")
+    FieldSchema::new("OwnerId", FieldType::Reference)
+        .required()
+        .defaulted()
+        .references(&["User"], "Owner")
 }
 
-fn object(name: &str, label: &str, plural: &str, prefix: &str, searchable: bool, fields: Vec<FieldSchema>) -> ObjectSchema {
+fn object(
+    name: &str,
+    label: &str,
+    plural: &str,
+    prefix: &str,
+    searchable: bool,
+    fields: Vec<FieldSchema>,
+) -> ObjectSchema {
     let mut all = vec![id_field()];
     all.extend(fields);
     all.extend(system_fields());
@@ -544,11 +585,23 @@ fn standard_objects(custom_targets: &[String]) -> Vec<ObjectSchema> {
             vec![
                 f("Name", T::String).required().name_field(),
                 f("AccountNumber", T::String).with_length(40),
-                f("Type", T::Picklist).picklist(&["Prospect", "Customer - Direct", "Customer - Channel", "Partner", "Other"]),
+                f("Type", T::Picklist).picklist(&[
+                    "Prospect",
+                    "Customer - Direct",
+                    "Customer - Channel",
+                    "Partner",
+                    "Other",
+                ]),
                 f("Phone", T::Phone),
                 f("Fax", T::Phone),
                 f("Website", T::Url),
-                f("Industry", T::Picklist).picklist(&["Banking", "Retail", "Technology", "Telecommunications", "Other"]),
+                f("Industry", T::Picklist).picklist(&[
+                    "Banking",
+                    "Retail",
+                    "Technology",
+                    "Telecommunications",
+                    "Other",
+                ]),
                 f("AnnualRevenue", T::Currency),
                 f("NumberOfEmployees", T::Int),
                 f("BillingStreet", T::TextArea).with_length(255),
@@ -569,7 +622,10 @@ fn standard_objects(custom_targets: &[String]) -> Vec<ObjectSchema> {
             vec![
                 f("FirstName", T::String).with_length(40),
                 f("LastName", T::String).required().with_length(80),
-                f("Name", T::String).read_only().name_field().with_length(121),
+                f("Name", T::String)
+                    .read_only()
+                    .name_field()
+                    .with_length(121),
                 f("Salutation", T::Picklist).picklist(&["Mr.", "Ms.", "Mrs.", "Dr.", "Prof."]),
                 f("Email", T::Email).with_length(80),
                 f("Phone", T::Phone),
@@ -598,17 +654,27 @@ fn standard_objects(custom_targets: &[String]) -> Vec<ObjectSchema> {
             vec![
                 f("FirstName", T::String).with_length(40),
                 f("LastName", T::String).required().with_length(80),
-                f("Name", T::String).read_only().name_field().with_length(121),
+                f("Name", T::String)
+                    .read_only()
+                    .name_field()
+                    .with_length(121),
                 f("Company", T::String).required(),
                 f("Title", T::String).with_length(128),
                 f("Email", T::Email).with_length(80),
                 f("Phone", T::Phone),
                 f("MobilePhone", T::Phone),
-                f("Status", T::Picklist)
-                    .required()
-                    .defaulted()
-                    .picklist(&["Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted"]),
-                f("LeadSource", T::Picklist).picklist(&["Web", "Phone Inquiry", "Partner Referral", "Other"]),
+                f("Status", T::Picklist).required().defaulted().picklist(&[
+                    "Open - Not Contacted",
+                    "Working - Contacted",
+                    "Closed - Converted",
+                    "Closed - Not Converted",
+                ]),
+                f("LeadSource", T::Picklist).picklist(&[
+                    "Web",
+                    "Phone Inquiry",
+                    "Partner Referral",
+                    "Other",
+                ]),
                 f("Description", T::LongTextArea).with_length(32000),
                 owner_field(),
             ],
@@ -620,15 +686,30 @@ fn standard_objects(custom_targets: &[String]) -> Vec<ObjectSchema> {
             "500",
             true,
             vec![
-                f("CaseNumber", T::AutoNumber).system().name_field().with_length(30),
+                f("CaseNumber", T::AutoNumber)
+                    .system()
+                    .name_field()
+                    .with_length(30),
                 f("Subject", T::String),
                 f("Description", T::TextArea),
-                f("Status", T::Picklist).defaulted().picklist(&["New", "Working", "Escalated", "Closed"]),
+                f("Status", T::Picklist).defaulted().picklist(&[
+                    "New",
+                    "Working",
+                    "Escalated",
+                    "Closed",
+                ]),
                 f("IsClosed", T::Boolean).system(),
-                f("Priority", T::Picklist).defaulted().picklist(&["High", "Medium", "Low"]),
+                f("Priority", T::Picklist)
+                    .defaulted()
+                    .picklist(&["High", "Medium", "Low"]),
                 f("Origin", T::Picklist).picklist(&["Phone", "Email", "Web"]),
                 f("Type", T::Picklist).picklist(&["Question", "Problem", "Feature Request"]),
-                f("Reason", T::Picklist).picklist(&["Installation", "Equipment Complexity", "Performance", "Other"]),
+                f("Reason", T::Picklist).picklist(&[
+                    "Installation",
+                    "Equipment Complexity",
+                    "Performance",
+                    "Other",
+                ]),
                 f("ContactId", T::Reference).references(&["Contact"], "Contact"),
                 f("AccountId", T::Reference).references(&["Account"], "Account"),
                 f("SuppliedName", T::String).with_length(80),
@@ -646,8 +727,17 @@ fn standard_objects(custom_targets: &[String]) -> Vec<ObjectSchema> {
             false,
             vec![
                 f("Subject", T::String).name_field(),
-                f("Status", T::Picklist).required().defaulted().picklist(&["Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"]),
-                f("Priority", T::Picklist).required().defaulted().picklist(&["High", "Normal", "Low"]),
+                f("Status", T::Picklist).required().defaulted().picklist(&[
+                    "Not Started",
+                    "In Progress",
+                    "Completed",
+                    "Waiting on someone else",
+                    "Deferred",
+                ]),
+                f("Priority", T::Picklist)
+                    .required()
+                    .defaulted()
+                    .picklist(&["High", "Normal", "Low"]),
                 f("ActivityDate", T::Date),
                 f("WhoId", T::Reference).references(&["Contact", "Lead"], "Who"),
                 f("WhatId", T::Reference).references(&what, "What"),
@@ -671,7 +761,10 @@ fn standard_objects(custom_targets: &[String]) -> Vec<ObjectSchema> {
                 f("Username", T::String).required().unique().with_length(80),
                 f("FirstName", T::String).with_length(40),
                 f("LastName", T::String).required().with_length(80),
-                f("Name", T::String).read_only().name_field().with_length(121),
+                f("Name", T::String)
+                    .read_only()
+                    .name_field()
+                    .with_length(121),
                 f("Email", T::Email).with_length(128),
                 f("Alias", T::String).with_length(8),
                 f("Phone", T::Phone),
@@ -693,7 +786,9 @@ fn standard_objects(custom_targets: &[String]) -> Vec<ObjectSchema> {
                 f("ContentType", T::String).with_length(120),
                 f("Description", T::TextArea).with_length(500),
                 f("IsPrivate", T::Boolean).defaulted(),
-                f("ParentId", T::Reference).required().references(&parent, "Parent"),
+                f("ParentId", T::Reference)
+                    .required()
+                    .references(&parent, "Parent"),
                 owner_field(),
             ],
         ),
@@ -704,10 +799,16 @@ fn standard_objects(custom_targets: &[String]) -> Vec<ObjectSchema> {
             "0D5",
             false,
             vec![
-                f("ParentId", T::Reference).required().references(&parent, "Parent"),
+                f("ParentId", T::Reference)
+                    .required()
+                    .references(&parent, "Parent"),
                 f("Body", T::LongTextArea).with_length(10000),
                 f("Title", T::String),
-                f("Type", T::Picklist).defaulted().picklist(&["TextPost", "LinkPost", "ContentPost"]),
+                f("Type", T::Picklist).defaulted().picklist(&[
+                    "TextPost",
+                    "LinkPost",
+                    "ContentPost",
+                ]),
                 f("IsRichText", T::Boolean).defaulted(),
                 f("CommentCount", T::Int).read_only(),
             ],
@@ -719,10 +820,16 @@ fn standard_objects(custom_targets: &[String]) -> Vec<ObjectSchema> {
             "0D7",
             false,
             vec![
-                f("FeedItemId", T::Reference).required().references(&["FeedItem"], "FeedItem"),
+                f("FeedItemId", T::Reference)
+                    .required()
+                    .references(&["FeedItem"], "FeedItem"),
                 f("ParentId", T::Reference).references(&parent, "Parent"),
-                f("CommentBody", T::LongTextArea).required().with_length(10000),
-                f("CommentType", T::Picklist).defaulted().picklist(&["TextComment", "ContentComment"]),
+                f("CommentBody", T::LongTextArea)
+                    .required()
+                    .with_length(10000),
+                f("CommentType", T::Picklist)
+                    .defaulted()
+                    .picklist(&["TextComment", "ContentComment"]),
                 f("IsRichText", T::Boolean).defaulted(),
             ],
         ),
@@ -730,13 +837,21 @@ fn standard_objects(custom_targets: &[String]) -> Vec<ObjectSchema> {
 }
 
 fn custom_fields(names: &[&str], field_type: FieldType) -> Vec<FieldSchema> {
-    names.iter().map(|name| FieldSchema::new(name, field_type)).collect()
+    names
+        .iter()
+        .map(|name| FieldSchema::new(name, field_type))
+        .collect()
 }
 
 fn cti_objects(with_region: bool) -> Vec<ObjectSchema> {
     use FieldType as T;
     let f = FieldSchema::new;
-    let name = || f("Name", T::String).name_field().defaulted().with_length(80);
+    let name = || {
+        f("Name", T::String)
+            .name_field()
+            .defaulted()
+            .with_length(80)
+    };
     let region = |fields: &mut Vec<FieldSchema>| {
         if with_region {
             fields.push(f("Region__c", T::String));
@@ -756,7 +871,11 @@ fn cti_objects(with_region: bool) -> Vec<ObjectSchema> {
     cca.extend(custom_fields(CCA_LONG, T::LongTextArea));
     region(&mut cca);
 
-    let mut queue = vec![name(), f("Queue_Id__c", T::String).external().unique(), f("Queue_ARN__c", T::String)];
+    let mut queue = vec![
+        name(),
+        f("Queue_Id__c", T::String).external().unique(),
+        f("Queue_ARN__c", T::String),
+    ];
     queue.extend(custom_fields(QUEUE_METRIC_NUMBERS, T::Double));
     region(&mut queue);
 
@@ -771,7 +890,10 @@ fn cti_objects(with_region: bool) -> Vec<ObjectSchema> {
         ];
         for column in columns {
             let lower = column.to_ascii_lowercase();
-            let field_type = if lower.contains("service level") || lower.contains("rate") || lower.contains("occupancy") {
+            let field_type = if lower.contains("service level")
+                || lower.contains("rate")
+                || lower.contains("occupancy")
+            {
                 T::Percent
             } else {
                 T::Double
@@ -783,9 +905,30 @@ fn cti_objects(with_region: bool) -> Vec<ObjectSchema> {
     };
 
     vec![
-        object("AC_ContactTraceRecord__c", "AC Contact Trace Record", "AC Contact Trace Records", "a00", false, ctr),
-        object("AC_ContactChannelAnalytics__c", "AC Contact Channel Analytics", "AC Contact Channel Analytics", "a01", false, cca),
-        object("AC_QueueMetrics__c", "AC Queue Metrics", "AC Queue Metrics", "a02", false, queue),
+        object(
+            "AC_ContactTraceRecord__c",
+            "AC Contact Trace Record",
+            "AC Contact Trace Records",
+            "a00",
+            false,
+            ctr,
+        ),
+        object(
+            "AC_ContactChannelAnalytics__c",
+            "AC Contact Channel Analytics",
+            "AC Contact Channel Analytics",
+            "a01",
+            false,
+            cca,
+        ),
+        object(
+            "AC_QueueMetrics__c",
+            "AC Queue Metrics",
+            "AC Queue Metrics",
+            "a02",
+            false,
+            queue,
+        ),
         object(
             "AC_HistoricalQueueMetrics__c",
             "AC Historical Queue Metrics",
@@ -794,7 +937,14 @@ fn cti_objects(with_region: bool) -> Vec<ObjectSchema> {
             false,
             report(QUEUE_REPORT_COLUMNS),
         ),
-        object("AC_AgentPerformance__c", "AC Agent Performance", "AC Agent Performance", "a04", false, report(AGENT_REPORT_COLUMNS)),
+        object(
+            "AC_AgentPerformance__c",
+            "AC Agent Performance",
+            "AC Agent Performance",
+            "a04",
+            false,
+            report(AGENT_REPORT_COLUMNS),
+        ),
     ]
 }
 
@@ -809,7 +959,9 @@ impl OrgSchema {
     /// Standard objects + CTI adapter objects; with `Some(ns)` every custom object/field `X__c`
     /// is named `ns__X__c`; `with_region` adds `Region__c` to the five CTI objects.
     pub fn cti_org(namespace: Option<&str>, with_region: bool) -> OrgSchema {
-        let namespace = namespace.map(str::trim).filter(|ns| !ns.is_empty() && *ns != "-");
+        let namespace = namespace
+            .map(str::trim)
+            .filter(|ns| !ns.is_empty() && *ns != "-");
         let mut custom = cti_objects(with_region);
         for object in &mut custom {
             object.name = namespaced(&object.name, namespace);
@@ -820,12 +972,17 @@ impl OrgSchema {
         let custom_names: Vec<String> = custom.iter().map(|object| object.name.clone()).collect();
         let mut objects = standard_objects(&custom_names);
         objects.extend(custom);
-        OrgSchema { objects, namespace: namespace.map(str::to_owned) }
+        OrgSchema {
+            objects,
+            namespace: namespace.map(str::to_owned),
+        }
     }
 
     /// The object named `name`, case-insensitively.
     pub fn object(&self, name: &str) -> Option<&ObjectSchema> {
-        self.objects.iter().find(|object| object.name.eq_ignore_ascii_case(name))
+        self.objects
+            .iter()
+            .find(|object| object.name.eq_ignore_ascii_case(name))
     }
 
     pub fn objects(&self) -> impl Iterator<Item = &ObjectSchema> {
@@ -835,7 +992,9 @@ impl OrgSchema {
     /// The object whose key prefix starts `id`.
     pub fn object_for_id(&self, id: &str) -> Option<&ObjectSchema> {
         let prefix = id.get(..3)?;
-        self.objects.iter().find(|object| object.key_prefix == prefix)
+        self.objects
+            .iter()
+            .find(|object| object.key_prefix == prefix)
     }
 
     pub fn namespace(&self) -> Option<&str> {
@@ -850,13 +1009,22 @@ mod tests {
     #[test]
     fn when_namespace_is_given_should_prefix_custom_objects_and_fields() {
         let schema = OrgSchema::cti_org(Some("amazonconnect"), false);
-        let ctr = schema.object("amazonconnect__AC_ContactTraceRecord__c").expect("ctr");
-        assert!(ctr.field("amazonconnect__ContactId__c").is_some_and(|field| field.external_id && field.unique));
+        let ctr = schema
+            .object("amazonconnect__AC_ContactTraceRecord__c")
+            .expect("ctr");
+        assert!(
+            ctr.field("amazonconnect__ContactId__c")
+                .is_some_and(|field| field.external_id && field.unique)
+        );
         assert!(ctr.field("ContactId__c").is_none());
         assert!(ctr.field("Name").is_some());
         assert!(schema.object("AC_ContactTraceRecord__c").is_none());
         assert_eq!(schema.namespace(), Some("amazonconnect"));
-        assert!(schema.object("contact").is_some_and(|contact| contact.name == "Contact"));
+        assert!(
+            schema
+                .object("contact")
+                .is_some_and(|contact| contact.name == "Contact")
+        );
     }
 
     #[test]
@@ -872,29 +1040,79 @@ mod tests {
     fn when_region_toggled_should_add_region_to_cti_objects_only() {
         let with = OrgSchema::cti_org(None, true);
         let without = OrgSchema::cti_org(None, false);
-        for name in ["AC_ContactTraceRecord__c", "AC_ContactChannelAnalytics__c", "AC_QueueMetrics__c", "AC_HistoricalQueueMetrics__c", "AC_AgentPerformance__c"]
-        {
-            assert!(with.object(name).and_then(|object| object.field("Region__c")).is_some(), "{name}");
-            assert!(without.object(name).and_then(|object| object.field("Region__c")).is_none(), "{name}");
+        for name in [
+            "AC_ContactTraceRecord__c",
+            "AC_ContactChannelAnalytics__c",
+            "AC_QueueMetrics__c",
+            "AC_HistoricalQueueMetrics__c",
+            "AC_AgentPerformance__c",
+        ] {
+            assert!(
+                with.object(name)
+                    .and_then(|object| object.field("Region__c"))
+                    .is_some(),
+                "{name}"
+            );
+            assert!(
+                without
+                    .object(name)
+                    .and_then(|object| object.field("Region__c"))
+                    .is_none(),
+                "{name}"
+            );
         }
-        assert!(with.object("Contact").and_then(|object| object.field("Region__c")).is_none());
+        assert!(
+            with.object("Contact")
+                .and_then(|object| object.field("Region__c"))
+                .is_none()
+        );
     }
 
     #[test]
     fn when_mapping_report_headers_should_follow_the_import_rule() {
         assert_eq!(report_column_field("\u{feff}Agent"), "AC_Object_Name__c");
-        assert_eq!(report_column_field("Contacts handled (connected to agent timestamp)"), "Contacts_handled_conn_to_agent_timestamp__c");
-        assert_eq!(report_column_field("Non-Productive Time"), "Nonproductive_time__c");
-        assert_eq!(report_column_field("Agent non-response"), "Agent_non_response__c");
-        assert_eq!(report_column_field("Service level 20 seconds"), "Service_level_20_seconds__c");
+        assert_eq!(
+            report_column_field("Contacts handled (connected to agent timestamp)"),
+            "Contacts_handled_conn_to_agent_timestamp__c"
+        );
+        assert_eq!(
+            report_column_field("Non-Productive Time"),
+            "Nonproductive_time__c"
+        );
+        assert_eq!(
+            report_column_field("Agent non-response"),
+            "Agent_non_response__c"
+        );
+        assert_eq!(
+            report_column_field("Service level 20 seconds"),
+            "Service_level_20_seconds__c"
+        );
         let schema = OrgSchema::cti_org(None, false);
         let agent = schema.object("AC_AgentPerformance__c").expect("agent");
         assert!(agent.field("Contacts_handled__c").is_some());
-        assert!(agent.field("Occupancy__c").is_some_and(|field| field.field_type == FieldType::Percent));
-        let queue = schema.object("AC_HistoricalQueueMetrics__c").expect("queue");
-        assert!(queue.field("Contacts_handled_conn_to_agent_timestamp__c").is_some());
-        assert!(queue.field("Avg_agent_interaction_and_cust_hold_time__c").is_some());
-        assert!(queue.field("AC_Record_Id__c").is_some_and(|field| field.external_id));
+        assert!(
+            agent
+                .field("Occupancy__c")
+                .is_some_and(|field| field.field_type == FieldType::Percent)
+        );
+        let queue = schema
+            .object("AC_HistoricalQueueMetrics__c")
+            .expect("queue");
+        assert!(
+            queue
+                .field("Contacts_handled_conn_to_agent_timestamp__c")
+                .is_some()
+        );
+        assert!(
+            queue
+                .field("Avg_agent_interaction_and_cust_hold_time__c")
+                .is_some()
+        );
+        assert!(
+            queue
+                .field("AC_Record_Id__c")
+                .is_some_and(|field| field.external_id)
+        );
     }
 
     #[test]
@@ -904,25 +1122,58 @@ mod tests {
         assert_eq!(describe["name"], "Contact");
         assert_eq!(describe["keyPrefix"], "003");
         let fields = describe["fields"].as_array().expect("fields");
-        let account = fields.iter().find(|field| field["name"] == "AccountId").expect("AccountId");
+        let account = fields
+            .iter()
+            .find(|field| field["name"] == "AccountId")
+            .expect("AccountId");
         assert_eq!(account["type"], "reference");
         assert_eq!(account["referenceTo"], json!(["Account"]));
         assert_eq!(account["relationshipName"], "Account");
-        let name = fields.iter().find(|field| field["name"] == "Name").expect("Name");
+        let name = fields
+            .iter()
+            .find(|field| field["name"] == "Name")
+            .expect("Name");
         assert_eq!(name["createable"], false);
         assert_eq!(name["updateable"], false);
-        let last = fields.iter().find(|field| field["name"] == "LastName").expect("LastName");
+        let last = fields
+            .iter()
+            .find(|field| field["name"] == "LastName")
+            .expect("LastName");
         assert_eq!(last["nillable"], false);
-        let ctr = schema.object("amazonconnect__AC_ContactTraceRecord__c").expect("ctr").describe();
-        let contact_id = ctr["fields"].as_array().expect("fields").iter().find(|field| field["name"] == "amazonconnect__ContactId__c").cloned();
+        let ctr = schema
+            .object("amazonconnect__AC_ContactTraceRecord__c")
+            .expect("ctr")
+            .describe();
+        let contact_id = ctr["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .find(|field| field["name"] == "amazonconnect__ContactId__c")
+            .cloned();
         assert_eq!(contact_id.expect("ContactId")["externalId"], true);
     }
 
     #[test]
     fn when_looking_up_by_id_should_use_key_prefix() {
         let schema = OrgSchema::cti_org(None, false);
-        assert_eq!(schema.object_for_id("0035e00000Xk9QmAAJ").map(|object| object.name.as_str()), Some("Contact"));
-        assert_eq!(schema.object_for_id("5005e00001Hn2WQAAZ").map(|object| object.name.as_str()), Some("Case"));
-        assert_eq!(schema.object("Contact").and_then(|contact| contact.relationship("account")).map(|field| field.name.as_str()), Some("AccountId"));
+        assert_eq!(
+            schema
+                .object_for_id("0035e00000Xk9QmAAJ")
+                .map(|object| object.name.as_str()),
+            Some("Contact")
+        );
+        assert_eq!(
+            schema
+                .object_for_id("5005e00001Hn2WQAAZ")
+                .map(|object| object.name.as_str()),
+            Some("Case")
+        );
+        assert_eq!(
+            schema
+                .object("Contact")
+                .and_then(|contact| contact.relationship("account"))
+                .map(|field| field.name.as_str()),
+            Some("AccountId")
+        );
     }
 }

@@ -134,8 +134,13 @@ fn lex_string(chars: &[char], start: usize) -> Result<(SoqlString, usize), DataE
             '%' => '%',
             '_' => '_',
             'u' => {
-                let hex: String = chars.get(i + 2..i + 6).map(|h| h.iter().collect()).unwrap_or_default();
-                let code = (hex.len() == 4 && i + 6 <= end).then(|| u32::from_str_radix(&hex, 16).ok()).flatten();
+                let hex: String = chars
+                    .get(i + 2..i + 6)
+                    .map(|h| h.iter().collect())
+                    .unwrap_or_default();
+                let code = (hex.len() == 4 && i + 6 <= end)
+                    .then(|| u32::from_str_radix(&hex, 16).ok())
+                    .flatten();
                 let decoded = code.and_then(char::from_u32).ok_or_else(illegal)?;
                 out.push((decoded, true));
                 i += 6;
@@ -159,13 +164,23 @@ fn classify_number_like(raw: &str) -> Result<Token, DataError> {
         && bytes[7] == b'-';
     if is_date_start {
         if raw.len() == 10 {
-            return NaiveDate::parse_from_str(raw, "%Y-%m-%d").map(Token::Date).map_err(|_| bad());
+            return NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .map(Token::Date)
+                .map_err(|_| bad());
         }
-        return parse_datetime_literal(raw).map(Token::DateTime).ok_or_else(bad);
+        return parse_datetime_literal(raw)
+            .map(Token::DateTime)
+            .ok_or_else(bad);
     }
     let numeric = raw.trim_start_matches(['-', '+']);
-    if !numeric.is_empty() && numeric.chars().all(|c| c.is_ascii_digit() || c == '.') && numeric.matches('.').count() <= 1 {
-        return raw.parse::<f64>().map(|n| Token::Number(n, raw.to_owned())).map_err(|_| bad());
+    if !numeric.is_empty()
+        && numeric.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && numeric.matches('.').count() <= 1
+    {
+        return raw
+            .parse::<f64>()
+            .map(|n| Token::Number(n, raw.to_owned()))
+            .map_err(|_| bad());
     }
     Err(bad())
 }
@@ -175,7 +190,10 @@ fn parse_datetime_literal(raw: &str) -> Option<DateTime<Utc>> {
     if !raw.contains('T') {
         return None;
     }
-    let raw = raw.strip_suffix('Z').map(|rest| format!("{rest}+00:00")).unwrap_or_else(|| raw.to_owned());
+    let raw = raw
+        .strip_suffix('Z')
+        .map(|rest| format!("{rest}+00:00"))
+        .unwrap_or_else(|| raw.to_owned());
     ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%z"]
         .iter()
         .find_map(|format| DateTime::parse_from_str(&raw, format).ok())
@@ -234,14 +252,23 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Token>, DataError> {
                 i += len;
             }
             '>' => {
-                let (op, len) = if next == Some('=') { (CmpOp::Ge, 2) } else { (CmpOp::Gt, 1) };
+                let (op, len) = if next == Some('=') {
+                    (CmpOp::Ge, 2)
+                } else {
+                    (CmpOp::Gt, 1)
+                };
                 tokens.push(Token::Op(op));
                 i += len;
             }
-            c if c.is_ascii_digit() || ((c == '-' || c == '+') && next.is_some_and(|n| n.is_ascii_digit())) => {
+            c if c.is_ascii_digit()
+                || ((c == '-' || c == '+') && next.is_some_and(|n| n.is_ascii_digit())) =>
+            {
                 let start = i;
                 i += 1;
-                while i < chars.len() && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], ':' | '.' | '+' | '-')) {
+                while i < chars.len()
+                    && (chars[i].is_ascii_alphanumeric()
+                        || matches!(chars[i], ':' | '.' | '+' | '-'))
+                {
                     i += 1;
                 }
                 let raw: String = chars[start..i].iter().collect();
@@ -254,7 +281,11 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Token>, DataError> {
                 }
                 tokens.push(Token::Ident(chars[start..i].iter().collect()));
             }
-            other => return Err(DataError::malformed_query(format!("unexpected token: '{other}'"))),
+            other => {
+                return Err(DataError::malformed_query(format!(
+                    "unexpected token: '{other}'"
+                )));
+            }
         }
     }
     tokens.push(Token::Eof);
@@ -280,9 +311,20 @@ pub(crate) enum Condition {
     And(Vec<Condition>),
     Or(Vec<Condition>),
     Not(Box<Condition>),
-    Compare { path: Vec<String>, op: CmpOp, value: Literal },
-    In { path: Vec<String>, negated: bool, values: Vec<Literal> },
-    Like { path: Vec<String>, pattern: SoqlString },
+    Compare {
+        path: Vec<String>,
+        op: CmpOp,
+        value: Literal,
+    },
+    In {
+        path: Vec<String>,
+        negated: bool,
+        values: Vec<Literal>,
+    },
+    Like {
+        path: Vec<String>,
+        pattern: SoqlString,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -306,8 +348,34 @@ pub(crate) struct Query {
 // ---------------------------------------------------------------- parser
 
 const RESERVED: &[&str] = &[
-    "SELECT", "FROM", "WHERE", "ORDER", "BY", "LIMIT", "OFFSET", "AND", "OR", "NOT", "IN", "LIKE", "ASC", "DESC", "NULLS", "GROUP",
-    "HAVING", "WITH", "FOR", "USING", "TYPEOF", "INCLUDES", "EXCLUDES", "TRUE", "FALSE", "NULL", "RETURNING", "FIND",
+    "SELECT",
+    "FROM",
+    "WHERE",
+    "ORDER",
+    "BY",
+    "LIMIT",
+    "OFFSET",
+    "AND",
+    "OR",
+    "NOT",
+    "IN",
+    "LIKE",
+    "ASC",
+    "DESC",
+    "NULLS",
+    "GROUP",
+    "HAVING",
+    "WITH",
+    "FOR",
+    "USING",
+    "TYPEOF",
+    "INCLUDES",
+    "EXCLUDES",
+    "TRUE",
+    "FALSE",
+    "NULL",
+    "RETURNING",
+    "FIND",
 ];
 
 pub(crate) struct Parser {
@@ -318,7 +386,11 @@ pub(crate) struct Parser {
 
 impl Parser {
     pub(crate) fn new(tokens: Vec<Token>, today: NaiveDate) -> Self {
-        Self { tokens, pos: 0, today }
+        Self {
+            tokens,
+            pos: 0,
+            today,
+        }
     }
 
     pub(crate) fn peek(&self) -> &Token {
@@ -354,7 +426,11 @@ impl Parser {
     }
 
     pub(crate) fn expect_keyword(&mut self, keyword: &str) -> Result<(), DataError> {
-        if self.eat_keyword(keyword) { Ok(()) } else { Err(unexpected(self.peek())) }
+        if self.eat_keyword(keyword) {
+            Ok(())
+        } else {
+            Err(unexpected(self.peek()))
+        }
     }
 
     pub(crate) fn expect(&mut self, expected: &Token) -> Result<(), DataError> {
@@ -398,16 +474,25 @@ impl Parser {
     }
 
     /// A comma-separated list of field paths (SELECT list, SOSL RETURNING field list).
-    pub(crate) fn field_list(&mut self, allow_count: bool) -> Result<(Vec<Vec<String>>, bool), DataError> {
+    pub(crate) fn field_list(
+        &mut self,
+        allow_count: bool,
+    ) -> Result<(Vec<Vec<String>>, bool), DataError> {
         let mut fields = Vec::new();
         let mut count_only = false;
         loop {
             match (self.peek().clone(), self.peek_at(1).clone()) {
                 (Token::LParen, _) => {
-                    return Err(DataError::malformed_query("relationship subqueries (SELECT ... FROM Children) are not supported by the emulator"));
+                    return Err(DataError::malformed_query(
+                        "relationship subqueries (SELECT ... FROM Children) are not supported by the emulator",
+                    ));
                 }
                 (Token::Ident(word), Token::LParen) => {
-                    if allow_count && word.eq_ignore_ascii_case("COUNT") && self.peek_at(2) == &Token::RParen && fields.is_empty() {
+                    if allow_count
+                        && word.eq_ignore_ascii_case("COUNT")
+                        && self.peek_at(2) == &Token::RParen
+                        && fields.is_empty()
+                    {
                         self.pos += 3;
                         count_only = true;
                     } else {
@@ -417,7 +502,9 @@ impl Parser {
                     }
                 }
                 (Token::Ident(word), _) if word.eq_ignore_ascii_case("TYPEOF") => {
-                    return Err(DataError::malformed_query("TYPEOF is not supported by the emulator"));
+                    return Err(DataError::malformed_query(
+                        "TYPEOF is not supported by the emulator",
+                    ));
                 }
                 _ => fields.push(self.path()?),
             }
@@ -428,7 +515,9 @@ impl Parser {
             break;
         }
         if count_only && !fields.is_empty() {
-            return Err(DataError::malformed_query("COUNT() must be the only element of the SELECT list"));
+            return Err(DataError::malformed_query(
+                "COUNT() must be the only element of the SELECT list",
+            ));
         }
         Ok((fields, count_only))
     }
@@ -439,25 +528,47 @@ impl Parser {
         self.expect_keyword("FROM")?;
         let object = self.object_name()?;
         if self.peek() == &Token::Comma {
-            return Err(DataError::malformed_query("only one object may follow FROM"));
+            return Err(DataError::malformed_query(
+                "only one object may follow FROM",
+            ));
         }
         if self.is_keyword("USING") {
-            return Err(DataError::malformed_query("USING SCOPE is not supported by the emulator"));
+            return Err(DataError::malformed_query(
+                "USING SCOPE is not supported by the emulator",
+            ));
         }
-        let condition = if self.eat_keyword("WHERE") { Some(self.condition()?) } else { None };
+        let condition = if self.eat_keyword("WHERE") {
+            Some(self.condition()?)
+        } else {
+            None
+        };
         if self.is_keyword("WITH") {
-            return Err(DataError::malformed_query("WITH clauses are not supported by the emulator"));
+            return Err(DataError::malformed_query(
+                "WITH clauses are not supported by the emulator",
+            ));
         }
         if self.is_keyword("GROUP") || self.is_keyword("HAVING") {
-            return Err(DataError::malformed_query("GROUP BY and HAVING are not supported by the emulator"));
+            return Err(DataError::malformed_query(
+                "GROUP BY and HAVING are not supported by the emulator",
+            ));
         }
         let order_by = self.order_by_clause()?;
         let (limit, offset) = self.limit_offset()?;
         if self.is_keyword("FOR") {
-            return Err(DataError::malformed_query("FOR VIEW/REFERENCE/UPDATE is not supported by the emulator"));
+            return Err(DataError::malformed_query(
+                "FOR VIEW/REFERENCE/UPDATE is not supported by the emulator",
+            ));
         }
         self.expect_end()?;
-        Ok(Query { fields, count_only, object, condition, order_by, limit, offset })
+        Ok(Query {
+            fields,
+            count_only,
+            object,
+            condition,
+            order_by,
+            limit,
+            offset,
+        })
     }
 
     pub(crate) fn order_by_clause(&mut self) -> Result<Vec<OrderItem>, DataError> {
@@ -485,7 +596,11 @@ impl Parser {
             } else {
                 !descending
             };
-            items.push(OrderItem { path, descending, nulls_first });
+            items.push(OrderItem {
+                path,
+                descending,
+                nulls_first,
+            });
             if self.peek() != &Token::Comma {
                 break;
             }
@@ -497,17 +612,30 @@ impl Parser {
     fn count(&mut self, clause: &str) -> Result<usize, DataError> {
         match self.advance() {
             Token::Number(n, _) if n >= 0.0 && n.fract() == 0.0 => Ok(n as usize),
-            token => Err(DataError::malformed_query(format!("{clause} must be a non-negative integer, found '{}'", token.describe()))),
+            token => Err(DataError::malformed_query(format!(
+                "{clause} must be a non-negative integer, found '{}'",
+                token.describe()
+            ))),
         }
     }
 
     pub(crate) fn limit_offset(&mut self) -> Result<(Option<usize>, Option<usize>), DataError> {
-        let limit = if self.eat_keyword("LIMIT") { Some(self.count("LIMIT")?) } else { None };
-        let offset = if self.eat_keyword("OFFSET") { Some(self.count("OFFSET")?) } else { None };
+        let limit = if self.eat_keyword("LIMIT") {
+            Some(self.count("LIMIT")?)
+        } else {
+            None
+        };
+        let offset = if self.eat_keyword("OFFSET") {
+            Some(self.count("OFFSET")?)
+        } else {
+            None
+        };
         if let Some(offset) = offset
             && offset > 2000
         {
-            return Err(DataError::malformed_query(format!("Maximum SOQL offset allowed is 2000, found {offset}")));
+            return Err(DataError::malformed_query(format!(
+                "Maximum SOQL offset allowed is 2000, found {offset}"
+            )));
         }
         if self.is_keyword("LIMIT") {
             return Err(DataError::malformed_query("LIMIT must come before OFFSET"));
@@ -530,7 +658,11 @@ impl Parser {
                     "unexpected token: '{other}' (mixing AND and OR requires parentheses to state precedence)"
                 )));
             }
-            return Ok(if and { Condition::And(parts) } else { Condition::Or(parts) });
+            return Ok(if and {
+                Condition::And(parts)
+            } else {
+                Condition::Or(parts)
+            });
         }
         Ok(first)
     }
@@ -562,19 +694,38 @@ impl Parser {
                 self.pos += 1;
                 match self.advance() {
                     Token::Str(pattern) => Ok(Condition::Like { path, pattern }),
-                    token => Err(DataError::malformed_query(format!("LIKE needs a string literal, found '{}'", token.describe()))),
+                    token => Err(DataError::malformed_query(format!(
+                        "LIKE needs a string literal, found '{}'",
+                        token.describe()
+                    ))),
                 }
             }
             Token::Ident(word) if word.eq_ignore_ascii_case("IN") => {
                 self.pos += 1;
-                Ok(Condition::In { path, negated: false, values: self.literal_list()? })
+                Ok(Condition::In {
+                    path,
+                    negated: false,
+                    values: self.literal_list()?,
+                })
             }
-            Token::Ident(word) if word.eq_ignore_ascii_case("NOT") && self.is_keyword_at(1, "IN") => {
+            Token::Ident(word)
+                if word.eq_ignore_ascii_case("NOT") && self.is_keyword_at(1, "IN") =>
+            {
                 self.pos += 2;
-                Ok(Condition::In { path, negated: true, values: self.literal_list()? })
+                Ok(Condition::In {
+                    path,
+                    negated: true,
+                    values: self.literal_list()?,
+                })
             }
-            Token::Ident(word) if word.eq_ignore_ascii_case("INCLUDES") || word.eq_ignore_ascii_case("EXCLUDES") => {
-                Err(DataError::malformed_query(format!("{} (multi-select picklists) is not supported by the emulator", word.to_uppercase())))
+            Token::Ident(word)
+                if word.eq_ignore_ascii_case("INCLUDES")
+                    || word.eq_ignore_ascii_case("EXCLUDES") =>
+            {
+                Err(DataError::malformed_query(format!(
+                    "{} (multi-select picklists) is not supported by the emulator",
+                    word.to_uppercase()
+                )))
             }
             token => Err(unexpected(&token)),
         }
@@ -583,7 +734,9 @@ impl Parser {
     fn literal_list(&mut self) -> Result<Vec<Literal>, DataError> {
         self.expect(&Token::LParen)?;
         if self.is_keyword("SELECT") {
-            return Err(DataError::malformed_query("semi-join subqueries (IN (SELECT ...)) are not supported by the emulator"));
+            return Err(DataError::malformed_query(
+                "semi-join subqueries (IN (SELECT ...)) are not supported by the emulator",
+            ));
         }
         let mut values = vec![self.literal()?];
         while self.peek() == &Token::Comma {
@@ -597,12 +750,16 @@ impl Parser {
     fn literal(&mut self) -> Result<Literal, DataError> {
         let token = self.advance();
         let today = self.today;
-        let range = |start: NaiveDate, end: NaiveDate, name: &str| Literal::DateRange(start, end, name.to_owned());
+        let range = |start: NaiveDate, end: NaiveDate, name: &str| {
+            Literal::DateRange(start, end, name.to_owned())
+        };
         let shift = |date: NaiveDate, days: i64| {
             if days >= 0 {
-                date.checked_add_days(Days::new(days as u64)).unwrap_or(date)
+                date.checked_add_days(Days::new(days as u64))
+                    .unwrap_or(date)
             } else {
-                date.checked_sub_days(Days::new(days.unsigned_abs())).unwrap_or(date)
+                date.checked_sub_days(Days::new(days.unsigned_abs()))
+                    .unwrap_or(date)
             }
         };
         match token {
@@ -628,9 +785,13 @@ impl Parser {
                         Ok(range(shift(today, 1), shift(today, n + 1), &word))
                     }
                 }
-                _ => Err(DataError::malformed_query(format!("unexpected token: '{word}'"))),
+                _ => Err(DataError::malformed_query(format!(
+                    "unexpected token: '{word}'"
+                ))),
             },
-            Token::Colon => Err(DataError::malformed_query("bind variables (:name) are only valid in Apex, not in the REST API")),
+            Token::Colon => Err(DataError::malformed_query(
+                "bind variables (:name) are only valid in Apex, not in the REST API",
+            )),
             token => Err(unexpected(&token)),
         }
     }
@@ -688,7 +849,10 @@ pub(crate) fn no_such_column(field: &str, entity: &str) -> DataError {
     ))
 }
 
-pub(crate) fn resolve_object<'a>(schema: &'a OrgSchema, name: &str) -> Result<&'a ObjectSchema, DataError> {
+pub(crate) fn resolve_object<'a>(
+    schema: &'a OrgSchema,
+    name: &str,
+) -> Result<&'a ObjectSchema, DataError> {
     schema.object(name).ok_or_else(|| {
         DataError::InvalidType {
             message: format!(
@@ -698,7 +862,11 @@ pub(crate) fn resolve_object<'a>(schema: &'a OrgSchema, name: &str) -> Result<&'
     })
 }
 
-pub(crate) fn resolve_path(schema: &OrgSchema, root: &ObjectSchema, path: &[String]) -> Result<ResolvedPath, DataError> {
+pub(crate) fn resolve_path(
+    schema: &OrgSchema,
+    root: &ObjectSchema,
+    path: &[String],
+) -> Result<ResolvedPath, DataError> {
     let mut current = root;
     let mut hops = Vec::new();
     let Some((last, relationships)) = path.split_last() else {
@@ -721,15 +889,31 @@ pub(crate) fn resolve_path(schema: &OrgSchema, root: &ObjectSchema, path: &[Stri
                     relationships[index + 1]
                 )));
             }
-            let (name, field_type) =
-                POLYMORPHIC_FIELDS.iter().find(|(name, _)| name.eq_ignore_ascii_case(last)).ok_or_else(|| no_such_column(last, "Name"))?;
-            return Ok(ResolvedPath { hops, field: (*name).to_owned(), field_type: *field_type, polymorphic: true });
+            let (name, field_type) = POLYMORPHIC_FIELDS
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(last))
+                .ok_or_else(|| no_such_column(last, "Name"))?;
+            return Ok(ResolvedPath {
+                hops,
+                field: (*name).to_owned(),
+                field_type: *field_type,
+                polymorphic: true,
+            });
         }
         let target = reference.reference_to.first().cloned().unwrap_or_default();
-        current = schema.object(&target).ok_or_else(|| no_such_column(segment, &current.name))?;
+        current = schema
+            .object(&target)
+            .ok_or_else(|| no_such_column(segment, &current.name))?;
     }
-    let field = current.field(last).ok_or_else(|| no_such_column(last, &current.name))?;
-    Ok(ResolvedPath { hops, field: field.name.clone(), field_type: field.field_type, polymorphic: false })
+    let field = current
+        .field(last)
+        .ok_or_else(|| no_such_column(last, &current.name))?;
+    Ok(ResolvedPath {
+        hops,
+        field: field.name.clone(),
+        field_type: field.field_type,
+        polymorphic: false,
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -737,9 +921,20 @@ pub(crate) enum Filter {
     And(Vec<Filter>),
     Or(Vec<Filter>),
     Not(Box<Filter>),
-    Compare { path: ResolvedPath, op: CmpOp, value: Literal },
-    In { path: ResolvedPath, negated: bool, values: Vec<Literal> },
-    Like { path: ResolvedPath, pattern: SoqlString },
+    Compare {
+        path: ResolvedPath,
+        op: CmpOp,
+        value: Literal,
+    },
+    In {
+        path: ResolvedPath,
+        negated: bool,
+        values: Vec<Literal>,
+    },
+    Like {
+        path: ResolvedPath,
+        pattern: SoqlString,
+    },
 }
 
 fn type_word(field_type: FieldType) -> &'static str {
@@ -757,20 +952,31 @@ fn type_word(field_type: FieldType) -> &'static str {
 fn check_literal(path: &ResolvedPath, value: &Literal) -> Result<(), DataError> {
     let ty = path.field_type;
     let wrong = |quoted: bool| {
-        let hint = if quoted { "should be enclosed in quotes" } else { "should not be enclosed in quotes" };
-        DataError::invalid_field(format!("value of filter criterion for field '{}' must be of type {} and {hint}", path.field, type_word(ty)))
+        let hint = if quoted {
+            "should be enclosed in quotes"
+        } else {
+            "should not be enclosed in quotes"
+        };
+        DataError::invalid_field(format!(
+            "value of filter criterion for field '{}' must be of type {} and {hint}",
+            path.field,
+            type_word(ty)
+        ))
     };
     match (ty, value) {
-        (FieldType::LongTextArea | FieldType::Base64, _) => {
-            Err(DataError::invalid_field(format!("field '{}' can not be filtered in a query call", path.field)))
-        }
+        (FieldType::LongTextArea | FieldType::Base64, _) => Err(DataError::invalid_field(format!(
+            "field '{}' can not be filtered in a query call",
+            path.field
+        ))),
         (_, Literal::Null) => Ok(()),
         (FieldType::Id | FieldType::Reference, Literal::Str(text)) => {
             let text = text.value();
             if text.is_empty() || ids::is_valid_id(&text) {
                 Ok(())
             } else {
-                Err(DataError::InvalidQueryFilterOperator { message: format!("invalid ID field: {text}") })
+                Err(DataError::InvalidQueryFilterOperator {
+                    message: format!("invalid ID field: {text}"),
+                })
             }
         }
         (t, Literal::Str(_)) if t.is_text() || t.is_id() => Ok(()),
@@ -783,8 +989,17 @@ fn check_literal(path: &ResolvedPath, value: &Literal) -> Result<(), DataError> 
     }
 }
 
-pub(crate) fn resolve_condition(schema: &OrgSchema, root: &ObjectSchema, condition: &Condition) -> Result<Filter, DataError> {
-    let all = |parts: &[Condition]| parts.iter().map(|part| resolve_condition(schema, root, part)).collect::<Result<Vec<_>, _>>();
+pub(crate) fn resolve_condition(
+    schema: &OrgSchema,
+    root: &ObjectSchema,
+    condition: &Condition,
+) -> Result<Filter, DataError> {
+    let all = |parts: &[Condition]| {
+        parts
+            .iter()
+            .map(|part| resolve_condition(schema, root, part))
+            .collect::<Result<Vec<_>, _>>()
+    };
     Ok(match condition {
         Condition::And(parts) => Filter::And(all(parts)?),
         Condition::Or(parts) => Filter::Or(all(parts)?),
@@ -792,28 +1007,50 @@ pub(crate) fn resolve_condition(schema: &OrgSchema, root: &ObjectSchema, conditi
         Condition::Compare { path, op, value } => {
             let path = resolve_path(schema, root, path)?;
             check_literal(&path, value)?;
-            if matches!(path.field_type, FieldType::Boolean) && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            if matches!(path.field_type, FieldType::Boolean) && !matches!(op, CmpOp::Eq | CmpOp::Ne)
+            {
                 return Err(DataError::InvalidQueryFilterOperator {
                     message: format!("invalid operator on boolean field: {}", op.symbol()),
                 });
             }
-            Filter::Compare { path, op: *op, value: value.clone() }
+            Filter::Compare {
+                path,
+                op: *op,
+                value: value.clone(),
+            }
         }
-        Condition::In { path, negated, values } => {
+        Condition::In {
+            path,
+            negated,
+            values,
+        } => {
             let path = resolve_path(schema, root, path)?;
             for value in values {
                 check_literal(&path, value)?;
             }
-            Filter::In { path, negated: *negated, values: values.clone() }
+            Filter::In {
+                path,
+                negated: *negated,
+                values: values.clone(),
+            }
         }
         Condition::Like { path, pattern } => {
             let path = resolve_path(schema, root, path)?;
-            if !(path.field_type.is_text() || path.field_type.is_id()) || path.field_type == FieldType::LongTextArea {
+            if !(path.field_type.is_text() || path.field_type.is_id())
+                || path.field_type == FieldType::LongTextArea
+            {
                 return Err(DataError::InvalidQueryFilterOperator {
-                    message: format!("invalid operator on field '{}' of type {}: LIKE", path.field, type_word(path.field_type)),
+                    message: format!(
+                        "invalid operator on field '{}' of type {}: LIKE",
+                        path.field,
+                        type_word(path.field_type)
+                    ),
                 });
             }
-            Filter::Like { path, pattern: pattern.clone() }
+            Filter::Like {
+                path,
+                pattern: pattern.clone(),
+            }
         }
     })
 }
@@ -821,7 +1058,11 @@ pub(crate) fn resolve_condition(schema: &OrgSchema, root: &ObjectSchema, conditi
 // ---------------------------------------------------------------- evaluation
 
 /// The record a path's hops lead to (None when a reference on the way is empty or dangling).
-fn follow<'a>(data: &'a OrgData, root: (&'a ObjectSchema, &'a Record), hops: &[Hop]) -> Option<(&'a ObjectSchema, &'a Record)> {
+fn follow<'a>(
+    data: &'a OrgData,
+    root: (&'a ObjectSchema, &'a Record),
+    hops: &[Hop],
+) -> Option<(&'a ObjectSchema, &'a Record)> {
     let mut current = root;
     for hop in hops {
         let id = current.1.get(&hop.ref_field)?.as_str()?;
@@ -831,7 +1072,11 @@ fn follow<'a>(data: &'a OrgData, root: (&'a ObjectSchema, &'a Record), hops: &[H
 }
 
 /// The value of a resolved path on a record, in REST output form.
-pub(crate) fn path_value(data: &OrgData, root: (&ObjectSchema, &Record), path: &ResolvedPath) -> Value {
+pub(crate) fn path_value(
+    data: &OrgData,
+    root: (&ObjectSchema, &Record),
+    path: &ResolvedPath,
+) -> Value {
     let Some((object, record)) = follow(data, root, &path.hops) else {
         return Value::Null;
     };
@@ -843,7 +1088,10 @@ pub(crate) fn path_value(data: &OrgData, root: (&ObjectSchema, &Record), path: &
                 .or_else(|| object.name_field())
                 .and_then(|field| record.get(&field.name).cloned())
                 .unwrap_or(Value::Null),
-            other => object.field(other).map(|field| field_output(object, record, &field.name)).unwrap_or(Value::Null),
+            other => object
+                .field(other)
+                .map(|field| field_output(object, record, &field.name))
+                .unwrap_or(Value::Null),
         };
     }
     field_output(object, record, &path.field)
@@ -856,7 +1104,9 @@ fn as_date(value: &Value) -> Option<NaiveDate> {
 
 pub(crate) fn as_datetime(value: &Value) -> Option<DateTime<Utc>> {
     let text = value.as_str()?;
-    DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z").ok().map(|date_time| date_time.with_timezone(&Utc))
+    DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z")
+        .ok()
+        .map(|date_time| date_time.with_timezone(&Utc))
 }
 
 fn ordering_matches(op: CmpOp, ordering: Ordering) -> bool {
@@ -882,7 +1132,9 @@ fn range_matches<T: PartialOrd>(value: T, start: T, end: T, op: CmpOp) -> bool {
 }
 
 fn midnight(date: NaiveDate) -> DateTime<Utc> {
-    date.and_hms_opt(0, 0, 0).map(|naive| naive.and_utc()).unwrap_or_default()
+    date.and_hms_opt(0, 0, 0)
+        .map(|naive| naive.and_utc())
+        .unwrap_or_default()
 }
 
 fn compare(field_type: FieldType, actual: &Value, op: CmpOp, literal: &Literal) -> bool {
@@ -908,7 +1160,10 @@ fn compare(field_type: FieldType, actual: &Value, op: CmpOp, literal: &Literal) 
             match op {
                 CmpOp::Eq => ids::ids_equal(actual, &expected),
                 CmpOp::Ne => !ids::ids_equal(actual, &expected),
-                _ => ordering_matches(op, actual[..actual.len().min(15)].cmp(&expected[..expected.len().min(15)])),
+                _ => ordering_matches(
+                    op,
+                    actual[..actual.len().min(15)].cmp(&expected[..expected.len().min(15)]),
+                ),
             }
         }
         Literal::Str(text) => {
@@ -920,17 +1175,25 @@ fn compare(field_type: FieldType, actual: &Value, op: CmpOp, literal: &Literal) 
         }
         Literal::Number(expected) => {
             let actual = actual.as_f64().unwrap_or(f64::NAN);
-            actual.partial_cmp(expected).is_some_and(|ordering| ordering_matches(op, ordering))
+            actual
+                .partial_cmp(expected)
+                .is_some_and(|ordering| ordering_matches(op, ordering))
         }
         Literal::Bool(expected) => {
             let actual = actual.as_bool().unwrap_or(false);
             ordering_matches(op, actual.cmp(expected))
         }
-        Literal::Date(expected) => as_date(actual).is_some_and(|actual| ordering_matches(op, actual.cmp(expected))),
-        Literal::DateTime(expected) => as_datetime(actual).is_some_and(|actual| ordering_matches(op, actual.cmp(expected))),
+        Literal::Date(expected) => {
+            as_date(actual).is_some_and(|actual| ordering_matches(op, actual.cmp(expected)))
+        }
+        Literal::DateTime(expected) => {
+            as_datetime(actual).is_some_and(|actual| ordering_matches(op, actual.cmp(expected)))
+        }
         Literal::DateRange(start, end, _) => {
             if field_type == FieldType::DateTime {
-                as_datetime(actual).is_some_and(|actual| range_matches(actual, midnight(*start), midnight(*end), op))
+                as_datetime(actual).is_some_and(|actual| {
+                    range_matches(actual, midnight(*start), midnight(*end), op)
+                })
             } else {
                 as_date(actual).is_some_and(|actual| range_matches(actual, *start, *end, op))
             }
@@ -942,8 +1205,11 @@ fn compare(field_type: FieldType, actual: &Value, op: CmpOp, literal: &Literal) 
 /// Salesforce LIKE: `%` any run, `_` one character, case-insensitive; escaped `\%` `\_` are literal.
 pub(crate) fn like_matches(pattern: &SoqlString, text: &str) -> bool {
     let text: Vec<char> = text.to_lowercase().chars().collect();
-    let pattern: Vec<(char, bool)> =
-        pattern.chars.iter().flat_map(|(c, escaped)| c.to_lowercase().map(move |lower| (lower, *escaped))).collect();
+    let pattern: Vec<(char, bool)> = pattern
+        .chars
+        .iter()
+        .flat_map(|(c, escaped)| c.to_lowercase().map(move |lower| (lower, *escaped)))
+        .collect();
     // Iterative wildcard matching with backtracking on the last `%`.
     let (mut t, mut p) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
@@ -979,13 +1245,21 @@ pub(crate) fn matches(data: &OrgData, root: (&ObjectSchema, &Record), filter: &F
         Filter::And(parts) => parts.iter().all(|part| matches(data, root, part)),
         Filter::Or(parts) => parts.iter().any(|part| matches(data, root, part)),
         Filter::Not(inner) => !matches(data, root, inner),
-        Filter::Compare { path, op, value } => compare(path.field_type, &path_value(data, root, path), *op, value),
-        Filter::In { path, negated, values } => {
+        Filter::Compare { path, op, value } => {
+            compare(path.field_type, &path_value(data, root, path), *op, value)
+        }
+        Filter::In {
+            path,
+            negated,
+            values,
+        } => {
             let actual = path_value(data, root, path);
             if actual.is_null() {
                 return *negated && !values.contains(&Literal::Null);
             }
-            let found = values.iter().any(|value| compare(path.field_type, &actual, CmpOp::Eq, value));
+            let found = values
+                .iter()
+                .any(|value| compare(path.field_type, &actual, CmpOp::Eq, value));
             found != *negated
         }
         Filter::Like { path, pattern } => match path_value(data, root, path) {
@@ -997,10 +1271,15 @@ pub(crate) fn matches(data: &OrgData, root: (&ObjectSchema, &Record), filter: &F
 
 fn compare_values(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
-        (Value::String(a), Value::String(b)) => a.to_lowercase().cmp(&b.to_lowercase()).then_with(|| a.cmp(b)),
-        (Value::Number(a), Value::Number(b)) => {
-            a.as_f64().unwrap_or_default().partial_cmp(&b.as_f64().unwrap_or_default()).unwrap_or(Ordering::Equal)
-        }
+        (Value::String(a), Value::String(b)) => a
+            .to_lowercase()
+            .cmp(&b.to_lowercase())
+            .then_with(|| a.cmp(b)),
+        (Value::Number(a), Value::Number(b)) => a
+            .as_f64()
+            .unwrap_or_default()
+            .partial_cmp(&b.as_f64().unwrap_or_default())
+            .unwrap_or(Ordering::Equal),
         (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
         _ => Ordering::Equal,
     }
@@ -1012,27 +1291,45 @@ pub(crate) struct ResolvedOrder {
     pub nulls_first: bool,
 }
 
-pub(crate) fn resolve_order(schema: &OrgSchema, root: &ObjectSchema, items: &[OrderItem]) -> Result<Vec<ResolvedOrder>, DataError> {
+pub(crate) fn resolve_order(
+    schema: &OrgSchema,
+    root: &ObjectSchema,
+    items: &[OrderItem],
+) -> Result<Vec<ResolvedOrder>, DataError> {
     items
         .iter()
         .map(|item| {
             let path = resolve_path(schema, root, &item.path)?;
             if matches!(path.field_type, FieldType::LongTextArea | FieldType::Base64) {
-                return Err(DataError::invalid_field(format!("field '{}' can not be sorted in a query call", path.field)));
+                return Err(DataError::invalid_field(format!(
+                    "field '{}' can not be sorted in a query call",
+                    path.field
+                )));
             }
-            Ok(ResolvedOrder { path, descending: item.descending, nulls_first: item.nulls_first })
+            Ok(ResolvedOrder {
+                path,
+                descending: item.descending,
+                nulls_first: item.nulls_first,
+            })
         })
         .collect()
 }
 
 /// Sorts rows stably by the ORDER BY items.
-pub(crate) fn sort_rows<'a>(data: &'a OrgData, rows: &mut [(&'a ObjectSchema, &'a Record)], order: &[ResolvedOrder]) {
+pub(crate) fn sort_rows<'a>(
+    data: &'a OrgData,
+    rows: &mut [(&'a ObjectSchema, &'a Record)],
+    order: &[ResolvedOrder],
+) {
     if order.is_empty() {
         return;
     }
     rows.sort_by(|a, b| {
         for item in order {
-            let (va, vb) = (path_value(data, *a, &item.path), path_value(data, *b, &item.path));
+            let (va, vb) = (
+                path_value(data, *a, &item.path),
+                path_value(data, *b, &item.path),
+            );
             let ordering = match (va.is_null(), vb.is_null()) {
                 (true, true) => Ordering::Equal,
                 (true, false) => {
@@ -1051,7 +1348,11 @@ pub(crate) fn sort_rows<'a>(data: &'a OrgData, rows: &mut [(&'a ObjectSchema, &'
                 }
                 (false, false) => {
                     let ordering = compare_values(&va, &vb);
-                    if item.descending { ordering.reverse() } else { ordering }
+                    if item.descending {
+                        ordering.reverse()
+                    } else {
+                        ordering
+                    }
                 }
             };
             if ordering != Ordering::Equal {
@@ -1068,19 +1369,34 @@ pub(crate) fn attributes(object: &str, id: &str) -> Value {
 }
 
 /// The nested object a path's value goes into, creating relationship objects on the way (None when a reference is empty).
-fn nested_target<'m>(data: &OrgData, out: &'m mut Map<String, Value>, root: (&ObjectSchema, &Record), hops: &[Hop]) -> Option<&'m mut Map<String, Value>> {
+fn nested_target<'m>(
+    data: &OrgData,
+    out: &'m mut Map<String, Value>,
+    root: (&ObjectSchema, &Record),
+    hops: &[Hop],
+) -> Option<&'m mut Map<String, Value>> {
     let mut target = out;
     let mut current = Some(root);
     for hop in hops {
-        let next = current.and_then(|(_, record)| record.get(&hop.ref_field)?.as_str()).and_then(|id| data.find_by_id(id));
-        let entry = target.entry(hop.relationship.clone()).or_insert_with(|| match next {
-            Some((object, record)) => {
-                let mut nested = Map::new();
-                nested.insert("attributes".into(), attributes(&object.name, record.get("Id").and_then(Value::as_str).unwrap_or_default()));
-                Value::Object(nested)
-            }
-            None => Value::Null,
-        });
+        let next = current
+            .and_then(|(_, record)| record.get(&hop.ref_field)?.as_str())
+            .and_then(|id| data.find_by_id(id));
+        let entry = target
+            .entry(hop.relationship.clone())
+            .or_insert_with(|| match next {
+                Some((object, record)) => {
+                    let mut nested = Map::new();
+                    nested.insert(
+                        "attributes".into(),
+                        attributes(
+                            &object.name,
+                            record.get("Id").and_then(Value::as_str).unwrap_or_default(),
+                        ),
+                    );
+                    Value::Object(nested)
+                }
+                None => Value::Null,
+            });
         target = match entry {
             Value::Object(nested) => nested,
             _ => return None,
@@ -1091,9 +1407,19 @@ fn nested_target<'m>(data: &OrgData, out: &'m mut Map<String, Value>, root: (&Ob
 }
 
 /// A record in REST shape with the selected paths, relationship fields nested.
-pub(crate) fn project(data: &OrgData, root: (&ObjectSchema, &Record), paths: &[ResolvedPath]) -> Record {
+pub(crate) fn project(
+    data: &OrgData,
+    root: (&ObjectSchema, &Record),
+    paths: &[ResolvedPath],
+) -> Record {
     let mut out = Map::new();
-    out.insert("attributes".into(), attributes(&root.0.name, root.1.get("Id").and_then(Value::as_str).unwrap_or_default()));
+    out.insert(
+        "attributes".into(),
+        attributes(
+            &root.0.name,
+            root.1.get("Id").and_then(Value::as_str).unwrap_or_default(),
+        ),
+    );
     for path in paths {
         let value = path_value(data, root, path);
         if let Some(target) = nested_target(data, &mut out, root, &path.hops) {
@@ -1118,27 +1444,53 @@ pub(crate) fn execute(data: &OrgData, text: &str) -> Result<QueryResult, DataErr
     let mut paths = Vec::new();
     for field in &query.fields {
         let path = resolve_path(schema, root, field)?;
-        let duplicate = paths.iter().any(|existing: &ResolvedPath| existing == &path);
+        let duplicate = paths
+            .iter()
+            .any(|existing: &ResolvedPath| existing == &path);
         if duplicate {
-            return Err(DataError::malformed_query(format!("duplicate field selected: {}", field.join("."))));
+            return Err(DataError::malformed_query(format!(
+                "duplicate field selected: {}",
+                field.join(".")
+            )));
         }
         paths.push(path);
     }
-    let filter = query.condition.as_ref().map(|condition| resolve_condition(schema, root, condition)).transpose()?;
+    let filter = query
+        .condition
+        .as_ref()
+        .map(|condition| resolve_condition(schema, root, condition))
+        .transpose()?;
     let order = resolve_order(schema, root, &query.order_by)?;
     let mut rows: Vec<(&ObjectSchema, &Record)> = data
         .live_records(&root.name)
         .map(|record| (root, record))
-        .filter(|row| filter.as_ref().is_none_or(|filter| matches(data, *row, filter)))
+        .filter(|row| {
+            filter
+                .as_ref()
+                .is_none_or(|filter| matches(data, *row, filter))
+        })
         .collect();
     sort_rows(data, &mut rows, &order);
     let offset = query.offset.unwrap_or(0);
-    let rows: Vec<_> = rows.into_iter().skip(offset).take(query.limit.unwrap_or(usize::MAX)).collect();
+    let rows: Vec<_> = rows
+        .into_iter()
+        .skip(offset)
+        .take(query.limit.unwrap_or(usize::MAX))
+        .collect();
     if query.count_only {
-        return Ok(QueryResult { total_size: rows.len(), records: Vec::new() });
+        return Ok(QueryResult {
+            total_size: rows.len(),
+            records: Vec::new(),
+        });
     }
-    let records: Vec<Record> = rows.into_iter().map(|row| project(data, row, &paths)).collect();
-    Ok(QueryResult { total_size: records.len(), records })
+    let records: Vec<Record> = rows
+        .into_iter()
+        .map(|row| project(data, row, &paths))
+        .collect();
+    Ok(QueryResult {
+        total_size: records.len(),
+        records,
+    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@ use crate::soql::{self, Filter, Parser, ResolvedOrder, ResolvedPath, Token};
 use crate::store::{OrgData, ParameterizedSearch, Record, SearchScope};
 
 /// Characters that must be backslash-escaped inside a SOSL search term to be literal.
-pub const RESERVED_CHARACTERS: &[char] = &['?', '&', '|', '!', '{', '}', '[', ']', '(', ')', '^', '~', '*', ':', '\\', '"', '\'', '+', '-'];
+pub const RESERVED_CHARACTERS: &[char] = &[
+    '?', '&', '|', '!', '{', '}', '[', ']', '(', ')', '^', '~', '*', ':', '\\', '"', '\'', '+', '-',
+];
 
 /// One character position of a search word.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -46,11 +48,18 @@ fn tokenize_term(chars: &[(char, bool)]) -> Result<Vec<TermToken>, DataError> {
     let mut word: Vec<Pat> = Vec::new();
     let mut word_plain = String::new();
     let mut word_escaped = false;
-    let flush = |tokens: &mut Vec<TermToken>, word: &mut Vec<Pat>, plain: &mut String, escaped: &mut bool| {
+    let flush = |tokens: &mut Vec<TermToken>,
+                 word: &mut Vec<Pat>,
+                 plain: &mut String,
+                 escaped: &mut bool| {
         if word.is_empty() {
             return;
         }
-        let operator = if *escaped { None } else { Some(plain.to_ascii_uppercase()) };
+        let operator = if *escaped {
+            None
+        } else {
+            Some(plain.to_ascii_uppercase())
+        };
         match operator.as_deref() {
             Some("AND") => tokens.push(TermToken::And),
             Some("OR") => tokens.push(TermToken::Or),
@@ -79,7 +88,11 @@ fn tokenize_term(chars: &[(char, bool)]) -> Result<Vec<TermToken>, DataError> {
                 let mut phrase = Vec::new();
                 loop {
                     match chars.get(i) {
-                        None => return Err(DataError::malformed_search("unterminated quoted phrase in search term")),
+                        None => {
+                            return Err(DataError::malformed_search(
+                                "unterminated quoted phrase in search term",
+                            ));
+                        }
                         Some(('"', false)) => {
                             i += 1;
                             break;
@@ -94,7 +107,11 @@ fn tokenize_term(chars: &[(char, bool)]) -> Result<Vec<TermToken>, DataError> {
             }
             '(' | ')' => {
                 flush(&mut tokens, &mut word, &mut word_plain, &mut word_escaped);
-                tokens.push(if c == '(' { TermToken::Open } else { TermToken::Close });
+                tokens.push(if c == '(' {
+                    TermToken::Open
+                } else {
+                    TermToken::Close
+                });
             }
             '{' | '[' | ']' | '^' | '~' | ':' => {
                 return Err(DataError::malformed_search(format!(
@@ -164,12 +181,16 @@ impl TermParser {
                 self.pos += 1;
                 let inner = self.or_expr()?;
                 if self.peek() != Some(&TermToken::Close) {
-                    return Err(DataError::malformed_search("unbalanced parentheses in search term"));
+                    return Err(DataError::malformed_search(
+                        "unbalanced parentheses in search term",
+                    ));
                 }
                 self.pos += 1;
                 Ok(inner)
             }
-            Some(other) => Err(DataError::malformed_search(format!("unexpected {other:?} in search term"))),
+            Some(other) => Err(DataError::malformed_search(format!(
+                "unexpected {other:?} in search term"
+            ))),
             None => Err(DataError::malformed_search("search term ends unexpectedly")),
         }
     }
@@ -177,22 +198,33 @@ impl TermParser {
 
 fn literal_length(expr: &SearchExpr) -> usize {
     match expr {
-        SearchExpr::Term(pats) => pats.iter().filter(|pat| matches!(pat, Pat::Char(c) if !c.is_whitespace())).count(),
-        SearchExpr::And(a, b) | SearchExpr::AndNot(a, b) | SearchExpr::Or(a, b) => literal_length(a) + literal_length(b),
+        SearchExpr::Term(pats) => pats
+            .iter()
+            .filter(|pat| matches!(pat, Pat::Char(c) if !c.is_whitespace()))
+            .count(),
+        SearchExpr::And(a, b) | SearchExpr::AndNot(a, b) | SearchExpr::Or(a, b) => {
+            literal_length(a) + literal_length(b)
+        }
     }
 }
 
 fn build_expr(tokens: Vec<TermToken>) -> Result<SearchExpr, DataError> {
     if tokens.is_empty() {
-        return Err(DataError::malformed_search("No search term found. The search term must be at least 2 characters long."));
+        return Err(DataError::malformed_search(
+            "No search term found. The search term must be at least 2 characters long.",
+        ));
     }
     let mut parser = TermParser { tokens, pos: 0 };
     let expr = parser.or_expr()?;
     if parser.pos != parser.tokens.len() {
-        return Err(DataError::malformed_search("unexpected text after the search expression (unbalanced parentheses?)"));
+        return Err(DataError::malformed_search(
+            "unexpected text after the search expression (unbalanced parentheses?)",
+        ));
     }
     if literal_length(&expr) < 2 {
-        return Err(DataError::malformed_search("search term must be longer than one character"));
+        return Err(DataError::malformed_search(
+            "search term must be longer than one character",
+        ));
     }
     Ok(expr)
 }
@@ -243,13 +275,25 @@ fn lower_pats(pats: &[Pat]) -> Vec<Pat> {
 
 fn field_matches(field_type: FieldType, pats: &[Pat], text: &str) -> bool {
     if field_type == FieldType::Phone {
-        let wanted: String = pats.iter().filter_map(|pat| match pat { Pat::Char(c) if c.is_ascii_digit() => Some(*c), _ => None }).collect();
+        let wanted: String = pats
+            .iter()
+            .filter_map(|pat| match pat {
+                Pat::Char(c) if c.is_ascii_digit() => Some(*c),
+                _ => None,
+            })
+            .collect();
         if !wanted.is_empty() {
             let digits: String = text.chars().filter(char::is_ascii_digit).collect();
             return digits.contains(&wanted);
         }
     }
-    let text: Vec<char> = text.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ").chars().collect();
+    let text: Vec<char> = text
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .collect();
     glob(&lower_pats(pats), &text)
 }
 
@@ -260,9 +304,17 @@ fn in_scope(object: &ObjectSchema, scope: SearchScope) -> Vec<(String, FieldType
         .filter(|field| match scope {
             SearchScope::All => matches!(
                 field.field_type,
-                FieldType::String | FieldType::TextArea | FieldType::LongTextArea | FieldType::Phone | FieldType::Email | FieldType::Url | FieldType::AutoNumber
+                FieldType::String
+                    | FieldType::TextArea
+                    | FieldType::LongTextArea
+                    | FieldType::Phone
+                    | FieldType::Email
+                    | FieldType::Url
+                    | FieldType::AutoNumber
             ),
-            SearchScope::Name => field.name_field || matches!(field.name.as_str(), "FirstName" | "LastName"),
+            SearchScope::Name => {
+                field.name_field || matches!(field.name.as_str(), "FirstName" | "LastName")
+            }
             SearchScope::Email => field.field_type == FieldType::Email,
             SearchScope::Phone => field.field_type == FieldType::Phone,
         })
@@ -273,11 +325,20 @@ fn in_scope(object: &ObjectSchema, scope: SearchScope) -> Vec<(String, FieldType
 fn record_matches(expr: &SearchExpr, fields: &[(String, FieldType)], record: &Record) -> bool {
     match expr {
         SearchExpr::Term(pats) => fields.iter().any(|(name, field_type)| {
-            record.get(name).and_then(Value::as_str).is_some_and(|text| field_matches(*field_type, pats, text))
+            record
+                .get(name)
+                .and_then(Value::as_str)
+                .is_some_and(|text| field_matches(*field_type, pats, text))
         }),
-        SearchExpr::And(a, b) => record_matches(a, fields, record) && record_matches(b, fields, record),
-        SearchExpr::AndNot(a, b) => record_matches(a, fields, record) && !record_matches(b, fields, record),
-        SearchExpr::Or(a, b) => record_matches(a, fields, record) || record_matches(b, fields, record),
+        SearchExpr::And(a, b) => {
+            record_matches(a, fields, record) && record_matches(b, fields, record)
+        }
+        SearchExpr::AndNot(a, b) => {
+            record_matches(a, fields, record) && !record_matches(b, fields, record)
+        }
+        SearchExpr::Or(a, b) => {
+            record_matches(a, fields, record) || record_matches(b, fields, record)
+        }
     }
 }
 
@@ -294,10 +355,20 @@ struct Returning<'a> {
 }
 
 fn id_path(data: &OrgData, object: &ObjectSchema) -> Result<Vec<ResolvedPath>, DataError> {
-    Ok(vec![soql::resolve_path(data.schema(), object, &["Id".to_owned()])?])
+    Ok(vec![soql::resolve_path(
+        data.schema(),
+        object,
+        &["Id".to_owned()],
+    )?])
 }
 
-fn run<'a>(data: &'a OrgData, expr: &SearchExpr, scope: SearchScope, targets: &[Returning<'a>], overall: Option<usize>) -> Vec<Record> {
+fn run<'a>(
+    data: &'a OrgData,
+    expr: &SearchExpr,
+    scope: SearchScope,
+    targets: &[Returning<'a>],
+    overall: Option<usize>,
+) -> Vec<Record> {
     let mut out = Vec::new();
     let overall = overall.unwrap_or(2000);
     for target in targets {
@@ -306,10 +377,18 @@ fn run<'a>(data: &'a OrgData, expr: &SearchExpr, scope: SearchScope, targets: &[
             .live_records(&target.object.name)
             .filter(|record| record_matches(expr, &fields, record))
             .map(|record| (target.object, record))
-            .filter(|row| target.filter.as_ref().is_none_or(|filter| soql::matches(data, *row, filter)))
+            .filter(|row| {
+                target
+                    .filter
+                    .as_ref()
+                    .is_none_or(|filter| soql::matches(data, *row, filter))
+            })
             .collect();
         soql::sort_rows(data, &mut rows, &target.order);
-        let rows = rows.into_iter().skip(target.offset.unwrap_or(0)).take(target.limit.unwrap_or(usize::MAX));
+        let rows = rows
+            .into_iter()
+            .skip(target.offset.unwrap_or(0))
+            .take(target.limit.unwrap_or(usize::MAX));
         for row in rows {
             if out.len() >= overall {
                 return out;
@@ -326,17 +405,25 @@ fn read_term(text: &str) -> Result<(Vec<(char, bool)>, String), DataError> {
     let close = match chars.first() {
         Some('{') => '}',
         Some('\'') => '\'',
-        _ => return Err(DataError::malformed_search("FIND must be followed by a search term in braces: FIND {term}")),
+        _ => {
+            return Err(DataError::malformed_search(
+                "FIND must be followed by a search term in braces: FIND {term}",
+            ));
+        }
     };
     let mut out = Vec::new();
     let mut i = 1;
     loop {
         match chars.get(i) {
             None => {
-                return Err(DataError::malformed_search(format!("unterminated search term: missing closing '{close}'")));
+                return Err(DataError::malformed_search(format!(
+                    "unterminated search term: missing closing '{close}'"
+                )));
             }
             Some('\\') => {
-                let escaped = chars.get(i + 1).copied().ok_or_else(|| DataError::malformed_search("search term ends with a lone backslash"))?;
+                let escaped = chars.get(i + 1).copied().ok_or_else(|| {
+                    DataError::malformed_search("search term ends with a lone backslash")
+                })?;
                 let literal = if close == '\'' {
                     match escaped {
                         'n' => '\n',
@@ -366,9 +453,13 @@ fn read_term(text: &str) -> Result<(Vec<(char, bool)>, String), DataError> {
 /// Runs a SOSL `FIND` statement.
 pub(crate) fn execute(data: &OrgData, text: &str) -> Result<Vec<Record>, DataError> {
     let trimmed = text.trim_start();
-    let keyword = trimmed.get(..4).filter(|word| word.eq_ignore_ascii_case("FIND"));
+    let keyword = trimmed
+        .get(..4)
+        .filter(|word| word.eq_ignore_ascii_case("FIND"));
     if keyword.is_none() {
-        return Err(DataError::malformed_search("a SOSL statement must start with FIND"));
+        return Err(DataError::malformed_search(
+            "a SOSL statement must start with FIND",
+        ));
     }
     let (term, rest) = read_term(trimmed[4..].trim_start())?;
     let expr = build_expr(tokenize_term(&term)?)?;
@@ -383,9 +474,15 @@ pub(crate) fn execute(data: &OrgData, text: &str) -> Result<Vec<Record>, DataErr
     if parser.eat_keyword("IN") {
         let word = match parser.advance() {
             Token::Ident(word) => word,
-            token => return Err(DataError::malformed_search(format!("unexpected token after IN: {token:?}"))),
+            token => {
+                return Err(DataError::malformed_search(format!(
+                    "unexpected token after IN: {token:?}"
+                )));
+            }
         };
-        scope = SearchScope::parse(&word).ok_or_else(|| DataError::malformed_search(format!("unknown search group: {word} FIELDS")))?;
+        scope = SearchScope::parse(&word).ok_or_else(|| {
+            DataError::malformed_search(format!("unknown search group: {word} FIELDS"))
+        })?;
         parser.expect_keyword("FIELDS").map_err(to_search)?;
     }
     let mut targets = Vec::new();
@@ -393,16 +490,30 @@ pub(crate) fn execute(data: &OrgData, text: &str) -> Result<Vec<Record>, DataErr
         loop {
             let name = parser.object_name().map_err(to_search)?;
             let object = soql::resolve_object(schema, &name)?;
-            let mut target = Returning { object, paths: id_path(data, object)?, filter: None, order: Vec::new(), limit: None, offset: None };
+            let mut target = Returning {
+                object,
+                paths: id_path(data, object)?,
+                filter: None,
+                order: Vec::new(),
+                limit: None,
+                offset: None,
+            };
             if parser.peek() == &Token::LParen {
                 parser.advance();
                 let (fields, _) = parser.field_list(false).map_err(to_search)?;
-                target.paths = fields.iter().map(|field| soql::resolve_path(schema, object, field)).collect::<Result<_, _>>()?;
+                target.paths = fields
+                    .iter()
+                    .map(|field| soql::resolve_path(schema, object, field))
+                    .collect::<Result<_, _>>()?;
                 if parser.eat_keyword("WHERE") {
                     let condition = parser.condition().map_err(to_search)?;
                     target.filter = Some(soql::resolve_condition(schema, object, &condition)?);
                 }
-                target.order = soql::resolve_order(schema, object, &parser.order_by_clause().map_err(to_search)?)?;
+                target.order = soql::resolve_order(
+                    schema,
+                    object,
+                    &parser.order_by_clause().map_err(to_search)?,
+                )?;
                 let (limit, offset) = parser.limit_offset().map_err(to_search)?;
                 target.limit = limit;
                 target.offset = offset;
@@ -416,11 +527,20 @@ pub(crate) fn execute(data: &OrgData, text: &str) -> Result<Vec<Record>, DataErr
         }
     } else {
         for object in schema.objects().filter(|object| object.default_searchable) {
-            targets.push(Returning { object, paths: id_path(data, object)?, filter: None, order: Vec::new(), limit: None, offset: None });
+            targets.push(Returning {
+                object,
+                paths: id_path(data, object)?,
+                filter: None,
+                order: Vec::new(),
+                limit: None,
+                offset: None,
+            });
         }
     }
     if parser.is_keyword("WITH") || parser.is_keyword("UPDATE") {
-        return Err(DataError::malformed_search("WITH and UPDATE clauses are not supported by the emulator"));
+        return Err(DataError::malformed_search(
+            "WITH and UPDATE clauses are not supported by the emulator",
+        ));
     }
     let (overall, _) = parser.limit_offset().map_err(to_search)?;
     parser.expect_end().map_err(to_search)?;
@@ -428,8 +548,15 @@ pub(crate) fn execute(data: &OrgData, text: &str) -> Result<Vec<Record>, DataErr
 }
 
 /// Runs a parameterizedSearch request: `q` is plain text, every word must match.
-pub(crate) fn parameterized(data: &OrgData, request: &ParameterizedSearch) -> Result<Vec<Record>, DataError> {
-    let words: Vec<TermToken> = request.q.split_whitespace().map(|word| TermToken::Word(word.chars().map(Pat::Char).collect())).collect();
+pub(crate) fn parameterized(
+    data: &OrgData,
+    request: &ParameterizedSearch,
+) -> Result<Vec<Record>, DataError> {
+    let words: Vec<TermToken> = request
+        .q
+        .split_whitespace()
+        .map(|word| TermToken::Word(word.chars().map(Pat::Char).collect()))
+        .collect();
     let expr = build_expr(words)?;
     let schema = data.schema();
     let today = data.now().date_naive();
@@ -438,14 +565,21 @@ pub(crate) fn parameterized(data: &OrgData, request: &ParameterizedSearch) -> Re
         schema
             .objects()
             .filter(|object| object.default_searchable)
-            .map(|object| crate::store::SearchObject { name: object.name.clone(), ..Default::default() })
+            .map(|object| crate::store::SearchObject {
+                name: object.name.clone(),
+                ..Default::default()
+            })
             .collect()
     } else {
         request.sobjects.clone()
     };
     for spec in &requested {
         let object = soql::resolve_object(schema, &spec.name)?;
-        let fields = if !spec.fields.is_empty() { &spec.fields } else { &request.default_fields };
+        let fields = if !spec.fields.is_empty() {
+            &spec.fields
+        } else {
+            &request.default_fields
+        };
         let paths = if fields.is_empty() {
             id_path(data, object)?
         } else {
@@ -457,13 +591,35 @@ pub(crate) fn parameterized(data: &OrgData, request: &ParameterizedSearch) -> Re
                 })
                 .collect::<Result<_, _>>()?
         };
-        let filter = match spec.where_clause.as_deref().map(str::trim).filter(|clause| !clause.is_empty()) {
-            Some(clause) => Some(soql::resolve_condition(schema, object, &soql::parse_condition(clause, today)?)?),
+        let filter = match spec
+            .where_clause
+            .as_deref()
+            .map(str::trim)
+            .filter(|clause| !clause.is_empty())
+        {
+            Some(clause) => Some(soql::resolve_condition(
+                schema,
+                object,
+                &soql::parse_condition(clause, today)?,
+            )?),
             None => None,
         };
-        targets.push(Returning { object, paths, filter, order: Vec::new(), limit: spec.limit, offset: None });
+        targets.push(Returning {
+            object,
+            paths,
+            filter,
+            order: Vec::new(),
+            limit: spec.limit,
+            offset: None,
+        });
     }
-    Ok(run(data, &expr, request.scope, &targets, request.overall_limit))
+    Ok(run(
+        data,
+        &expr,
+        request.scope,
+        &targets,
+        request.overall_limit,
+    ))
 }
 
 #[cfg(test)]

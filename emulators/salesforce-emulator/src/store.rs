@@ -79,9 +79,17 @@ pub(crate) fn format_datetime(date_time: DateTime<Utc>) -> String {
 /// ISO-8601 as clients write it: `Z` or offset, with or without millis; a bare date is midnight UTC.
 pub(crate) fn parse_datetime_input(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
-    let with_zone = text.strip_suffix('Z').or_else(|| text.strip_suffix('z')).map(|rest| format!("{rest}+00:00"));
+    let with_zone = text
+        .strip_suffix('Z')
+        .or_else(|| text.strip_suffix('z'))
+        .map(|rest| format!("{rest}+00:00"));
     let candidate = with_zone.as_deref().unwrap_or(text);
-    for format in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%d %H:%M:%S%.f%:z"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%:z",
+        "%Y-%m-%d %H:%M:%S%.f%:z",
+    ] {
         if let Ok(parsed) = DateTime::parse_from_str(candidate, format) {
             return Some(parsed.with_timezone(&Utc));
         }
@@ -91,16 +99,24 @@ pub(crate) fn parse_datetime_input(text: &str) -> Option<DateTime<Utc>> {
             return Some(parsed.and_utc());
         }
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|date| date.and_hms_opt(0, 0, 0)).map(|naive| naive.and_utc())
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|date| date.and_hms_opt(0, 0, 0))
+        .map(|naive| naive.and_utc())
 }
 
 /// The value of `field` in REST output: base64 fields are the URL of their blob.
 pub(crate) fn field_output(object: &ObjectSchema, record: &Record, field: &str) -> Value {
     let value = record.get(field).cloned().unwrap_or(Value::Null);
-    let is_blob = object.field(field).is_some_and(|schema| schema.field_type == FieldType::Base64);
+    let is_blob = object
+        .field(field)
+        .is_some_and(|schema| schema.field_type == FieldType::Base64);
     if is_blob && !value.is_null() {
         let id = record.get("Id").and_then(Value::as_str).unwrap_or_default();
-        return Value::String(format!("/services/data/v60.0/sobjects/{}/{id}/{field}", object.name));
+        return Value::String(format!(
+            "/services/data/v60.0/sobjects/{}/{id}/{field}",
+            object.name
+        ));
     }
     value
 }
@@ -211,7 +227,11 @@ impl OrgData {
     }
 
     pub(crate) fn live_records(&self, object: &str) -> impl Iterator<Item = &Record> {
-        self.order.get(object).into_iter().flatten().filter_map(|id| self.records.get(id).map(|(_, record)| record))
+        self.order
+            .get(object)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.records.get(id).map(|(_, record)| record))
     }
 
     pub(crate) fn find_by_id(&self, id: &str) -> Option<(&ObjectSchema, &Record)> {
@@ -227,16 +247,27 @@ impl OrgData {
     }
 
     /// The live record `id` of `object`; NotFound / EntityIsDeleted as Salesforce reports them.
-    fn existing(&self, object: &ObjectSchema, id: &str, deleted_is_error: bool) -> Result<String, DataError> {
+    fn existing(
+        &self,
+        object: &ObjectSchema,
+        id: &str,
+        deleted_is_error: bool,
+    ) -> Result<String, DataError> {
         if !ids::is_valid_id(id) || !id.starts_with(&object.key_prefix) {
-            return Err(DataError::NotFound { message: format!("Provided external ID field does not exist or is not accessible: {id}") });
+            return Err(DataError::NotFound {
+                message: format!(
+                    "Provided external ID field does not exist or is not accessible: {id}"
+                ),
+            });
         }
         let body = id_body(id).to_owned();
         if self.records.contains_key(&body) {
             return Ok(body);
         }
         if deleted_is_error && self.deleted.contains(&body) {
-            return Err(DataError::EntityIsDeleted { message: "entity is deleted".to_owned() });
+            return Err(DataError::EntityIsDeleted {
+                message: "entity is deleted".to_owned(),
+            });
         }
         Err(DataError::not_found())
     }
@@ -266,7 +297,10 @@ impl OrgData {
                 {
                     let shown: String = text.chars().take(50).collect();
                     return Err(DataError::StringTooLong {
-                        message: format!("{}: data value too large: {shown} (max length={max})", field.label),
+                        message: format!(
+                            "{}: data value too large: {shown} (max length={max})",
+                            field.label
+                        ),
                         fields: vec![field.name.clone()],
                     });
                 }
@@ -280,12 +314,18 @@ impl OrgData {
                 other => return Err(wrong_value(field, "boolean", other)),
             },
             FieldType::Int | FieldType::Double | FieldType::Percent | FieldType::Currency => {
-                let type_name = if field.field_type == FieldType::Int { "int" } else { "double" };
+                let type_name = if field.field_type == FieldType::Int {
+                    "int"
+                } else {
+                    "double"
+                };
                 let number = match value {
                     Value::Null => return Ok(Value::Null),
                     Value::Number(n) => n.as_f64(),
                     Value::String(text) if text.trim().is_empty() => return Ok(Value::Null),
-                    Value::String(text) => text.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+                    Value::String(text) => {
+                        text.trim().parse::<f64>().ok().filter(|n| n.is_finite())
+                    }
                     _ => None,
                 };
                 let number = number.ok_or_else(|| wrong_value(field, type_name, value))?;
@@ -304,15 +344,24 @@ impl OrgData {
                 Value::String(text) => {
                     let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
                         .ok()
-                        .or_else(|| parse_datetime_input(text).map(|date_time| date_time.date_naive()));
-                    Value::String(date.ok_or_else(|| wrong_value(field, "date", value))?.format("%Y-%m-%d").to_string())
+                        .or_else(|| {
+                            parse_datetime_input(text).map(|date_time| date_time.date_naive())
+                        });
+                    Value::String(
+                        date.ok_or_else(|| wrong_value(field, "date", value))?
+                            .format("%Y-%m-%d")
+                            .to_string(),
+                    )
                 }
                 other => return Err(wrong_value(field, "date", other)),
             },
             FieldType::DateTime => match value {
                 Value::Null => Value::Null,
                 Value::String(text) if text.trim().is_empty() => Value::Null,
-                Value::String(text) => Value::String(format_datetime(parse_datetime_input(text).ok_or_else(|| wrong_value(field, "datetime", value))?)),
+                Value::String(text) => Value::String(format_datetime(
+                    parse_datetime_input(text)
+                        .ok_or_else(|| wrong_value(field, "datetime", value))?,
+                )),
                 other => return Err(wrong_value(field, "datetime", other)),
             },
             FieldType::Id | FieldType::Reference => match value {
@@ -321,14 +370,19 @@ impl OrgData {
                 Value::String(text) if ids::is_valid_id(text) => Value::String(ids::to_18(text)),
                 other => {
                     let shown = text_of(other).unwrap_or_else(|| other.to_string());
-                    return Err(DataError::InvalidIdField { message: format!("{}: id value of incorrect type: {shown}", field.label) });
+                    return Err(DataError::InvalidIdField {
+                        message: format!("{}: id value of incorrect type: {shown}", field.label),
+                    });
                 }
             },
             FieldType::Base64 => match value {
                 Value::Null => Value::Null,
                 Value::String(text) => {
                     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-                    if base64::engine::general_purpose::STANDARD.decode(&compact).is_err() {
+                    if base64::engine::general_purpose::STANDARD
+                        .decode(&compact)
+                        .is_err()
+                    {
                         return Err(DataError::InvalidFieldValue {
                             message: format!("{}: invalid base64 data", field.label),
                             fields: vec![field.name.clone()],
@@ -344,7 +398,13 @@ impl OrgData {
     }
 
     /// Canonical-case field values of a write body; `all_writable` for seeds (system fields allowed).
-    fn write_values(&self, object: &ObjectSchema, fields: &Record, create: bool, all_writable: bool) -> Result<Vec<(String, Value)>, DataError> {
+    fn write_values(
+        &self,
+        object: &ObjectSchema,
+        fields: &Record,
+        create: bool,
+        all_writable: bool,
+    ) -> Result<Vec<(String, Value)>, DataError> {
         let mut values = Vec::new();
         let mut locked = Vec::new();
         for (key, value) in fields {
@@ -352,9 +412,17 @@ impl OrgData {
                 continue;
             }
             let field = object.field(key).ok_or_else(|| {
-                DataError::invalid_field(format!("No such column '{key}' on sobject of type {}", object.name))
+                DataError::invalid_field(format!(
+                    "No such column '{key}' on sobject of type {}",
+                    object.name
+                ))
             })?;
-            let writable = all_writable || if create { field.createable } else { field.updateable };
+            let writable = all_writable
+                || if create {
+                    field.createable
+                } else {
+                    field.updateable
+                };
             if !writable {
                 locked.push(field.name.clone());
                 continue;
@@ -434,21 +502,47 @@ impl OrgData {
             }
         }
         if seed {
-            set_default(record, "LastModifiedDate", record.get("CreatedDate").cloned().unwrap_or(Value::String(stamp.clone())));
-            set_default(record, "SystemModstamp", record.get("LastModifiedDate").cloned().unwrap_or(Value::String(stamp.clone())));
-            set_default(record, "LastModifiedById", Value::String(self.current_user.clone()));
+            set_default(
+                record,
+                "LastModifiedDate",
+                record
+                    .get("CreatedDate")
+                    .cloned()
+                    .unwrap_or(Value::String(stamp.clone())),
+            );
+            set_default(
+                record,
+                "SystemModstamp",
+                record
+                    .get("LastModifiedDate")
+                    .cloned()
+                    .unwrap_or(Value::String(stamp.clone())),
+            );
+            set_default(
+                record,
+                "LastModifiedById",
+                Value::String(self.current_user.clone()),
+            );
         } else {
             record.insert("LastModifiedDate".into(), Value::String(stamp.clone()));
             record.insert("SystemModstamp".into(), Value::String(stamp.clone()));
             if object.field("LastModifiedById").is_some() {
-                record.insert("LastModifiedById".into(), Value::String(self.current_user.clone()));
+                record.insert(
+                    "LastModifiedById".into(),
+                    Value::String(self.current_user.clone()),
+                );
             }
         }
         record.insert("IsDeleted".into(), Value::Bool(false));
 
         // Name = "First Last" where Name is computed.
-        if object.field("Name").is_some_and(|field| !field.createable) && object.field("LastName").is_some() {
-            let computed: Vec<&str> = ["FirstName", "LastName"].iter().filter_map(|field| record.get(*field).and_then(Value::as_str)).collect();
+        if object.field("Name").is_some_and(|field| !field.createable)
+            && object.field("LastName").is_some()
+        {
+            let computed: Vec<&str> = ["FirstName", "LastName"]
+                .iter()
+                .filter_map(|field| record.get(*field).and_then(Value::as_str))
+                .collect();
             if !(seed && record.contains_key("Name")) {
                 if computed.is_empty() {
                     record.remove("Name");
@@ -457,7 +551,11 @@ impl OrgData {
                 }
             }
         }
-        let status = record.get("Status").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let status = record
+            .get("Status")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         if name == "Case" {
             let closed = status.eq_ignore_ascii_case("Closed");
             record.insert("IsClosed".into(), Value::Bool(closed));
@@ -468,7 +566,10 @@ impl OrgData {
             }
         }
         if name == "Task" {
-            record.insert("IsClosed".into(), Value::Bool(status.eq_ignore_ascii_case("Completed")));
+            record.insert(
+                "IsClosed".into(),
+                Value::Bool(status.eq_ignore_ascii_case("Completed")),
+            );
         }
         if name == "Attachment" {
             let length = record
@@ -487,26 +588,50 @@ impl OrgData {
         let missing: Vec<String> = object
             .fields
             .iter()
-            .filter(|field| field.required_on_create() && record.get(&field.name).is_none_or(Value::is_null))
+            .filter(|field| {
+                field.required_on_create() && record.get(&field.name).is_none_or(Value::is_null)
+            })
             .map(|field| field.name.clone())
             .collect();
         if missing.is_empty() {
             Ok(())
         } else {
-            Err(DataError::RequiredFieldMissing { message: format!("Required fields are missing: [{}]", missing.join(", ")), fields: missing })
+            Err(DataError::RequiredFieldMissing {
+                message: format!("Required fields are missing: [{}]", missing.join(", ")),
+                fields: missing,
+            })
         }
     }
 
     /// References must point at an existing record of an allowed object.
-    fn check_references(&self, object: &ObjectSchema, record: &Record, changed: &[String]) -> Result<(), DataError> {
+    fn check_references(
+        &self,
+        object: &ObjectSchema,
+        record: &Record,
+        changed: &[String],
+    ) -> Result<(), DataError> {
         for name in changed {
-            let Some(field) = object.field(name) else { continue };
-            if field.field_type != FieldType::Reference || matches!(field.name.as_str(), "OwnerId" | "CreatedById" | "LastModifiedById") {
+            let Some(field) = object.field(name) else {
+                continue;
+            };
+            if field.field_type != FieldType::Reference
+                || matches!(
+                    field.name.as_str(),
+                    "OwnerId" | "CreatedById" | "LastModifiedById"
+                )
+            {
                 continue;
             }
-            let Some(id) = record.get(&field.name).and_then(Value::as_str) else { continue };
+            let Some(id) = record.get(&field.name).and_then(Value::as_str) else {
+                continue;
+            };
             let target = self.schema.object_for_id(id);
-            let allowed = target.is_some_and(|target| field.reference_to.iter().any(|allowed| allowed == &target.name));
+            let allowed = target.is_some_and(|target| {
+                field
+                    .reference_to
+                    .iter()
+                    .any(|allowed| allowed == &target.name)
+            });
             if !allowed {
                 return Err(DataError::FieldIntegrity {
                     message: format!("{}: id value of incorrect type: {id}", field.label),
@@ -514,8 +639,15 @@ impl OrgData {
                 });
             }
             if self.find_by_id(id).is_none() {
-                let message = if self.deleted.contains(id_body(id)) { "entity is deleted" } else { "invalid cross reference id" };
-                return Err(DataError::InvalidCrossReference { message: message.to_owned(), fields: vec![field.name.clone()] });
+                let message = if self.deleted.contains(id_body(id)) {
+                    "entity is deleted"
+                } else {
+                    "invalid cross reference id"
+                };
+                return Err(DataError::InvalidCrossReference {
+                    message: message.to_owned(),
+                    fields: vec![field.name.clone()],
+                });
             }
         }
         Ok(())
@@ -523,24 +655,41 @@ impl OrgData {
 
     fn same_value(field: &FieldSchema, a: &Value, b: &Value) -> bool {
         match (a, b) {
-            (Value::String(a), Value::String(b)) if field.field_type.is_text() => a.to_lowercase() == b.to_lowercase(),
-            (Value::String(a), Value::String(b)) if field.field_type.is_id() => ids::ids_equal(a, b),
+            (Value::String(a), Value::String(b)) if field.field_type.is_text() => {
+                a.to_lowercase() == b.to_lowercase()
+            }
+            (Value::String(a), Value::String(b)) if field.field_type.is_id() => {
+                ids::ids_equal(a, b)
+            }
             (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
             _ => a == b,
         }
     }
 
-    fn check_unique(&self, object: &ObjectSchema, record: &Record, own_id: Option<&str>) -> Result<(), DataError> {
+    fn check_unique(
+        &self,
+        object: &ObjectSchema,
+        record: &Record,
+        own_id: Option<&str>,
+    ) -> Result<(), DataError> {
         for field in object.fields.iter().filter(|field| field.unique) {
-            let Some(value) = record.get(&field.name).filter(|value| !value.is_null()) else { continue };
+            let Some(value) = record.get(&field.name).filter(|value| !value.is_null()) else {
+                continue;
+            };
             let clash = self.live_records(&object.name).find(|other| {
                 let other_id = other.get("Id").and_then(Value::as_str).unwrap_or_default();
-                own_id.is_none_or(|own| !ids::ids_equal(own, other_id)) && other.get(&field.name).is_some_and(|v| Self::same_value(field, v, value))
+                own_id.is_none_or(|own| !ids::ids_equal(own, other_id))
+                    && other
+                        .get(&field.name)
+                        .is_some_and(|v| Self::same_value(field, v, value))
             });
             if let Some(other) = clash {
                 let other_id = other.get("Id").and_then(Value::as_str).unwrap_or_default();
                 return Err(DataError::DuplicateValue {
-                    message: format!("duplicate value found: {} duplicates value on record with id: {other_id}", field.name),
+                    message: format!(
+                        "duplicate value found: {} duplicates value on record with id: {other_id}",
+                        field.name
+                    ),
                     fields: vec![field.name.clone()],
                 });
             }
@@ -552,7 +701,11 @@ impl OrgData {
         record.retain(|_, value| !value.is_null());
         let body = id_body(id).to_owned();
         self.deleted.remove(&body);
-        if self.records.insert(body.clone(), (object.to_owned(), record)).is_none() {
+        if self
+            .records
+            .insert(body.clone(), (object.to_owned(), record))
+            .is_none()
+        {
             self.order.entry(object.to_owned()).or_default().push(body);
         }
     }
@@ -592,7 +745,10 @@ impl OrgData {
         let id = self.new_id(&schema.key_prefix);
         record.insert("Id".into(), Value::String(id.clone()));
         self.derive(&schema, &mut record, true, false);
-        if schema.custom && record.get("Name").is_none_or(Value::is_null) && schema.field("Name").is_some() {
+        if schema.custom
+            && record.get("Name").is_none_or(Value::is_null)
+            && schema.field("Name").is_some()
+        {
             record.insert("Name".into(), Value::String(id.clone()));
         }
         let record = Self::ordered(&schema, record);
@@ -605,9 +761,17 @@ impl OrgData {
         let schema = self.object_schema(object)?.clone();
         let body = self.existing(&schema, id, true)?;
         let mut fields = fields.clone();
-        if let Some(key) = fields.keys().find(|key| key.eq_ignore_ascii_case("Id")).cloned() {
+        if let Some(key) = fields
+            .keys()
+            .find(|key| key.eq_ignore_ascii_case("Id"))
+            .cloned()
+        {
             let given = fields.remove(&key);
-            if given.as_ref().and_then(Value::as_str).is_some_and(|given| !ids::ids_equal(given, id)) {
+            if given
+                .as_ref()
+                .and_then(Value::as_str)
+                .is_some_and(|given| !ids::ids_equal(given, id))
+            {
                 return Err(DataError::InvalidFieldForInsertUpdate {
                     message: "Unable to create/update fields: Id. Please check the security settings of this field and verify that it is read/write for your profile or permission set.".to_owned(),
                     fields: vec!["Id".to_owned()],
@@ -616,20 +780,36 @@ impl OrgData {
         }
         let values = self.write_values(&schema, &fields, false, false)?;
         let changed: Vec<String> = values.iter().map(|(name, _)| name.clone()).collect();
-        let mut record = self.records.get(&body).map(|(_, record)| record.clone()).unwrap_or_default();
+        let mut record = self
+            .records
+            .get(&body)
+            .map(|(_, record)| record.clone())
+            .unwrap_or_default();
         for (name, value) in values {
             record.insert(name, value);
         }
         let missing: Vec<String> = changed
             .iter()
-            .filter(|name| schema.field(name).is_some_and(FieldSchema::required_on_create) && record.get(*name).is_none_or(Value::is_null))
+            .filter(|name| {
+                schema
+                    .field(name)
+                    .is_some_and(FieldSchema::required_on_create)
+                    && record.get(*name).is_none_or(Value::is_null)
+            })
             .cloned()
             .collect();
         if !missing.is_empty() {
-            return Err(DataError::RequiredFieldMissing { message: format!("Required fields are missing: [{}]", missing.join(", ")), fields: missing });
+            return Err(DataError::RequiredFieldMissing {
+                message: format!("Required fields are missing: [{}]", missing.join(", ")),
+                fields: missing,
+            });
         }
         self.check_references(&schema, &record, &changed)?;
-        let own = record.get("Id").and_then(Value::as_str).unwrap_or(id).to_owned();
+        let own = record
+            .get("Id")
+            .and_then(Value::as_str)
+            .unwrap_or(id)
+            .to_owned();
         self.check_unique(&schema, &record, Some(&own))?;
         self.derive(&schema, &mut record, false, false);
         let record = Self::ordered(&schema, record);
@@ -650,16 +830,33 @@ impl OrgData {
     }
 
     /// A record in REST shape: every field (schema order) or the requested ones (plus Id).
-    pub fn get(&self, object: &str, id: &str, fields: Option<&[String]>) -> Result<Record, DataError> {
+    pub fn get(
+        &self,
+        object: &str,
+        id: &str,
+        fields: Option<&[String]>,
+    ) -> Result<Record, DataError> {
         let schema = self.object_schema(object)?;
         let body = self.existing(schema, id, false)?;
-        let Some((_, record)) = self.records.get(&body) else { return Err(DataError::not_found()) };
+        let Some((_, record)) = self.records.get(&body) else {
+            return Err(DataError::not_found());
+        };
         let names: Vec<String> = match fields {
-            None => schema.fields.iter().map(|field| field.name.clone()).collect(),
+            None => schema
+                .fields
+                .iter()
+                .map(|field| field.name.clone())
+                .collect(),
             Some(requested) => {
                 let mut names = Vec::new();
-                for name in requested.iter().map(|name| name.trim()).filter(|name| !name.is_empty()) {
-                    let field = schema.field(name).ok_or_else(|| soql::no_such_column(name, &schema.name))?;
+                for name in requested
+                    .iter()
+                    .map(|name| name.trim())
+                    .filter(|name| !name.is_empty())
+                {
+                    let field = schema
+                        .field(name)
+                        .ok_or_else(|| soql::no_such_column(name, &schema.name))?;
                     if !names.contains(&field.name) {
                         names.push(field.name.clone());
                     }
@@ -671,7 +868,13 @@ impl OrgData {
             }
         };
         let mut out = Map::new();
-        out.insert("attributes".into(), soql::attributes(&schema.name, record.get("Id").and_then(Value::as_str).unwrap_or(id)));
+        out.insert(
+            "attributes".into(),
+            soql::attributes(
+                &schema.name,
+                record.get("Id").and_then(Value::as_str).unwrap_or(id),
+            ),
+        );
         for name in names {
             out.insert(name.clone(), field_output(schema, record, &name));
         }
@@ -682,13 +885,29 @@ impl OrgData {
     pub fn blob(&self, object: &str, id: &str, field: &str) -> Result<Vec<u8>, DataError> {
         let schema = self.object_schema(object)?;
         let body = self.existing(schema, id, false)?;
-        let field = schema.field(field).filter(|field| field.field_type == FieldType::Base64).ok_or_else(DataError::not_found)?;
-        let encoded = self.records.get(&body).and_then(|(_, record)| record.get(&field.name)).and_then(Value::as_str).ok_or_else(DataError::not_found)?;
-        base64::engine::general_purpose::STANDARD.decode(encoded).map_err(|_| DataError::not_found())
+        let field = schema
+            .field(field)
+            .filter(|field| field.field_type == FieldType::Base64)
+            .ok_or_else(DataError::not_found)?;
+        let encoded = self
+            .records
+            .get(&body)
+            .and_then(|(_, record)| record.get(&field.name))
+            .and_then(Value::as_str)
+            .ok_or_else(DataError::not_found)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .map_err(|_| DataError::not_found())
     }
 
     /// Upsert by an external-id field (or Id): create, update, or HTTP 300 when several match.
-    pub fn upsert(&mut self, object: &str, external_id_field: &str, value: &str, fields: &Record) -> Result<UpsertOutcome, DataError> {
+    pub fn upsert(
+        &mut self,
+        object: &str,
+        external_id_field: &str,
+        value: &str,
+        fields: &Record,
+    ) -> Result<UpsertOutcome, DataError> {
         let schema = self.object_schema(object)?.clone();
         let field = schema
             .field(external_id_field)
@@ -701,14 +920,24 @@ impl OrgData {
             if value.is_empty() {
                 return self.create(&schema.name, &body).map(UpsertOutcome::Created);
             }
-            let id = self.get(&schema.name, value, Some(&["Id".to_owned()]))?.get("Id").and_then(Value::as_str).unwrap_or(value).to_owned();
+            let id = self
+                .get(&schema.name, value, Some(&["Id".to_owned()]))?
+                .get("Id")
+                .and_then(Value::as_str)
+                .unwrap_or(value)
+                .to_owned();
             self.update(&schema.name, &id, &body)?;
             return Ok(UpsertOutcome::Updated(id));
         }
         let wanted = self.normalize(&field, &Value::String(value.to_owned()))?;
         let matches: Vec<String> = self
             .live_records(&schema.name)
-            .filter(|record| !wanted.is_null() && record.get(&field.name).is_some_and(|actual| Self::same_value(&field, actual, &wanted)))
+            .filter(|record| {
+                !wanted.is_null()
+                    && record
+                        .get(&field.name)
+                        .is_some_and(|actual| Self::same_value(&field, actual, &wanted))
+            })
             .filter_map(|record| record.get("Id").and_then(Value::as_str).map(str::to_owned))
             .collect();
         match matches.as_slice() {
@@ -721,7 +950,10 @@ impl OrgData {
                 self.update(&schema.name, &id, &body)?;
                 Ok(UpsertOutcome::Updated(id))
             }
-            _ => Err(DataError::MultipleMatches { object: schema.name.clone(), ids: matches }),
+            _ => Err(DataError::MultipleMatches {
+                object: schema.name.clone(),
+                ids: matches,
+            }),
         }
     }
 
@@ -729,11 +961,21 @@ impl OrgData {
     /// system fields, fills the rest; references are not checked (seed order is free).
     pub fn insert_seed(&mut self, object: &str, record: Record) -> Result<String, DataError> {
         let schema = self.object_schema(object)?.clone();
-        let id = match record.iter().find(|(key, _)| key.eq_ignore_ascii_case("Id")).map(|(_, value)| value) {
+        let id = match record
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case("Id"))
+            .map(|(_, value)| value)
+        {
             None | Some(Value::Null) => self.new_id(&schema.key_prefix),
-            Some(Value::String(id)) if ids::is_valid_id(id) && id.starts_with(&schema.key_prefix) => ids::to_18(id),
+            Some(Value::String(id))
+                if ids::is_valid_id(id) && id.starts_with(&schema.key_prefix) =>
+            {
+                ids::to_18(id)
+            }
             Some(other) => {
-                return Err(DataError::InvalidIdField { message: format!("invalid {} id in seed data: {other}", schema.name) });
+                return Err(DataError::InvalidIdField {
+                    message: format!("invalid {} id in seed data: {other}", schema.name),
+                });
             }
         };
         let mut body = record;
@@ -742,12 +984,18 @@ impl OrgData {
         let mut stored: Record = values.into_iter().collect();
         stored.insert("Id".into(), Value::String(id.clone()));
         Self::check_required(&schema, &stored)?;
-        let seeded_case_number = stored.get("CaseNumber").and_then(Value::as_str).and_then(|n| n.parse::<u64>().ok());
+        let seeded_case_number = stored
+            .get("CaseNumber")
+            .and_then(Value::as_str)
+            .and_then(|n| n.parse::<u64>().ok());
         self.derive(&schema, &mut stored, true, true);
         if let Some(number) = seeded_case_number {
             self.case_counter = self.case_counter.max(number + 1);
         }
-        if schema.custom && stored.get("Name").is_none_or(Value::is_null) && schema.field("Name").is_some() {
+        if schema.custom
+            && stored.get("Name").is_none_or(Value::is_null)
+            && schema.field("Name").is_some()
+        {
             stored.insert("Name".into(), Value::String(id.clone()));
         }
         let stored = Self::ordered(&schema, stored);
@@ -773,7 +1021,10 @@ impl OrgData {
     }
 
     /// The `searchRecords` of a parameterizedSearch request.
-    pub fn parameterized_search(&self, request: &ParameterizedSearch) -> Result<Vec<Record>, DataError> {
+    pub fn parameterized_search(
+        &self,
+        request: &ParameterizedSearch,
+    ) -> Result<Vec<Record>, DataError> {
         sosl::parameterized(self, request)
     }
 
@@ -783,7 +1034,10 @@ impl OrgData {
     pub fn dump(&self) -> Value {
         let mut out = Map::new();
         for object in self.schema.objects() {
-            let records: Vec<Value> = self.live_records(&object.name).map(|record| Value::Object(record.clone())).collect();
+            let records: Vec<Value> = self
+                .live_records(&object.name)
+                .map(|record| Value::Object(record.clone()))
+                .collect();
             if !records.is_empty() {
                 out.insert(object.name.clone(), Value::Array(records));
             }
@@ -793,21 +1047,31 @@ impl OrgData {
 
     /// Loads `{"Object": [records]}` (a dump or a seed file); returns how many records were loaded.
     pub fn load_dump(&mut self, dump: &Value) -> Result<usize, DataError> {
-        let objects = dump.as_object().ok_or_else(|| DataError::InvalidFieldValue {
-            message: "seed data must be a JSON object of {\"Object\": [records]}".to_owned(),
-            fields: Vec::new(),
-        })?;
-        let mut loaded = 0;
-        for (object, records) in objects {
-            let records = records.as_array().ok_or_else(|| DataError::InvalidFieldValue {
-                message: format!("seed data for {object} must be an array of records"),
+        let objects = dump
+            .as_object()
+            .ok_or_else(|| DataError::InvalidFieldValue {
+                message: "seed data must be a JSON object of {\"Object\": [records]}".to_owned(),
                 fields: Vec::new(),
             })?;
-            for record in records {
-                let record = record.as_object().cloned().ok_or_else(|| DataError::InvalidFieldValue {
-                    message: format!("seed data for {object} must be an array of JSON objects"),
+        let mut loaded = 0;
+        for (object, records) in objects {
+            let records = records
+                .as_array()
+                .ok_or_else(|| DataError::InvalidFieldValue {
+                    message: format!("seed data for {object} must be an array of records"),
                     fields: Vec::new(),
                 })?;
+            for record in records {
+                let record =
+                    record
+                        .as_object()
+                        .cloned()
+                        .ok_or_else(|| DataError::InvalidFieldValue {
+                            message: format!(
+                                "seed data for {object} must be an array of JSON objects"
+                            ),
+                            fields: Vec::new(),
+                        })?;
                 self.insert_seed(object, record)?;
                 loaded += 1;
             }

@@ -44,7 +44,13 @@ mod tests {
     #[test]
     fn when_header_is_plain_should_parse_used_and_max() {
         let usage = ApiUsage::parse_header("api-usage=25/15000").unwrap();
-        assert_eq!(usage, ApiUsage { used: 25, max: 15000 });
+        assert_eq!(
+            usage,
+            ApiUsage {
+                used: 25,
+                max: 15000
+            }
+        );
         assert_eq!(usage.remaining(), 14975);
     }
 

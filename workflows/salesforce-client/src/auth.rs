@@ -237,7 +237,10 @@ impl Authenticator {
         token_host: &Url,
     ) -> Result<Vec<(&'static str, String)>, SalesforceError> {
         let expose = |value: &Option<SecretString>| {
-            value.as_ref().map(|v| v.expose().to_string()).unwrap_or_default()
+            value
+                .as_ref()
+                .map(|v| v.expose().to_string())
+                .unwrap_or_default()
         };
         let username = || {
             credentials
@@ -257,13 +260,20 @@ impl Authenticator {
                 ("username", username()?),
                 (
                     "password",
-                    format!("{}{}", expose(&credentials.password), expose(&credentials.security_token)),
+                    format!(
+                        "{}{}",
+                        expose(&credentials.password),
+                        expose(&credentials.security_token)
+                    ),
                 ),
             ],
             AuthGrant::JwtBearer => {
                 let assertion = jwt_assertion(credentials, &username()?, token_host)?;
                 vec![
-                    ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer".to_string()),
+                    (
+                        "grant_type",
+                        "urn:ietf:params:oauth:grant-type:jwt-bearer".to_string(),
+                    ),
                     ("assertion", assertion),
                 ]
             }
@@ -304,7 +314,9 @@ impl Authenticator {
         }
         let detail = ErrorDetail::parse(&body);
         Err(SalesforceError::Authentication {
-            error_code: detail.error_code.unwrap_or_else(|| format!("HTTP_{status}")),
+            error_code: detail
+                .error_code
+                .unwrap_or_else(|| format!("HTTP_{status}")),
             message: detail.message.unwrap_or_else(|| truncate(&body, 200)),
         })
     }
@@ -316,7 +328,11 @@ fn jwt_assertion(
     username: &str,
     token_host: &Url,
 ) -> Result<String, SalesforceError> {
-    let key_pem = credentials.private_key.as_ref().map(|k| k.expose()).unwrap_or_default();
+    let key_pem = credentials
+        .private_key
+        .as_ref()
+        .map(|k| k.expose())
+        .unwrap_or_default();
     let key = jsonwebtoken::EncodingKey::from_rsa_pem(key_pem.as_bytes()).map_err(|error| {
         CredentialsError::Malformed {
             reason: format!("PrivateKey is not an RSA private key in PEM form: {error}"),
@@ -324,17 +340,25 @@ fn jwt_assertion(
     })?;
     let audience = token_host.as_str().trim_end_matches('/');
     let claims = JwtClaims {
-        iss: credentials.consumer_key.as_ref().map(|k| k.expose()).unwrap_or_default(),
+        iss: credentials
+            .consumer_key
+            .as_ref()
+            .map(|k| k.expose())
+            .unwrap_or_default(),
         sub: username,
         aud: audience,
         exp: chrono::Utc::now().timestamp() + 170,
     };
-    jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256), &claims, &key)
-        .map_err(|error| {
-            SalesforceError::Credentials(CredentialsError::Malformed {
-                reason: format!("cannot sign the JWT assertion: {error}"),
-            })
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        &claims,
+        &key,
+    )
+    .map_err(|error| {
+        SalesforceError::Credentials(CredentialsError::Malformed {
+            reason: format!("cannot sign the JWT assertion: {error}"),
         })
+    })
 }
 
 pub(crate) fn join(base: &Url, path: &str) -> Result<Url, SalesforceError> {
@@ -342,8 +366,9 @@ pub(crate) fn join(base: &Url, path: &str) -> Result<Url, SalesforceError> {
     if !base.path().ends_with('/') {
         base.set_path(&format!("{}/", base.path()));
     }
-    base.join(path)
-        .map_err(|error| SalesforceError::UnexpectedResponse(format!("invalid URL {path}: {error}")))
+    base.join(path).map_err(|error| {
+        SalesforceError::UnexpectedResponse(format!("invalid URL {path}: {error}"))
+    })
 }
 
 #[cfg(test)]
@@ -357,7 +382,10 @@ mod tests {
     #[test]
     fn when_auto_and_secret_has_private_key_should_use_jwt() {
         let creds = credentials(r#"{"ConsumerKey":"ck","PrivateKey":"pem","Password":"pw"}"#);
-        assert_eq!(AuthGrant::choose(AuthGrantChoice::Auto, &creds).unwrap(), AuthGrant::JwtBearer);
+        assert_eq!(
+            AuthGrant::choose(AuthGrantChoice::Auto, &creds).unwrap(),
+            AuthGrant::JwtBearer
+        );
     }
 
     #[test]
@@ -365,7 +393,10 @@ mod tests {
         let creds = credentials(
             r#"{"ConsumerKey":"ck","ConsumerSecret":"cs","Password":"pw","AccessToken":"t"}"#,
         );
-        assert_eq!(AuthGrant::choose(AuthGrantChoice::Auto, &creds).unwrap(), AuthGrant::Password);
+        assert_eq!(
+            AuthGrant::choose(AuthGrantChoice::Auto, &creds).unwrap(),
+            AuthGrant::Password
+        );
     }
 
     #[test]

@@ -59,10 +59,19 @@ impl SalesforceClient {
     ) -> Result<Self, SalesforceError> {
         let http = reqwest::Client::builder()
             .timeout(config.request_timeout)
-            .connect_timeout(config.request_timeout.min(std::time::Duration::from_secs(3)))
-            .user_agent(concat!("amazon-connect-salesforce-rust/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(
+                config
+                    .request_timeout
+                    .min(std::time::Duration::from_secs(3)),
+            )
+            .user_agent(concat!(
+                "amazon-connect-salesforce-rust/",
+                env!("CARGO_PKG_VERSION")
+            ))
             .build()
-            .map_err(|error| SalesforceError::UnexpectedResponse(format!("cannot build HTTP client: {error}")))?;
+            .map_err(|error| {
+                SalesforceError::UnexpectedResponse(format!("cannot build HTTP client: {error}"))
+            })?;
         let describe_cache = Arc::new(DescribeCache::new(config.describe_ttl));
         let config = Arc::new(config);
         let auth = Authenticator::new(config.clone(), http.clone(), credentials);
@@ -78,7 +87,10 @@ impl SalesforceClient {
         secrets: aws_sdk_secretsmanager::Client,
         secret_id: impl Into<String>,
     ) -> Result<Self, SalesforceError> {
-        Self::new(config, Arc::new(SecretsManagerCredentials::new(secrets, secret_id)))
+        Self::new(
+            config,
+            Arc::new(SecretsManagerCredentials::new(secrets, secret_id)),
+        )
     }
 
     /// The org's daily API usage from the most recent response, if any was seen.
@@ -100,7 +112,12 @@ impl SalesforceClient {
     }
 
     /// Updates a record; returns the HTTP status (204), which flows read as `Status`.
-    pub async fn update(&self, object: &str, id: &str, fields: &Record) -> Result<u16, SalesforceError> {
+    pub async fn update(
+        &self,
+        object: &str,
+        id: &str,
+        fields: &Record,
+    ) -> Result<u16, SalesforceError> {
         let request = ApiRequest::new(
             Method::PATCH,
             format!("sobjects/{}/{}", api_name(object)?, record_id(id)?),
@@ -119,7 +136,12 @@ impl SalesforceClient {
     }
 
     /// Reads one record, optionally only some fields.
-    pub async fn get(&self, object: &str, id: &str, fields: &[&str]) -> Result<Record, SalesforceError> {
+    pub async fn get(
+        &self,
+        object: &str,
+        id: &str,
+        fields: &[&str],
+    ) -> Result<Record, SalesforceError> {
         let mut request = ApiRequest::new(
             Method::GET,
             format!("sobjects/{}/{}", api_name(object)?, record_id(id)?),
@@ -148,15 +170,23 @@ impl SalesforceClient {
             api_name(external_id_field)?,
             urlencoding::encode(value)
         );
-        let request = ApiRequest::new(Method::PATCH, path.clone()).json(Value::Object(fields.clone()));
+        let request =
+            ApiRequest::new(Method::PATCH, path.clone()).json(Value::Object(fields.clone()));
         let response = self.transport.execute(&request).await?;
         match response.status {
-            201 => Ok(UpsertOutcome::Created(response.json::<CreateResponse>()?.id)),
-            200 => Ok(UpsertOutcome::Updated(response.json::<CreateResponse>()?.id)),
+            201 => Ok(UpsertOutcome::Created(
+                response.json::<CreateResponse>()?.id,
+            )),
+            200 => Ok(UpsertOutcome::Updated(
+                response.json::<CreateResponse>()?.id,
+            )),
             // API versions before 46.0 answer an update with 204 and no body.
             204 => {
-                let record: Record =
-                    self.transport.execute(&ApiRequest::new(Method::GET, path).query("fields", "Id")).await?.json()?;
+                let record: Record = self
+                    .transport
+                    .execute(&ApiRequest::new(Method::GET, path).query("fields", "Id"))
+                    .await?
+                    .json()?;
                 let id = record.get("Id").and_then(Value::as_str).unwrap_or_default();
                 Ok(UpsertOutcome::Updated(id.to_string()))
             }
@@ -181,8 +211,12 @@ impl SalesforceClient {
         if let Some(describe) = self.describe_cache.get(object) {
             return Ok(describe);
         }
-        let request = ApiRequest::new(Method::GET, format!("sobjects/{}/describe", api_name(object)?));
-        let describe: Arc<ObjectDescribe> = Arc::new(self.transport.execute(&request).await?.json()?);
+        let request = ApiRequest::new(
+            Method::GET,
+            format!("sobjects/{}/describe", api_name(object)?),
+        );
+        let describe: Arc<ObjectDescribe> =
+            Arc::new(self.transport.execute(&request).await?.json()?);
         self.describe_cache.put(object, describe.clone());
         Ok(describe)
     }
@@ -201,7 +235,11 @@ impl SalesforceClient {
                     "nextRecordsUrl {next} is not a Salesforce data path"
                 )));
             }
-            page = self.transport.execute(&ApiRequest::new(Method::GET, next)).await?.json()?;
+            page = self
+                .transport
+                .execute(&ApiRequest::new(Method::GET, next))
+                .await?
+                .json()?;
             records.append(&mut page.records);
         }
         Ok(records)
@@ -226,21 +264,33 @@ impl SalesforceClient {
             .map_err(|error| SalesforceError::UnexpectedResponse(error.to_string()))?;
         let response: SearchResponse = self
             .transport
-            .execute(&ApiRequest::new(Method::POST, "parameterizedSearch").json(body).read_only())
+            .execute(
+                &ApiRequest::new(Method::POST, "parameterizedSearch")
+                    .json(body)
+                    .read_only(),
+            )
             .await?
             .json()?;
         Ok(response.search_records)
     }
 
     /// Posts a Chatter feed element and returns its id.
-    pub async fn post_feed_element(&self, element: &FeedElement) -> Result<String, SalesforceError> {
+    pub async fn post_feed_element(
+        &self,
+        element: &FeedElement,
+    ) -> Result<String, SalesforceError> {
         let body = json!({
             "feedElementType": element.feed_element_type,
             "subjectId": record_id(&element.subject_id)?,
             "body": { "messageSegments": element.segments },
         });
         let request = ApiRequest::new(Method::POST, "chatter/feed-elements").json(body);
-        Ok(self.transport.execute(&request).await?.json::<CreateResponse>()?.id)
+        Ok(self
+            .transport
+            .execute(&request)
+            .await?
+            .json::<CreateResponse>()?
+            .id)
     }
 
     /// Comments on a Chatter feed element and returns the comment id.
@@ -253,12 +303,21 @@ impl SalesforceClient {
             "chatter/feed-elements/{}/capabilities/comments/items",
             record_id(feed_element_id)?
         );
-        let request = ApiRequest::new(Method::POST, path).json(json!({"body": {"messageSegments": segments}}));
-        Ok(self.transport.execute(&request).await?.json::<CreateResponse>()?.id)
+        let request = ApiRequest::new(Method::POST, path)
+            .json(json!({"body": {"messageSegments": segments}}));
+        Ok(self
+            .transport
+            .execute(&request)
+            .await?
+            .json::<CreateResponse>()?
+            .id)
     }
 
     /// Attaches a file to a record (body sent base64-encoded, as the Attachment object wants).
-    pub async fn create_attachment(&self, attachment: &Attachment) -> Result<String, SalesforceError> {
+    pub async fn create_attachment(
+        &self,
+        attachment: &Attachment,
+    ) -> Result<String, SalesforceError> {
         let mut fields = Record::new();
         fields.insert("Name".into(), json!(attachment.name));
         fields.insert("ParentId".into(), json!(record_id(&attachment.parent_id)?));
@@ -354,7 +413,13 @@ mod tests {
     fn when_object_name_has_path_characters_should_be_rejected() {
         assert!(api_name("Contact").is_ok());
         assert!(api_name("amazonconnect__AC_ContactTraceRecord__c").is_ok());
-        for bad in ["", "Contact/../limits", "Contact?x=1", "1Contact", "Con tact"] {
+        for bad in [
+            "",
+            "Contact/../limits",
+            "Contact?x=1",
+            "1Contact",
+            "Con tact",
+        ] {
             assert!(api_name(bad).is_err(), "{bad}");
         }
     }

@@ -97,8 +97,8 @@ impl RetryPolicy {
     /// Backoff before retry number `retry` (0-based), with "equal jitter": half fixed, half
     /// random, so concurrent Lambdas do not retry in lockstep against the org.
     pub fn backoff(&self, retry: u32) -> Duration {
-        let exponential = self.initial_backoff.as_secs_f64()
-            * self.backoff_multiplier.powi(retry.min(30) as i32);
+        let exponential =
+            self.initial_backoff.as_secs_f64() * self.backoff_multiplier.powi(retry.min(30) as i32);
         let capped = exponential.min(self.max_backoff.as_secs_f64());
         let jitter = rand::random::<f64>() * capped / 2.0;
         Duration::from_secs_f64(capped / 2.0 + jitter)
@@ -177,14 +177,16 @@ impl SalesforceConfig {
         config.username = get("SF_USERNAME");
         config.auth_grant = auth_grant;
         if let Some(value) = get("SF_REQUEST_TIMEOUT_MS") {
-            config.request_timeout = Duration::from_millis(parse_number("SF_REQUEST_TIMEOUT_MS", &value)?);
+            config.request_timeout =
+                Duration::from_millis(parse_number("SF_REQUEST_TIMEOUT_MS", &value)?);
         }
         if let Some(value) = get("SF_SESSION_LIFETIME_SECONDS") {
             config.session_lifetime =
                 Duration::from_secs(parse_number("SF_SESSION_LIFETIME_SECONDS", &value)?);
         }
         if let Some(value) = get("SF_DESCRIBE_TTL_SECONDS") {
-            config.describe_ttl = Duration::from_secs(parse_number("SF_DESCRIBE_TTL_SECONDS", &value)?);
+            config.describe_ttl =
+                Duration::from_secs(parse_number("SF_DESCRIBE_TTL_SECONDS", &value)?);
         }
         Ok(config)
     }
@@ -196,7 +198,10 @@ pub enum ConfigError {
     #[error("environment variable {0} is required but not set")]
     Missing(&'static str),
     #[error("environment variable {variable} is invalid: {reason}")]
-    Invalid { variable: &'static str, reason: String },
+    Invalid {
+        variable: &'static str,
+        reason: String,
+    },
 }
 
 /// Parses the `true`/`True`/`false`/`False` switches the stack parameters allow.
@@ -238,8 +243,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |name| map.get(name).cloned()
     }
 
@@ -259,7 +266,10 @@ mod tests {
         let config =
             SalesforceConfig::from_lookup(lookup(&[HOST, VERSION, ("SF_PRODUCTION", "false")]))
                 .unwrap();
-        assert_eq!(config.login_url.as_str(), "https://northwind.my.salesforce.com/");
+        assert_eq!(
+            config.login_url.as_str(),
+            "https://northwind.my.salesforce.com/"
+        );
     }
 
     #[test]
@@ -277,7 +287,10 @@ mod tests {
     #[test]
     fn when_host_is_missing_should_name_the_variable() {
         let error = SalesforceConfig::from_lookup(lookup(&[VERSION])).unwrap_err();
-        assert_eq!(error.to_string(), "environment variable SF_HOST is required but not set");
+        assert_eq!(
+            error.to_string(),
+            "environment variable SF_HOST is required but not set"
+        );
     }
 
     #[test]
@@ -296,8 +309,9 @@ mod tests {
 
     #[test]
     fn when_grant_is_unknown_should_list_the_choices() {
-        let error = SalesforceConfig::from_lookup(lookup(&[HOST, VERSION, ("SF_AUTH_GRANT", "saml")]))
-            .unwrap_err();
+        let error =
+            SalesforceConfig::from_lookup(lookup(&[HOST, VERSION, ("SF_AUTH_GRANT", "saml")]))
+                .unwrap_err();
         assert!(error.to_string().contains("jwt-bearer"), "{error}");
     }
 

@@ -95,7 +95,10 @@ pub enum CredentialsError {
     #[error("the Salesforce credentials are malformed: {reason}")]
     Malformed { reason: String },
     #[error("the {grant} grant needs the secret key {key}, which is missing or empty")]
-    MissingKey { grant: &'static str, key: &'static str },
+    MissingKey {
+        grant: &'static str,
+        key: &'static str,
+    },
 }
 
 impl CredentialsError {
@@ -144,16 +147,23 @@ impl CredentialSource for SecretsManagerCredentials {
                 } else {
                     let reason = service_error
                         .and_then(|e| e.meta().message().map(str::to_string))
-                        .unwrap_or_else(|| aws_sdk_secretsmanager::error::DisplayErrorContext(&error).to_string());
+                        .unwrap_or_else(|| {
+                            aws_sdk_secretsmanager::error::DisplayErrorContext(&error).to_string()
+                        });
                     CredentialsError::Unavailable {
                         secret: self.secret_id.clone(),
                         reason,
                     }
                 }
             })?;
-        let text = output.secret_string().ok_or_else(|| CredentialsError::Malformed {
-            reason: format!("secret {} has no SecretString (binary secrets are not supported)", self.secret_id),
-        })?;
+        let text = output
+            .secret_string()
+            .ok_or_else(|| CredentialsError::Malformed {
+                reason: format!(
+                    "secret {} has no SecretString (binary secrets are not supported)",
+                    self.secret_id
+                ),
+            })?;
         SalesforceCredentials::from_json(text)
     }
 }

@@ -33,7 +33,9 @@ pub struct DescribeField {
 impl ObjectDescribe {
     /// Field names are case-insensitive in Salesforce.
     pub fn field(&self, name: &str) -> Option<&DescribeField> {
-        self.fields.iter().find(|field| field.name.eq_ignore_ascii_case(name))
+        self.fields
+            .iter()
+            .find(|field| field.name.eq_ignore_ascii_case(name))
     }
 
     pub fn has_field(&self, name: &str) -> bool {
@@ -57,7 +59,10 @@ impl DescribeCache {
     }
 
     pub(crate) fn get(&self, object: &str) -> Option<Arc<ObjectDescribe>> {
-        let entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         entries
             .get(&object.to_ascii_lowercase())
             .filter(|(fetched, _)| fetched.elapsed() < self.ttl)
@@ -65,7 +70,10 @@ impl DescribeCache {
     }
 
     pub(crate) fn put(&self, object: &str, describe: Arc<ObjectDescribe>) {
-        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         entries.insert(object.to_ascii_lowercase(), (Instant::now(), describe));
     }
 }

@@ -23,7 +23,10 @@ pub enum SalesforceError {
     #[error("Salesforce could not parse the query ({error_code}): {message}")]
     MalformedQuery { error_code: String, message: String },
     #[error("upsert of {object} matched {} records: {}", matches.len(), matches.join(", "))]
-    MultipleMatches { object: String, matches: Vec<String> },
+    MultipleMatches {
+        object: String,
+        matches: Vec<String>,
+    },
     #[error("Salesforce API limit exceeded ({error_code}): {message}")]
     ApiLimitExceeded { error_code: String, message: String },
     /// 5xx, timeout or connection failure: the request may succeed if tried again.
@@ -94,25 +97,53 @@ impl SalesforceError {
     /// Classifies a non-success REST response from its status and Salesforce error body.
     pub(crate) fn from_response(status: u16, body: &str) -> Self {
         let detail = ErrorDetail::parse(body);
-        let error_code = detail.error_code.clone().unwrap_or_else(|| format!("HTTP_{status}"));
-        let message = detail.message.clone().unwrap_or_else(|| truncate(body, 300));
+        let error_code = detail
+            .error_code
+            .clone()
+            .unwrap_or_else(|| format!("HTTP_{status}"));
+        let message = detail
+            .message
+            .clone()
+            .unwrap_or_else(|| truncate(body, 300));
         match (status, error_code.as_str()) {
-            (401, _) | (_, "INVALID_SESSION_ID") => Self::Authentication { error_code, message },
-            (_, "REQUEST_LIMIT_EXCEEDED") => Self::ApiLimitExceeded { error_code, message },
-            (_, "INVALID_FIELD" | "INVALID_FIELD_FOR_INSERT_UPDATE" | "INVALID_TYPE_ON_FIELD_IN_RECORD" | "JSON_PARSER_ERROR") => {
-                Self::InvalidField {
-                    error_code,
-                    message,
-                    fields: detail.fields,
-                }
-            }
-            (_, "MALFORMED_QUERY" | "MALFORMED_SEARCH" | "INVALID_SEARCH" | "INVALID_QUERY_FILTER_OPERATOR" | "INVALID_QUERY_LOCATOR") => {
-                Self::MalformedQuery { error_code, message }
-            }
-            (_, "NOT_FOUND" | "ENTITY_IS_DELETED" | "INVALID_TYPE") | (404, _) => {
-                Self::NotFound { error_code, message }
-            }
-            (500..=599, _) => Self::Transient { error_code, message },
+            (401, _) | (_, "INVALID_SESSION_ID") => Self::Authentication {
+                error_code,
+                message,
+            },
+            (_, "REQUEST_LIMIT_EXCEEDED") => Self::ApiLimitExceeded {
+                error_code,
+                message,
+            },
+            (
+                _,
+                "INVALID_FIELD"
+                | "INVALID_FIELD_FOR_INSERT_UPDATE"
+                | "INVALID_TYPE_ON_FIELD_IN_RECORD"
+                | "JSON_PARSER_ERROR",
+            ) => Self::InvalidField {
+                error_code,
+                message,
+                fields: detail.fields,
+            },
+            (
+                _,
+                "MALFORMED_QUERY"
+                | "MALFORMED_SEARCH"
+                | "INVALID_SEARCH"
+                | "INVALID_QUERY_FILTER_OPERATOR"
+                | "INVALID_QUERY_LOCATOR",
+            ) => Self::MalformedQuery {
+                error_code,
+                message,
+            },
+            (_, "NOT_FOUND" | "ENTITY_IS_DELETED" | "INVALID_TYPE") | (404, _) => Self::NotFound {
+                error_code,
+                message,
+            },
+            (500..=599, _) => Self::Transient {
+                error_code,
+                message,
+            },
             _ => Self::Rejected {
                 status,
                 error_code,
@@ -163,12 +194,17 @@ mod tests {
         );
         assert_eq!(error.error_code(), "INVALID_FIELD");
         assert!(error.to_string().contains("No such column 'Foo__c'"));
-        assert!(matches!(error, SalesforceError::InvalidField { ref fields, .. } if fields == &["Foo__c"]));
+        assert!(
+            matches!(error, SalesforceError::InvalidField { ref fields, .. } if fields == &["Foo__c"])
+        );
     }
 
     #[test]
     fn when_status_is_5xx_should_be_transient() {
-        let error = SalesforceError::from_response(503, r#"[{"errorCode":"SERVER_UNAVAILABLE","message":"down"}]"#);
+        let error = SalesforceError::from_response(
+            503,
+            r#"[{"errorCode":"SERVER_UNAVAILABLE","message":"down"}]"#,
+        );
         assert!(error.is_transient());
         assert!(!SalesforceError::from_response(400, "[]").is_transient());
     }

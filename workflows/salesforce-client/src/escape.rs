@@ -121,7 +121,10 @@ mod tests {
 
     #[test]
     fn when_term_is_ordinary_should_be_unchanged() {
-        assert_eq!(sosl_term("dana.whitfield@example.net"), "dana.whitfield@example.net");
+        assert_eq!(
+            sosl_term("dana.whitfield@example.net"),
+            "dana.whitfield@example.net"
+        );
         assert_eq!(sosl_phrase("a OR b"), "\"a OR b\"");
         assert_eq!(sosl_term("}\nRETURNING"), "\\} RETURNING");
     }

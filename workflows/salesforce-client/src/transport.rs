@@ -98,7 +98,10 @@ impl Transport {
     }
 
     /// Sends the request; any status below 400 is returned, anything else becomes a typed error.
-    pub(crate) async fn execute(&self, request: &ApiRequest) -> Result<ApiResponse, SalesforceError> {
+    pub(crate) async fn execute(
+        &self,
+        request: &ApiRequest,
+    ) -> Result<ApiResponse, SalesforceError> {
         let mut session = self.auth.session().await?;
         let mut refreshed = false;
         let mut retry = 0;
@@ -130,7 +133,11 @@ impl Transport {
         }
     }
 
-    async fn send(&self, session: &Session, request: &ApiRequest) -> Result<ApiResponse, SalesforceError> {
+    async fn send(
+        &self,
+        session: &Session,
+        request: &ApiRequest,
+    ) -> Result<ApiResponse, SalesforceError> {
         let url = if request.path.starts_with("/services/") {
             join(&session.instance_url, request.path.trim_start_matches('/'))?
         } else {

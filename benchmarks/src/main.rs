@@ -1,0 +1,134 @@
+//! `lambda-bench`: measures a Lambda activity binary the way Lambda runs it — cold starts,
+//! warm latency per operation, Salesforce API calls per invocation and peak memory — against a
+//! local Lambda Runtime API, the Salesforce emulator and moto. `scripts/bench` builds and runs it.
+
+mod activity;
+mod cold_start;
+mod environment;
+mod events;
+mod report;
+mod runtime_api;
+mod stats;
+mod warm;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use anyhow::{Context, ensure};
+use clap::{Args, Parser, Subcommand};
+
+use crate::{environment::BenchEnvironment, report::Report};
+
+#[derive(Parser)]
+#[command(
+    name = "lambda-bench",
+    about = "Benchmarks a Lambda activity binary locally."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The contact-flow activity (sfInvokeAPI).
+    SfInvokeApi(SfInvokeApiArgs),
+}
+
+#[derive(Args)]
+struct SfInvokeApiArgs {
+    /// The activity binary, e.g. target/bench-release/sf-invoke-api.
+    #[arg(long)]
+    binary: PathBuf,
+    /// Cold starts to run (a fresh process each).
+    #[arg(long, default_value_t = 15)]
+    cold_runs: usize,
+    /// Measured warm invocations per operation (after one warm-up each).
+    #[arg(long, default_value_t = 50)]
+    warm_runs: usize,
+    /// Contact-flow events (*.json); default: the activity's events/, else the shared fixtures.
+    #[arg(long)]
+    events: Option<PathBuf>,
+    /// Where to write <activity>.md and .json; default: benchmarks/results in the repository.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let outcome = match Cli::parse().command {
+        Command::SfInvokeApi(args) => sf_invoke_api(args).await,
+    };
+    // The whole context chain on one line, without the backtrace `RUST_BACKTRACE` would add:
+    // the messages already say what failed and what to do.
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("lambda-bench: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn sf_invoke_api(args: SfInvokeApiArgs) -> anyhow::Result<()> {
+    activity::check_binary(&args.binary)?;
+    ensure!(
+        args.cold_runs > 0 && args.warm_runs > 0,
+        "--cold-runs and --warm-runs must be at least 1"
+    );
+    let root = end_to_end_tests::repo_root();
+    let fixtures = end_to_end_tests::shared_dir().join("fixtures/connect");
+    let (events_dir, events) = events::warm_events(
+        args.events.as_deref(),
+        &root.join("activities/sf-invoke-api/events"),
+        &fixtures,
+    )?;
+    let cold_event = events::cold_start_event(&events, &fixtures)?;
+    let out = args.out.unwrap_or_else(|| root.join("benchmarks/results"));
+
+    eprintln!("lambda-bench: starting the Salesforce emulator and moto…");
+    let environment = BenchEnvironment::start().await?;
+    eprintln!(
+        "lambda-bench: {} ({} events from {}); function logs in {}",
+        args.binary.display(),
+        events.len(),
+        events_dir.display(),
+        environment.log_dir.display()
+    );
+
+    eprintln!(
+        "lambda-bench: {} cold starts ({})",
+        args.cold_runs, cold_event.name
+    );
+    let cold = cold_start::measure(&args.binary, &environment, &cold_event, args.cold_runs)
+        .await
+        .context("cold start benchmark")?;
+    eprintln!(
+        "lambda-bench: warm run, {} invocations per operation",
+        args.warm_runs
+    );
+    let warm = warm::measure(&args.binary, &environment, &events, args.warm_runs)
+        .await
+        .context("warm benchmark")?;
+    let floor = warm::floor(&environment, args.warm_runs)
+        .await
+        .context("floor benchmark")?;
+
+    let report = Report {
+        activity: "sf-invoke-api",
+        binary: &args.binary,
+        events_dir: &events_dir,
+        cold_runs: args.cold_runs,
+        warm_runs: args.warm_runs,
+        cold: &cold,
+        warm: &warm,
+        floor: &floor,
+    };
+    let (markdown, md_path, json_path) = report.write(&out)?;
+    println!("{markdown}");
+    eprintln!(
+        "lambda-bench: wrote {} and {}",
+        md_path.display(),
+        json_path.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! `connect-sf invoke sf-invoke-api`: the real handler, in-process.
+
+use std::{path::PathBuf, process::ExitCode};
+
+use anyhow::{Context, bail};
+use sf_invoke_api::Settings;
+
+use crate::salesforce_target::{Target, connect};
+
+pub struct InvokeOptions {
+    pub event: PathBuf,
+    pub params: Vec<String>,
+    pub seed: Option<PathBuf>,
+    pub salesforce_dump: Option<PathBuf>,
+    pub credentials: Option<PathBuf>,
+}
+
+pub async fn sf_invoke_api(options: InvokeOptions) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(&options.event)
+        .with_context(|| format!("cannot read event file {}", options.event.display()))?;
+    let mut event: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("event file {} is not valid JSON", options.event.display()))?;
+    apply_params(&mut event, &options.params)?;
+
+    let (target, client) = connect(options.seed.as_deref(), options.credentials.as_deref()).await?;
+    let settings = Settings::from_env()?;
+    let outcome = sf_invoke_api::handle(&client, event, &settings, None, chrono::Utc::now()).await;
+
+    if let Some(path) = &options.salesforce_dump {
+        match &target {
+            Target::Embedded(emulator) => {
+                let dump = serde_json::to_string_pretty(&emulator.control().dump())?;
+                std::fs::write(path, dump + "\n")
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            Target::RealOrg => bail!("--salesforce-dump only applies to the embedded org"),
+        }
+    }
+    if let Target::Embedded(emulator) = target {
+        emulator.shutdown().await;
+    }
+
+    match outcome {
+        Ok(result) => {
+            println!("{}", serde_json::to_string_pretty(&result)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            let body = serde_json::json!({
+                "errorType": error.error_type(),
+                "errorMessage": error.to_string(),
+            });
+            eprintln!("{}", serde_json::to_string_pretty(&body)?);
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// `--param key=value` sets `Details.Parameters.key`, as the install guide has users edit the
+/// sample events (e.g. the ContactId of the case to create).
+fn apply_params(event: &mut serde_json::Value, params: &[String]) -> anyhow::Result<()> {
+    if params.is_empty() {
+        return Ok(());
+    }
+    let parameters = event
+        .pointer_mut("/Details/Parameters")
+        .and_then(serde_json::Value::as_object_mut)
+        .context("the event has no Details.Parameters object to set --param values in")?;
+    for param in params {
+        let (key, value) = param
+            .split_once('=')
+            .with_context(|| format!("--param {param:?} is not of the form key=value"))?;
+        parameters.insert(
+            key.to_string(),
+            serde_json::Value::String(value.to_string()),
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! `connect-sf`: run the package on a laptop. `sandbox` serves the Salesforce emulator with demo
+//! data; `invoke` runs an activity's real handler in-process against the embedded emulator (or
+//! a real org when Salesforce settings are in the environment).
+
+mod invoke;
+mod salesforce_target;
+mod sandbox;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "connect-sf", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve a local Salesforce org (the emulator) loaded with seed data until Ctrl-C.
+    Sandbox {
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Records to load instead of the demo org (`{"Contact": [...], ...}`).
+        #[arg(long)]
+        seed: Option<PathBuf>,
+    },
+    /// Run an activity's handler on one event and print its result as JSON.
+    Invoke {
+        activity: Activity,
+        /// The event file (e.g. activities/sf-invoke-api/events/event-phoneLookup.json).
+        #[arg(long)]
+        event: PathBuf,
+        /// Override or add an event parameter, `key=value` (repeatable).
+        #[arg(long = "param", value_name = "KEY=VALUE")]
+        params: Vec<String>,
+        /// Embedded org: load these records instead of the demo org.
+        #[arg(long)]
+        seed: Option<PathBuf>,
+        /// Embedded org: write every record to this file afterwards (usable as --seed).
+        #[arg(long)]
+        salesforce_dump: Option<PathBuf>,
+        /// Real org: credentials JSON with the secret's keys, instead of Secrets Manager.
+        #[arg(long)]
+        credentials: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Activity {
+    SfInvokeApi,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                // Quiet by default so stderr carries only the typed error JSON (pipe it to
+                // jq); RUST_LOG=info shows the handler's log lines.
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Sandbox { port, seed } => sandbox::run(port, seed.as_deref()).await,
+        Command::Invoke {
+            activity: Activity::SfInvokeApi,
+            event,
+            params,
+            seed,
+            salesforce_dump,
+            credentials,
+        } => {
+            invoke::sf_invoke_api(invoke::InvokeOptions {
+                event,
+                params,
+                seed,
+                salesforce_dump,
+                credentials,
+            })
+            .await
+        }
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("connect-sf: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Which Salesforce org `invoke` talks to: the embedded emulator by default, or a real org when
+//! `SF_HOST` is set (the same variables the Lambda reads).
+
+use std::{net::SocketAddr, path::Path, sync::Arc};
+
+use anyhow::Context;
+use salesforce_client::{
+    ApiVersion, SalesforceClient, SalesforceConfig, SalesforceCredentials, StaticCredentials,
+};
+use salesforce_emulator::{EmulatorConfig, RunningEmulator, demo};
+
+pub fn read_seed(path: &Path) -> anyhow::Result<serde_json::Value> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read seed file {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("seed file {} is not valid JSON", path.display()))
+}
+
+pub enum Target {
+    Embedded(RunningEmulator),
+    RealOrg,
+}
+
+/// Starts the embedded org unless `SF_HOST` points at a real one.
+pub async fn connect(
+    seed: Option<&Path>,
+    credentials: Option<&Path>,
+) -> anyhow::Result<(Target, SalesforceClient)> {
+    if std::env::var_os("SF_HOST").is_some() {
+        let config = SalesforceConfig::from_env()?;
+        let client = match credentials {
+            Some(path) => {
+                SalesforceClient::new(config, Arc::new(StaticCredentials::from_json_file(path)?))?
+            }
+            None => {
+                let secret = std::env::var("SF_CREDENTIALS_SECRETS_MANAGER_ARN").context(
+                    "with SF_HOST set, pass --credentials FILE or set SF_CREDENTIALS_SECRETS_MANAGER_ARN",
+                )?;
+                let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+                SalesforceClient::with_secrets_manager(
+                    config,
+                    aws_sdk_secretsmanager::Client::new(&aws),
+                    secret,
+                )?
+            }
+        };
+        return Ok((Target::RealOrg, client));
+    }
+
+    let seed = match seed {
+        Some(path) => read_seed(path)?,
+        None => demo::seed_data(),
+    };
+    let emulator = salesforce_emulator::start(
+        EmulatorConfig {
+            seed: Some(seed),
+            ..EmulatorConfig::default()
+        },
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+    )
+    .await?;
+    let host = url::Url::parse(&emulator.base_url())?;
+    let mut config = SalesforceConfig::for_host(host, "v60.0".parse::<ApiVersion>()?);
+    config.username = Some(demo::USERNAME.to_string());
+    let secret = serde_json::json!({
+        "Password": demo::PASSWORD,
+        "AccessToken": demo::SECURITY_TOKEN,
+        "ConsumerKey": demo::CONSUMER_KEY,
+        "ConsumerSecret": demo::CONSUMER_SECRET,
+    });
+    let credentials = SalesforceCredentials::from_json(&secret.to_string())?;
+    let client = SalesforceClient::new(config, Arc::new(StaticCredentials::new(credentials)))?;
+    Ok((Target::Embedded(emulator), client))
+}

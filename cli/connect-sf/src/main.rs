@@ -2,9 +2,16 @@
 //! data; `invoke` runs an activity's real handler in-process against the embedded emulator (or
 //! a real org when Salesforce settings are in the environment).
 
+mod activity_handlers;
 mod invoke;
+mod local_runtime;
+mod project;
+mod run;
 mod salesforce_target;
 mod sandbox;
+mod schedules;
+mod template_wiring;
+mod validate;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -46,6 +53,61 @@ enum Command {
         #[arg(long)]
         credentials: Option<PathBuf>,
     },
+    /// Run a workflow (a name in statemachines/ or a path to an .asl.json, or a conformance
+    /// case file) on the embedded engine, printing each state as it is entered and left.
+    Run {
+        workflow: String,
+        /// The execution input (JSON file); default `{}` (or a case file's own input).
+        #[arg(long)]
+        input: Option<PathBuf>,
+        #[command(flatten)]
+        time: TimeArgs,
+        /// Print only {"status","output","error","cause"}.
+        #[arg(long)]
+        json: bool,
+        /// The execution name ($$.Execution.Name); a UUID by default.
+        #[arg(long)]
+        name: Option<String>,
+        /// Embedded org: load these records instead of the demo org.
+        #[arg(long)]
+        seed: Option<PathBuf>,
+        /// Embedded org: write every record to this file afterwards.
+        #[arg(long)]
+        salesforce_dump: Option<PathBuf>,
+    },
+    /// Check every statemachines/*.asl.json and its wiring in template.yaml.
+    Validate,
+    /// Run the schedules in schedules/ against the embedded engine.
+    Schedules {
+        /// Start every enabled schedule's execution once, now, and exit.
+        #[arg(long)]
+        once: bool,
+        #[command(flatten)]
+        time: TimeArgs,
+        /// Embedded org: load these records instead of the demo org.
+        #[arg(long)]
+        seed: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct TimeArgs {
+    /// Virtual time: Wait states and retry delays take no real time.
+    #[arg(long, conflicts_with = "speed")]
+    virtual_time: bool,
+    /// Real time sped up this many times (e.g. 60: a minute per second).
+    #[arg(long, default_value_t = 1.0)]
+    speed: f64,
+}
+
+impl TimeArgs {
+    fn clock(&self) -> local_runtime::ClockChoice {
+        if self.virtual_time {
+            local_runtime::ClockChoice::Virtual
+        } else {
+            local_runtime::ClockChoice::Real { speed: self.speed }
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -81,6 +143,35 @@ async fn main() -> ExitCode {
                 seed,
                 salesforce_dump,
                 credentials,
+            })
+            .await
+        }
+        Command::Run {
+            workflow,
+            input,
+            time,
+            json,
+            name,
+            seed,
+            salesforce_dump,
+        } => {
+            run::run(run::RunOptions {
+                workflow,
+                input,
+                clock: time.clock(),
+                json,
+                seed,
+                salesforce_dump,
+                name,
+            })
+            .await
+        }
+        Command::Validate => validate::run(),
+        Command::Schedules { once, time, seed } => {
+            schedules::run(schedules::SchedulesOptions {
+                once,
+                clock: time.clock(),
+                seed,
             })
             .await
         }

@@ -1,0 +1,134 @@
+//! `connect-sf schedules`: what EventBridge Scheduler would do with `schedules/*.json`, on the
+//! embedded default: each enabled schedule starts its state machine with its input when its
+//! expression fires (`--once`: every enabled schedule once, now).
+
+use std::{path::PathBuf, process::ExitCode};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use schedule_expressions::{ScheduleDefinition, ScheduleExpression, load_dir};
+use step_functions_engine::{ExecutionOptions, ExecutionStatus, StateMachine};
+
+use crate::{
+    local_runtime::{ClockChoice, LocalRuntime},
+    project::{Project, read_json},
+    run::summary,
+};
+
+pub struct SchedulesOptions {
+    pub once: bool,
+    pub clock: ClockChoice,
+    pub seed: Option<PathBuf>,
+}
+
+struct Loaded {
+    schedule: ScheduleDefinition,
+    expression: ScheduleExpression,
+    definition_path: PathBuf,
+    machine: StateMachine,
+}
+
+pub async fn run(options: SchedulesOptions) -> anyhow::Result<ExitCode> {
+    let project = Project::locate()?;
+    let dir = project.schedules_dir();
+    let mut loaded = Vec::new();
+    for (path, schedule) in load_dir(&dir)? {
+        if !schedule.is_enabled() {
+            println!("- {} is DISABLED, skipped", schedule.name);
+            continue;
+        }
+        let expression = schedule.expression()?;
+        let (_, definition_path) = project
+            .resolve_workflow(&schedule.target.state_machine)
+            .with_context(|| format!("{}: Target.StateMachine", path.display()))?;
+        let machine = StateMachine::from_json(&read_json(&definition_path)?)
+            .map_err(|error| anyhow::anyhow!("{}: {error}", definition_path.display()))?;
+        loaded.push(Loaded {
+            schedule,
+            expression,
+            definition_path,
+            machine,
+        });
+    }
+    if loaded.is_empty() {
+        println!("no enabled schedules in {}", dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    if options.once {
+        let mut all_succeeded = true;
+        for entry in &loaded {
+            all_succeeded &= start_execution(&project, entry, &options).await?;
+        }
+        return Ok(if all_succeeded {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
+
+    let clock = options.clock.build();
+    let started = clock.now();
+    let mut last_fired: Vec<DateTime<Utc>> = vec![started; loaded.len()];
+    println!("running {} schedule(s); Ctrl-C to stop", loaded.len());
+    loop {
+        let next = loaded
+            .iter()
+            .zip(&last_fired)
+            .enumerate()
+            .filter_map(|(index, (entry, after))| {
+                entry
+                    .expression
+                    .next_after(started, *after)
+                    .map(|time| (time, index))
+            })
+            .min();
+        let Some((time, index)) = next else {
+            println!("no schedule fires again");
+            return Ok(ExitCode::SUCCESS);
+        };
+        tokio::select! {
+            _ = clock.sleep_until(time) => {}
+            _ = tokio::signal::ctrl_c() => return Ok(ExitCode::SUCCESS),
+        }
+        last_fired[index] = time;
+        start_execution(&project, &loaded[index], &options).await?;
+    }
+}
+
+/// One scheduled execution; true when it succeeded.
+async fn start_execution(
+    project: &Project,
+    entry: &Loaded,
+    options: &SchedulesOptions,
+) -> anyhow::Result<bool> {
+    let runtime = LocalRuntime::start(
+        project,
+        &entry.definition_path,
+        options.clock,
+        options.seed.as_deref(),
+        None,
+    )
+    .await?;
+    let result = runtime
+        .engine
+        .run(
+            &entry.machine,
+            entry.schedule.target.input.clone(),
+            ExecutionOptions {
+                state_machine_name: Some(entry.schedule.target.state_machine.clone()),
+                ..ExecutionOptions::default()
+            },
+        )
+        .await;
+    runtime.shutdown().await;
+    let result = result.map_err(|error| anyhow::anyhow!("{}: {error}", entry.schedule.name))?;
+    println!(
+        "{} ({}) → {}: {}",
+        entry.schedule.name,
+        entry.expression,
+        entry.schedule.target.state_machine,
+        summary(&result)
+    );
+    Ok(result.status == ExecutionStatus::Succeeded)
+}

@@ -1,0 +1,356 @@
+//! `connect-sf run`, `validate` and `schedules` as users run them: the real binary, the
+//! embedded engine on virtual time.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
+
+use serde_json::{Value, json};
+
+fn connect_sf_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_connect-sf"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SF_HOST")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run connect-sf")
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn connect_sf(args: &[&str]) -> Output {
+    connect_sf_in(&repo_root(), args)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("workflow-commands")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn write_json(path: &Path, value: &Value) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("dir");
+    }
+    std::fs::write(path, serde_json::to_string_pretty(value).expect("json")).expect("write");
+}
+
+/// A minimal project: a template deploying `hello`, the definition, optional schedules.
+fn scratch_project(name: &str, definition: &Value, substitutions: &str) -> PathBuf {
+    let dir = scratch_dir(name);
+    std::fs::write(
+        dir.join("template.yaml"),
+        format!(
+            "Resources:\n  HelloStateMachine:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: statemachines/hello.asl.json\n{substitutions}"
+        ),
+    )
+    .expect("template");
+    write_json(&dir.join("statemachines/hello.asl.json"), definition);
+    dir
+}
+
+fn wait_then_greet() -> Value {
+    json!({
+        "StartAt": "Wait an hour",
+        "States": {
+            "Wait an hour": {"Type": "Wait", "Seconds": 3600, "Next": "Greet"},
+            "Greet": {
+                "Type": "Pass",
+                "Parameters": {"greeting.$": "States.Format('Hello, {}!', $.name)"},
+                "End": true
+            }
+        }
+    })
+}
+
+#[test]
+fn run_prints_each_state_and_the_result_on_virtual_time() {
+    let project = scratch_project("run-virtual", &wait_then_greet(), "");
+    let input = project.join("input.json");
+    write_json(&input, &json!({"name": "Dana"}));
+    let started = std::time::Instant::now();
+    let output = connect_sf_in(
+        &project,
+        &[
+            "run",
+            "hello",
+            "--input",
+            input.to_str().expect("path"),
+            "--virtual-time",
+        ],
+    );
+    assert!(
+        started.elapsed().as_secs() < 30,
+        "virtual time must not wait an hour"
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    for expected in [
+        "→ Wait an hour (Wait)",
+        "← Wait an hour",
+        "→ Greet (Pass)",
+        "SUCCEEDED",
+        "Hello, Dana!",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
+    }
+
+    let json_output = connect_sf_in(
+        &project,
+        &[
+            "run",
+            "hello",
+            "--input",
+            input.to_str().expect("path"),
+            "--virtual-time",
+            "--json",
+        ],
+    );
+    let result: Value = serde_json::from_slice(&json_output.stdout).expect("JSON only");
+    assert_eq!(
+        result,
+        json!({"status": "SUCCEEDED", "output": {"greeting": "Hello, Dana!"}, "error": null, "cause": null})
+    );
+}
+
+#[test]
+fn run_exits_non_zero_unless_the_execution_succeeded() {
+    let failing = json!({
+        "StartAt": "Refuse",
+        "States": {"Refuse": {"Type": "Fail", "Error": "Contact.Rejected", "Cause": "no consent"}}
+    });
+    let project = scratch_project("run-failing", &failing, "");
+    let output = connect_sf_in(&project, &["run", "hello", "--virtual-time", "--json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let result: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(result["status"], "FAILED");
+    assert_eq!(result["error"], "Contact.Rejected");
+    assert_eq!(result["cause"], "no consent");
+}
+
+#[test]
+fn run_reports_missing_files_invalid_json_and_unknown_workflows_clearly() {
+    let project = scratch_project("run-errors", &wait_then_greet(), "");
+    let missing = connect_sf_in(&project, &["run", "statemachines/nope.asl.json"]);
+    assert!(!missing.status.success());
+    assert!(text(&missing.stderr).contains("no such file: statemachines/nope.asl.json"));
+
+    std::fs::write(project.join("broken.asl.json"), "{ not json").expect("write");
+    let invalid = connect_sf_in(&project, &["run", "broken.asl.json"]);
+    assert!(!invalid.status.success());
+    assert!(text(&invalid.stderr).contains("broken.asl.json is not valid JSON"));
+
+    let unknown = connect_sf_in(&project, &["run", "helo"]);
+    assert!(!unknown.status.success());
+    let stderr = text(&unknown.stderr);
+    assert!(
+        stderr.contains("unknown workflow 'helo'") && stderr.contains("hello"),
+        "{stderr}"
+    );
+
+    let bad_input = connect_sf_in(&project, &["run", "hello", "--input", "no-input.json"]);
+    assert!(text(&bad_input.stderr).contains("no-input.json"));
+}
+
+#[test]
+fn run_reproduces_recorded_conformance_cases() {
+    let Some(corpus) = std::env::var_os("ASL_CONFORMANCE_DIR").map(PathBuf::from) else {
+        eprintln!(
+            "\n!!! ASL_CONFORMANCE_DIR is not set: `connect-sf run` was NOT checked against the corpus (scripts/test sets it)\n"
+        );
+        return;
+    };
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(corpus.join("cases"))
+        .expect("corpus cases")
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    cases.sort();
+    let scratch = scratch_dir("conformance");
+    let mut checked = 0;
+    // Cases without placeholders compare exactly; every 8th keeps the test quick.
+    for case_path in cases.iter().step_by(8) {
+        let case: Value =
+            serde_json::from_str(&std::fs::read_to_string(case_path).expect("case")).expect("json");
+        if case.get("placeholders").is_some() || case["kind"] != "execution" {
+            continue;
+        }
+        let definition = scratch.join("definition.asl.json");
+        let input = scratch.join("input.json");
+        write_json(&definition, &case["definition"]);
+        write_json(&input, &case["input"]);
+        let output = connect_sf(&[
+            "run",
+            definition.to_str().expect("path"),
+            "--input",
+            input.to_str().expect("path"),
+            "--virtual-time",
+            "--json",
+        ]);
+        let result: Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|_| panic!("{}: {}", case_path.display(), text(&output.stderr)));
+        let expected = &case["expected"];
+        assert_eq!(
+            result["status"],
+            expected["status"],
+            "{}",
+            case_path.display()
+        );
+        assert_eq!(
+            output.status.success(),
+            expected["status"] == "SUCCEEDED",
+            "exit code of {}",
+            case_path.display()
+        );
+        if expected["status"] == "SUCCEEDED" {
+            assert!(
+                numbers_equal(&result["output"], &expected["output"]),
+                "{}: {} vs {}",
+                case_path.display(),
+                result["output"],
+                expected["output"]
+            );
+        } else {
+            assert_eq!(
+                result["error"],
+                expected["error"],
+                "{}",
+                case_path.display()
+            );
+            assert_eq!(
+                result["cause"],
+                expected["cause"],
+                "{}",
+                case_path.display()
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} cases checked");
+}
+
+/// JSON equality with numbers compared by value (`1 == 1.0`), as the corpus specifies.
+fn numbers_equal(actual: &Value, expected: &Value) -> bool {
+    match (actual, expected) {
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| numbers_equal(x, y))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(key, x)| b.get(key).is_some_and(|y| numbers_equal(x, y)))
+        }
+        _ => actual == expected,
+    }
+}
+
+#[test]
+fn validate_accepts_the_repository() {
+    let output = connect_sf(&["validate"]);
+    assert!(
+        output.status.success(),
+        "{}{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn validate_reports_placeholders_and_substitutions_that_do_not_match() {
+    let definition = json!({
+        "StartAt": "Call",
+        "States": {"Call": {"Type": "Task", "Resource": "${LookupFunctionArn}", "End": true}}
+    });
+    let project = scratch_project(
+        "validate-mismatch",
+        &definition,
+        "      DefinitionSubstitutions:\n        UnusedBucket: my-bucket\n",
+    );
+    write_json(
+        &project.join("statemachines/orphan.asl.json"),
+        &json!({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
+    );
+    write_json(
+        &project.join("statemachines/broken.asl.json"),
+        &json!({"StartAt": "Nowhere", "States": {"Done": {"Type": "Succeed"}}}),
+    );
+    let output = connect_sf_in(&project, &["validate"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    for expected in [
+        "uses ${LookupFunctionArn} but HelloStateMachine's DefinitionSubstitutions do not define it",
+        "substitutes UnusedBucket, which statemachines/hello.asl.json never uses",
+        "statemachines/orphan.asl.json: no state machine in template.yaml deploys it",
+        "statemachines/broken.asl.json",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn schedules_once_starts_each_enabled_schedule_with_its_input() {
+    let project = scratch_project("schedules", &wait_then_greet(), "");
+    write_json(
+        &project.join("schedules/greet-every-minute.json"),
+        &json!({
+            "Name": "greet-every-minute",
+            "ScheduleExpression": "rate(1 minute)",
+            "Target": {"StateMachine": "hello", "Input": {"name": "scheduler"}}
+        }),
+    );
+    write_json(
+        &project.join("schedules/paused.json"),
+        &json!({
+            "Name": "paused",
+            "ScheduleExpression": "cron(0 6 ? * MON-FRI *)",
+            "State": "DISABLED",
+            "Target": {"StateMachine": "hello"}
+        }),
+    );
+    let output = connect_sf_in(&project, &["schedules", "--once", "--virtual-time"]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    assert!(stdout.contains("paused is DISABLED"), "{stdout}");
+    assert!(
+        stdout.contains("greet-every-minute (every 60 s) → hello"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Hello, scheduler!"), "{stdout}");
+}
+
+#[test]
+fn schedules_with_an_invalid_expression_name_the_file_and_the_rule() {
+    let project = scratch_project("schedules-invalid", &wait_then_greet(), "");
+    write_json(
+        &project.join("schedules/bad.json"),
+        &json!({
+            "Name": "bad",
+            "ScheduleExpression": "cron(0 6 * * MON *)",
+            "Target": {"StateMachine": "hello"}
+        }),
+    );
+    let output = connect_sf_in(&project, &["schedules", "--once", "--virtual-time"]);
+    assert!(!output.status.success());
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("bad.json") && stderr.contains("must be '?'"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,124 @@
+//! Bytes by bucket and key (S3 in production, a directory or memory locally), and the ways
+//! Connect and Transcribe name an object.
+
+use std::fmt;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+/// An object's bucket and key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ObjectLocation {
+    pub bucket: String,
+    pub key: String,
+}
+
+impl fmt::Display for ObjectLocation {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "s3://{}/{}", self.bucket, self.key)
+    }
+}
+
+impl ObjectLocation {
+    pub fn new(bucket: impl Into<String>, key: impl Into<String>) -> Self {
+        Self {
+            bucket: bucket.into(),
+            key: key.into(),
+        }
+    }
+
+    /// Reads Connect's `bucket/key` recording location (an `s3://` URI is accepted too).
+    pub fn from_recording_location(location: &str) -> Option<Self> {
+        let trimmed = location.trim();
+        let path = trimmed.strip_prefix("s3://").unwrap_or(trimmed);
+        let (bucket, key) = path.split_once('/')?;
+        (!bucket.is_empty() && !key.is_empty()).then(|| Self::new(bucket, key))
+    }
+
+    /// Reads the URIs Transcribe reports: `s3://bucket/key`, path-style
+    /// `https://s3.<region>.amazonaws.com/bucket/key` and virtual-hosted
+    /// `https://bucket.s3.<region>.amazonaws.com/key`.
+    pub fn from_uri(uri: &str) -> Option<Self> {
+        let uri = uri.trim();
+        if let Some(path) = uri.strip_prefix("s3://") {
+            return Self::from_recording_location(path);
+        }
+        let rest = uri.strip_prefix("https://")?;
+        let (host, path) = rest.split_once('/')?;
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        if host.starts_with("s3.") || host.starts_with("s3-") {
+            Self::from_recording_location(path)
+        } else {
+            let (bucket, _) = host.split_once(".s3")?;
+            (!bucket.is_empty() && !path.is_empty()).then(|| Self::new(bucket, path))
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// Unreachable, throttled or timed out: worth retrying.
+    #[error("object storage is unavailable for {location}: {message}")]
+    Unavailable { location: String, message: String },
+    #[error("object storage refused {location}: {message}")]
+    Failed { location: String, message: String },
+    #[error("{location} is not a valid object location: {reason}")]
+    InvalidLocation { location: String, reason: String },
+}
+
+impl StoreError {
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Unavailable { .. })
+    }
+}
+
+#[async_trait]
+pub trait ObjectStore: Send + Sync {
+    /// The object's bytes, or `None` when it does not exist.
+    async fn get(&self, location: &ObjectLocation) -> Result<Option<Vec<u8>>, StoreError>;
+    async fn put(&self, location: &ObjectLocation, bytes: &[u8]) -> Result<(), StoreError>;
+    /// Writes only if nothing is there (S3 `If-None-Match: *`); `false` when it already existed.
+    async fn put_if_absent(
+        &self,
+        location: &ObjectLocation,
+        bytes: &[u8],
+    ) -> Result<bool, StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn when_recording_location_is_bucket_slash_key_should_split_at_the_first_slash() {
+        let location = ObjectLocation::from_recording_location(
+            "amazon-connect-3e91c4d7a2b8/connect/northwind-care/CallRecordings/2024/03/05/x_20240305T14:19_UTC.wav",
+        )
+        .unwrap();
+        assert_eq!(location.bucket, "amazon-connect-3e91c4d7a2b8");
+        assert!(location.key.starts_with("connect/northwind-care/"));
+        assert_eq!(
+            location.to_string(),
+            "s3://amazon-connect-3e91c4d7a2b8/connect/northwind-care/CallRecordings/2024/03/05/x_20240305T14:19_UTC.wav"
+        );
+        assert!(ObjectLocation::from_recording_location("no-key").is_none());
+        assert!(ObjectLocation::from_recording_location("/key-only").is_none());
+    }
+
+    #[test]
+    fn when_transcribe_reports_any_uri_form_should_find_bucket_and_key() {
+        for uri in [
+            "s3://out-bucket/job_1.json",
+            "https://s3.us-west-2.amazonaws.com/out-bucket/job_1.json",
+            "https://s3-us-west-2.amazonaws.com/out-bucket/job_1.json",
+            "https://out-bucket.s3.us-west-2.amazonaws.com/job_1.json",
+        ] {
+            assert_eq!(
+                ObjectLocation::from_uri(uri),
+                Some(ObjectLocation::new("out-bucket", "job_1.json")),
+                "{uri}"
+            );
+        }
+        assert!(ObjectLocation::from_uri("ftp://x/y").is_none());
+    }
+}

@@ -48,13 +48,19 @@ const OPERATORS: &[(&str, Operator)] = &[
     ("NumericLessThan", Operator::NumericLessThan),
     ("NumericGreaterThan", Operator::NumericGreaterThan),
     ("NumericLessThanEquals", Operator::NumericLessThanEquals),
-    ("NumericGreaterThanEquals", Operator::NumericGreaterThanEquals),
+    (
+        "NumericGreaterThanEquals",
+        Operator::NumericGreaterThanEquals,
+    ),
     ("BooleanEquals", Operator::BooleanEquals),
     ("TimestampEquals", Operator::TimestampEquals),
     ("TimestampLessThan", Operator::TimestampLessThan),
     ("TimestampGreaterThan", Operator::TimestampGreaterThan),
     ("TimestampLessThanEquals", Operator::TimestampLessThanEquals),
-    ("TimestampGreaterThanEquals", Operator::TimestampGreaterThanEquals),
+    (
+        "TimestampGreaterThanEquals",
+        Operator::TimestampGreaterThanEquals,
+    ),
     ("IsNull", Operator::IsNull),
     ("IsPresent", Operator::IsPresent),
     ("IsNumeric", Operator::IsNumeric),
@@ -120,18 +126,25 @@ pub(crate) fn parse_rule(p: &mut Parser<'_>, value: &Value, loc: &str, top: bool
     let next = obj.and_then(|o| p.opt_string(o, "Next", loc));
     let assign = obj.and_then(|o| o.get("Assign")).cloned();
     if let Some(a) = &assign
-        && top {
-            p.check_assign(a, &format!("{loc}/Assign"));
-        }
+        && top
+    {
+        p.check_assign(a, &format!("{loc}/Assign"));
+    }
     if top && next.is_none() && obj.is_some_and(|o| !o.contains_key("Next")) {
         p.problem(loc, "a choice rule needs a 'Next' field");
     }
     if !top {
         if obj.is_some_and(|o| o.contains_key("Next")) {
-            p.problem(&format!("{loc}/Next"), "a nested choice rule cannot have 'Next'");
+            p.problem(
+                &format!("{loc}/Next"),
+                "a nested choice rule cannot have 'Next'",
+            );
         }
         if assign.is_some() {
-            p.problem(&format!("{loc}/Assign"), "a nested choice rule cannot have 'Assign'");
+            p.problem(
+                &format!("{loc}/Assign"),
+                "a nested choice rule cannot have 'Assign'",
+            );
         }
     }
     ChoiceRule {
@@ -144,7 +157,10 @@ pub(crate) fn parse_rule(p: &mut Parser<'_>, value: &Value, loc: &str, top: bool
 fn parse_condition(p: &mut Parser<'_>, value: &Value, loc: &str) -> Condition {
     let empty = Condition::And(Vec::new());
     let Some(obj) = value.as_object() else {
-        p.problem(loc, format!("a choice rule must be a JSON object, got {value}"));
+        p.problem(
+            loc,
+            format!("a choice rule must be a JSON object, got {value}"),
+        );
         return empty;
     };
     for key in obj.keys() {
@@ -155,9 +171,15 @@ fn parse_condition(p: &mut Parser<'_>, value: &Value, loc: &str) -> Condition {
             .iter()
             .any(|(name, _)| key == name || key.strip_suffix("Path") == Some(name));
         if key == "Condition" {
-            p.problem(&format!("{loc}/Condition"), "'Condition' belongs to the JSONata query language, which is not supported");
+            p.problem(
+                &format!("{loc}/Condition"),
+                "'Condition' belongs to the JSONata query language, which is not supported",
+            );
         } else if !known {
-            p.problem(&format!("{loc}/{key}"), format!("unknown choice rule field '{key}'"));
+            p.problem(
+                &format!("{loc}/{key}"),
+                format!("unknown choice rule field '{key}'"),
+            );
         }
     }
     let mut found: Vec<Condition> = Vec::new();
@@ -180,7 +202,10 @@ fn parse_condition(p: &mut Parser<'_>, value: &Value, loc: &str) -> Condition {
                         Condition::Or(rules)
                     });
                 }
-                _ => p.problem(&format!("{loc}/{key}"), "must be a non-empty array of choice rules"),
+                _ => p.problem(
+                    &format!("{loc}/{key}"),
+                    "must be a non-empty array of choice rules",
+                ),
             }
         }
     }
@@ -247,7 +272,10 @@ fn parse_condition(p: &mut Parser<'_>, value: &Value, loc: &str) -> Condition {
                 _ => v.is_boolean(),
             };
             if !ok {
-                p.problem(&here, format!("invalid operand {v} for the operator '{key}'"));
+                p.problem(
+                    &here,
+                    format!("invalid operand {v} for the operator '{key}'"),
+                );
             }
             Operand::Literal((*v).clone())
         };
@@ -260,12 +288,18 @@ fn parse_condition(p: &mut Parser<'_>, value: &Value, loc: &str) -> Condition {
                     operand,
                 });
             }
-            Some(other) => p.problem(&format!("{loc}/Variable"), format!("must be a path string, got {other}")),
+            Some(other) => p.problem(
+                &format!("{loc}/Variable"),
+                format!("must be a path string, got {other}"),
+            ),
             None => p.problem(loc, format!("the operator '{key}' needs a 'Variable'")),
         }
     }
     if comparisons.is_empty() && variable.is_some() {
-        p.problem(loc, "a choice rule with 'Variable' needs a comparison operator");
+        p.problem(
+            loc,
+            "a choice rule with 'Variable' needs a comparison operator",
+        );
     }
     match found.len() {
         0 => {
@@ -277,7 +311,10 @@ fn parse_condition(p: &mut Parser<'_>, value: &Value, loc: &str) -> Condition {
         }
         1 => found.pop().unwrap_or(empty),
         _ => {
-            p.problem(loc, "a choice rule must have exactly one comparison, 'And', 'Or' or 'Not'");
+            p.problem(
+                loc,
+                "a choice rule must have exactly one comparison, 'And', 'Or' or 'Not'",
+            );
             found.pop().unwrap_or(empty)
         }
     }
@@ -365,7 +402,10 @@ fn ordering_holds(operator: Operator, ordering: Ordering) -> bool {
 fn compare(operator: Operator, value: &Value, operand: &Value) -> bool {
     use Operator::*;
     match operator {
-        StringEquals | StringLessThan | StringGreaterThan | StringLessThanEquals
+        StringEquals
+        | StringLessThan
+        | StringGreaterThan
+        | StringLessThanEquals
         | StringGreaterThanEquals => match (value, operand) {
             (Value::String(a), Value::String(b)) => ordering_holds(operator, a.cmp(b)),
             _ => false,
@@ -374,7 +414,10 @@ fn compare(operator: Operator, value: &Value, operand: &Value) -> bool {
             (Value::String(a), Value::String(b)) => string_matches(a, b),
             _ => false,
         },
-        NumericEquals | NumericLessThan | NumericGreaterThan | NumericLessThanEquals
+        NumericEquals
+        | NumericLessThan
+        | NumericGreaterThan
+        | NumericLessThanEquals
         | NumericGreaterThanEquals => match (value, operand) {
             (Value::Number(a), Value::Number(b)) => {
                 compare_numbers(a, b).is_some_and(|o| ordering_holds(operator, o))
@@ -385,7 +428,10 @@ fn compare(operator: Operator, value: &Value, operand: &Value) -> bool {
             (Value::Bool(a), Value::Bool(b)) => a == b,
             _ => false,
         },
-        TimestampEquals | TimestampLessThan | TimestampGreaterThan | TimestampLessThanEquals
+        TimestampEquals
+        | TimestampLessThan
+        | TimestampGreaterThan
+        | TimestampLessThanEquals
         | TimestampGreaterThanEquals => {
             match (
                 value.as_str().and_then(parse_timestamp),
@@ -408,11 +454,8 @@ fn compare(operator: Operator, value: &Value, operand: &Value) -> bool {
 
 fn invalid_path(text: &str, error: PathError) -> EvalError {
     match error {
-        PathError::NotFound(normalized) => EvalError::runtime(format!(
-            "Invalid path '{text}' : No results for path: {normalized}"
-        )),
-        PathError::UnknownVariable(name) => EvalError::runtime(format!(
-            "Invalid path '{text}' : The variable '{name}' is not defined"
+        PathError::NotFound(_) | PathError::UnknownVariable(_) => EvalError::runtime(format!(
+            "Invalid path '{text}': The choice state's condition path references an invalid value."
         )),
         PathError::Invalid(why) => EvalError::runtime(format!("Invalid path '{text}' : {why}")),
     }

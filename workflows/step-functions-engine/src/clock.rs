@@ -29,6 +29,43 @@ pub trait Clock: Send + Sync + fmt::Debug {
     async fn deadline(&self, deadline: DateTime<Utc>) {
         self.sleep_until(deadline).await;
     }
+
+    /// Called by the engine when a task handler starts running: a virtual clock does not move
+    /// while a handler is working (other than sleeping on this clock).
+    fn work_started(&self) {}
+
+    /// Called by the engine when a task handler has finished (or was cancelled).
+    fn work_finished(&self) {}
+}
+
+tokio::task_local! {
+    static IN_HANDLER: bool;
+}
+
+/// Runs a task handler's future, marking it so that its own sleeps on a [`VirtualClock`] do not
+/// count as work in progress.
+pub(crate) async fn in_handler<F: std::future::Future>(future: F) -> F::Output {
+    IN_HANDLER.scope(true, future).await
+}
+
+fn in_handler_now() -> bool {
+    IN_HANDLER.try_with(|v| *v).unwrap_or(false)
+}
+
+/// Marks handler work finished when dropped.
+pub(crate) struct WorkGuard<'a>(pub(crate) &'a dyn Clock);
+
+impl<'a> WorkGuard<'a> {
+    pub(crate) fn start(clock: &'a dyn Clock) -> Self {
+        clock.work_started();
+        Self(clock)
+    }
+}
+
+impl Drop for WorkGuard<'_> {
+    fn drop(&mut self) {
+        self.0.work_finished();
+    }
 }
 
 /// Adds whole and fractional seconds to a time, saturating instead of overflowing.
@@ -106,6 +143,8 @@ struct VirtualState {
     next_id: u64,
     /// Registered sleepers by (deadline, id); the value says whether the sleeper drives time.
     sleepers: BTreeMap<(DateTime<Utc>, u64), bool>,
+    /// Task handlers currently working (time does not move while any is).
+    busy: usize,
 }
 
 /// Simulated time: when sleepers exist and every runnable task has had a chance to run, time
@@ -135,6 +174,15 @@ impl Drop for SleeperGuard<'_> {
     }
 }
 
+/// While a handler sleeps on the clock it is not working; restores the mark when dropped.
+struct IdleHandler<'a>(&'a VirtualClock);
+
+impl Drop for IdleHandler<'_> {
+    fn drop(&mut self) {
+        self.0.lock().busy += 1;
+    }
+}
+
 /// How many times a sleeper yields to other tasks before it moves time forward.
 const YIELDS_BEFORE_ADVANCE: usize = 16;
 
@@ -151,6 +199,7 @@ impl VirtualClock {
                 now: start,
                 next_id: 0,
                 sleepers: BTreeMap::new(),
+                busy: 0,
             })),
             notify: Arc::new(Notify::new()),
         }
@@ -158,6 +207,14 @@ impl VirtualClock {
 
     fn lock(&self) -> MutexGuard<'_, VirtualState> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn finish_work(&self) {
+        {
+            let mut state = self.lock();
+            state.busy = state.busy.saturating_sub(1);
+        }
+        self.notify.notify_waiters();
     }
 
     /// Moves time forward by `seconds` (for tests driving the clock by hand).
@@ -181,6 +238,12 @@ impl VirtualClock {
             key
         };
         let _guard = SleeperGuard { clock: self, key };
+        let _idle = if drives && in_handler_now() {
+            self.finish_work();
+            Some(IdleHandler(self))
+        } else {
+            None
+        };
         loop {
             let notified = self.notify.notified();
             tokio::pin!(notified);
@@ -195,20 +258,26 @@ impl VirtualClock {
                         return;
                     }
                 }
-                let advanced = {
+                let (advanced, blocked) = {
                     let mut state = self.lock();
-                    match state.sleepers.keys().next().copied() {
-                        Some((earliest, _)) if earliest > state.now => {
-                            state.now = earliest;
-                            true
+                    if state.busy > 0 {
+                        (false, true)
+                    } else {
+                        match state.sleepers.keys().next().copied() {
+                            Some((earliest, _)) if earliest > state.now => {
+                                state.now = earliest;
+                                (true, false)
+                            }
+                            _ => (false, false),
                         }
-                        _ => false,
                     }
                 };
                 if advanced {
                     self.notify.notify_waiters();
                 }
-                continue;
+                if !blocked {
+                    continue;
+                }
             }
             notified.await;
         }
@@ -227,5 +296,13 @@ impl Clock for VirtualClock {
 
     async fn deadline(&self, deadline: DateTime<Utc>) {
         self.wait(deadline, false).await;
+    }
+
+    fn work_started(&self) {
+        self.lock().busy += 1;
+    }
+
+    fn work_finished(&self) {
+        self.finish_work();
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Parsing never stops at the first problem: every structural problem (missing or mistyped
 //! field, unsupported feature, invalid path) is collected with its location, and
-//! [`crate::validate`] adds the graph checks (targets, reachability, terminal states).
+//! the `validate` module adds the graph checks (targets, reachability, terminal states).
 
 use std::collections::HashMap;
 
@@ -218,17 +218,30 @@ impl Parser<'_> {
         });
     }
 
-    pub(crate) fn opt_string(&mut self, obj: &Map<String, Value>, key: &str, loc: &str) -> Option<String> {
+    pub(crate) fn opt_string(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        loc: &str,
+    ) -> Option<String> {
         match obj.get(key)? {
             Value::String(s) => Some(s.clone()),
             other => {
-                self.problem(&format!("{loc}/{key}"), format!("must be a string, got {other}"));
+                self.problem(
+                    &format!("{loc}/{key}"),
+                    format!("must be a string, got {other}"),
+                );
                 None
             }
         }
     }
 
-    pub(crate) fn opt_uint(&mut self, obj: &Map<String, Value>, key: &str, loc: &str) -> Option<u64> {
+    pub(crate) fn opt_uint(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        loc: &str,
+    ) -> Option<u64> {
         match obj.get(key)? {
             Value::Number(n) if n.as_u64().is_some() => n.as_u64(),
             other => {
@@ -241,11 +254,19 @@ impl Parser<'_> {
         }
     }
 
-    pub(crate) fn opt_number(&mut self, obj: &Map<String, Value>, key: &str, loc: &str) -> Option<f64> {
+    pub(crate) fn opt_number(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        loc: &str,
+    ) -> Option<f64> {
         match obj.get(key)? {
             Value::Number(n) => n.as_f64(),
             other => {
-                self.problem(&format!("{loc}/{key}"), format!("must be a number, got {other}"));
+                self.problem(
+                    &format!("{loc}/{key}"),
+                    format!("must be a number, got {other}"),
+                );
                 None
             }
         }
@@ -326,7 +347,13 @@ impl Parser<'_> {
         }
     }
 
-    fn check_fields(&mut self, obj: &Map<String, Value>, allowed: &[&str], type_name: &str, loc: &str) {
+    fn check_fields(
+        &mut self,
+        obj: &Map<String, Value>,
+        allowed: &[&str],
+        type_name: &str,
+        loc: &str,
+    ) {
         const JSONATA: &[&str] = &["Arguments", "Output", "Items", "Condition"];
         for key in obj.keys() {
             if allowed.contains(&key.as_str()) {
@@ -371,7 +398,10 @@ impl Parser<'_> {
             index: HashMap::new(),
         };
         let Some(obj) = value.as_object() else {
-            self.problem(loc_or_root(loc), format!("a state machine must be a JSON object, got {value}"));
+            self.problem(
+                loc_or_root(loc),
+                format!("a state machine must be a JSON object, got {value}"),
+            );
             return def;
         };
         let mut allowed = vec!["StartAt", "States", "Comment", "QueryLanguage"];
@@ -382,7 +412,10 @@ impl Parser<'_> {
         }
         for key in obj.keys() {
             if !allowed.contains(&key.as_str()) {
-                self.problem(&format!("{loc}/{key}"), format!("the field '{key}' is not supported here"));
+                self.problem(
+                    &format!("{loc}/{key}"),
+                    format!("the field '{key}' is not supported here"),
+                );
             }
         }
         self.check_query_language(obj, loc);
@@ -390,9 +423,13 @@ impl Parser<'_> {
         if top {
             def.timeout_seconds = self.opt_uint(obj, "TimeoutSeconds", loc);
             if let Some(version) = obj.get("Version")
-                && version.as_str() != Some("1.0") {
-                    self.problem(&format!("{loc}/Version"), format!("Version must be \"1.0\", got {version}"));
-                }
+                && version.as_str() != Some("1.0")
+            {
+                self.problem(
+                    &format!("{loc}/Version"),
+                    format!("Version must be \"1.0\", got {version}"),
+                );
+            }
         }
         match self.opt_string(obj, "StartAt", loc) {
             Some(s) => def.start_at = s,
@@ -404,7 +441,10 @@ impl Parser<'_> {
         match obj.get("States") {
             Some(Value::Object(states)) => {
                 if states.is_empty() {
-                    self.problem(&format!("{loc}/States"), "'States' must contain at least one state");
+                    self.problem(
+                        &format!("{loc}/States"),
+                        "'States' must contain at least one state",
+                    );
                 }
                 for (name, state) in states {
                     let state_loc = format!("{loc}/States/{name}");
@@ -417,7 +457,10 @@ impl Parser<'_> {
                     }
                 }
             }
-            Some(other) => self.problem(&format!("{loc}/States"), format!("'States' must be an object, got {other}")),
+            Some(other) => self.problem(
+                &format!("{loc}/States"),
+                format!("'States' must be an object, got {other}"),
+            ),
             None => self.problem(loc_or_root(loc), "the required field 'States' is missing"),
         }
         def
@@ -431,7 +474,10 @@ impl Parser<'_> {
         let type_name = match obj.get("Type") {
             Some(Value::String(t)) => t.clone(),
             Some(other) => {
-                self.problem(&format!("{loc}/Type"), format!("must be a string, got {other}"));
+                self.problem(
+                    &format!("{loc}/Type"),
+                    format!("must be a string, got {other}"),
+                );
                 return None;
             }
             None => {
@@ -463,7 +509,17 @@ impl Parser<'_> {
                 ],
             ],
             "Choice" => &[IO, &["Choices", "Default", "Assign"]],
-            "Wait" => &[FLOW, IO, &["Seconds", "SecondsPath", "Timestamp", "TimestampPath", "Assign"]],
+            "Wait" => &[
+                FLOW,
+                IO,
+                &[
+                    "Seconds",
+                    "SecondsPath",
+                    "Timestamp",
+                    "TimestampPath",
+                    "Assign",
+                ],
+            ],
             "Succeed" => &[IO],
             "Fail" => &[&["Error", "ErrorPath", "Cause", "CausePath"]],
             "Parallel" => &[FLOW, IO, RESULT, EXEC, &["Branches", "Assign"]],
@@ -509,7 +565,10 @@ impl Parser<'_> {
             None => false,
             Some(Value::Bool(b)) => *b,
             Some(other) => {
-                self.problem(&format!("{loc}/End"), format!("must be a boolean, got {other}"));
+                self.problem(
+                    &format!("{loc}/End"),
+                    format!("must be a boolean, got {other}"),
+                );
                 false
             }
         };
@@ -560,21 +619,34 @@ impl Parser<'_> {
                 let heartbeat_seconds = self.opt_uint(obj, "HeartbeatSeconds", loc);
                 let heartbeat_seconds_path = self.opt_string(obj, "HeartbeatSecondsPath", loc);
                 if timeout_seconds == Some(0) {
-                    self.problem(&format!("{loc}/TimeoutSeconds"), "must be a positive integer");
+                    self.problem(
+                        &format!("{loc}/TimeoutSeconds"),
+                        "must be a positive integer",
+                    );
                 }
                 if heartbeat_seconds == Some(0) {
-                    self.problem(&format!("{loc}/HeartbeatSeconds"), "must be a positive integer");
+                    self.problem(
+                        &format!("{loc}/HeartbeatSeconds"),
+                        "must be a positive integer",
+                    );
                 }
                 if timeout_seconds.is_some() && timeout_seconds_path.is_some() {
-                    self.problem(loc, "a Task state cannot have both 'TimeoutSeconds' and 'TimeoutSecondsPath'");
+                    self.problem(
+                        loc,
+                        "a Task state cannot have both 'TimeoutSeconds' and 'TimeoutSecondsPath'",
+                    );
                 }
                 if heartbeat_seconds.is_some() && heartbeat_seconds_path.is_some() {
                     self.problem(loc, "a Task state cannot have both 'HeartbeatSeconds' and 'HeartbeatSecondsPath'");
                 }
                 if let (Some(t), Some(h)) = (timeout_seconds, heartbeat_seconds)
-                    && h >= t {
-                        self.problem(&format!("{loc}/HeartbeatSeconds"), "must be smaller than 'TimeoutSeconds'");
-                    }
+                    && h >= t
+                {
+                    self.problem(
+                        &format!("{loc}/HeartbeatSeconds"),
+                        "must be smaller than 'TimeoutSeconds'",
+                    );
+                }
                 for (key, path) in [
                     ("TimeoutSecondsPath", &timeout_seconds_path),
                     ("HeartbeatSecondsPath", &heartbeat_seconds_path),
@@ -596,10 +668,18 @@ impl Parser<'_> {
                 match obj.get("Choices") {
                     Some(Value::Array(rules)) if !rules.is_empty() => {
                         for (i, rule) in rules.iter().enumerate() {
-                            choices.push(choice::parse_rule(self, rule, &format!("{loc}/Choices/{i}"), true));
+                            choices.push(choice::parse_rule(
+                                self,
+                                rule,
+                                &format!("{loc}/Choices/{i}"),
+                                true,
+                            ));
                         }
                     }
-                    Some(_) => self.problem(&format!("{loc}/Choices"), "must be a non-empty array of choice rules"),
+                    Some(_) => self.problem(
+                        &format!("{loc}/Choices"),
+                        "must be a non-empty array of choice rules",
+                    ),
                     None => self.problem(loc, "the required field 'Choices' is missing"),
                 }
                 StateKind::Choice(ChoiceState {
@@ -625,7 +705,10 @@ impl Parser<'_> {
                     WaitSpec::SecondsPath(p)
                 } else if let Some(t) = self.opt_string(obj, "Timestamp", loc) {
                     if choice::parse_timestamp(&t).is_none() {
-                        self.problem(&format!("{loc}/Timestamp"), format!("'{t}' is not an ISO-8601 timestamp"));
+                        self.problem(
+                            &format!("{loc}/Timestamp"),
+                            format!("'{t}' is not an ISO-8601 timestamp"),
+                        );
                     }
                     WaitSpec::Timestamp(t)
                 } else if let Some(p) = self.opt_string(obj, "TimestampPath", loc) {
@@ -650,11 +733,15 @@ impl Parser<'_> {
                 if fail.cause.is_some() && fail.cause_path.is_some() {
                     self.problem(loc, "a Fail state cannot have both 'Cause' and 'CausePath'");
                 }
-                for (key, path) in [("ErrorPath", &fail.error_path), ("CausePath", &fail.cause_path)] {
+                for (key, path) in [
+                    ("ErrorPath", &fail.error_path),
+                    ("CausePath", &fail.cause_path),
+                ] {
                     if let Some(p) = path
-                        && !crate::intrinsics::is_intrinsic(p) {
-                            self.check_path(p, &format!("{loc}/{key}"), false);
-                        }
+                        && !crate::intrinsics::is_intrinsic(p)
+                    {
+                        self.check_path(p, &format!("{loc}/{key}"), false);
+                    }
                 }
                 StateKind::Fail(fail)
             }
@@ -663,10 +750,17 @@ impl Parser<'_> {
                 match obj.get("Branches") {
                     Some(Value::Array(items)) if !items.is_empty() => {
                         for (i, branch) in items.iter().enumerate() {
-                            branches.push(self.machine(branch, &format!("{loc}/Branches/{i}"), false));
+                            branches.push(self.machine(
+                                branch,
+                                &format!("{loc}/Branches/{i}"),
+                                false,
+                            ));
                         }
                     }
-                    Some(_) => self.problem(&format!("{loc}/Branches"), "must be a non-empty array of branches"),
+                    Some(_) => self.problem(
+                        &format!("{loc}/Branches"),
+                        "must be a non-empty array of branches",
+                    ),
                     None => self.problem(loc, "the required field 'Branches' is missing"),
                 }
                 StateKind::Parallel(ParallelState { branches })
@@ -704,9 +798,15 @@ impl Parser<'_> {
                 .is_some_and(|c| c.is_alphabetic() || c == '_')
                 && name.chars().all(|c| c.is_alphanumeric() || c == '_');
             if !valid {
-                self.problem(&format!("{loc}/{key}"), format!("'{name}' is not a valid variable name"));
+                self.problem(
+                    &format!("{loc}/{key}"),
+                    format!("'{name}' is not a valid variable name"),
+                );
             } else if name == "states" {
-                self.problem(&format!("{loc}/{key}"), "'states' is a reserved variable name");
+                self.problem(
+                    &format!("{loc}/{key}"),
+                    "'states' is a reserved variable name",
+                );
             }
         }
         self.check_template(value, loc);
@@ -717,11 +817,17 @@ impl Parser<'_> {
             (Some(p), None) => Some(("ItemProcessor", p)),
             (None, Some(i)) => Some(("Iterator", i)),
             (Some(_), Some(_)) => {
-                self.problem(loc, "a Map state cannot have both 'ItemProcessor' and 'Iterator'");
+                self.problem(
+                    loc,
+                    "a Map state cannot have both 'ItemProcessor' and 'Iterator'",
+                );
                 None
             }
             (None, None) => {
-                self.problem(loc, "a Map state needs an 'ItemProcessor' (or the legacy 'Iterator')");
+                self.problem(
+                    loc,
+                    "a Map state needs an 'ItemProcessor' (or the legacy 'Iterator')",
+                );
                 None
             }
         };
@@ -738,12 +844,14 @@ impl Parser<'_> {
                         ),
                     }
                     if let Some(t) = config.get("ExecutionType").and_then(Value::as_str)
-                        && t != "STANDARD" && t != "EXPRESS" {
-                            self.problem(
-                                &format!("{loc}/{key}/ProcessorConfig/ExecutionType"),
-                                format!("must be STANDARD or EXPRESS, got '{t}'"),
-                            );
-                        }
+                        && t != "STANDARD"
+                        && t != "EXPRESS"
+                    {
+                        self.problem(
+                            &format!("{loc}/{key}/ProcessorConfig/ExecutionType"),
+                            format!("must be STANDARD or EXPRESS, got '{t}'"),
+                        );
+                    }
                 }
                 self.machine(value, &format!("{loc}/{key}"), false)
             }
@@ -763,7 +871,10 @@ impl Parser<'_> {
             .unwrap_or_else(|| "$".to_string());
         let item_selector = match (obj.get("ItemSelector"), obj.get("Parameters")) {
             (Some(_), Some(_)) => {
-                self.problem(loc, "a Map state cannot have both 'ItemSelector' and 'Parameters'");
+                self.problem(
+                    loc,
+                    "a Map state cannot have both 'ItemSelector' and 'Parameters'",
+                );
                 None
             }
             (Some(s), None) | (None, Some(s)) => {
@@ -775,20 +886,31 @@ impl Parser<'_> {
         let max_concurrency = self.opt_uint(obj, "MaxConcurrency", loc);
         let max_concurrency_path = self.opt_string(obj, "MaxConcurrencyPath", loc);
         if max_concurrency.is_some() && max_concurrency_path.is_some() {
-            self.problem(loc, "a Map state cannot have both 'MaxConcurrency' and 'MaxConcurrencyPath'");
+            self.problem(
+                loc,
+                "a Map state cannot have both 'MaxConcurrency' and 'MaxConcurrencyPath'",
+            );
         }
         let tolerated_failure_count = self.opt_uint(obj, "ToleratedFailureCount", loc);
         let tolerated_failure_count_path = self.opt_string(obj, "ToleratedFailureCountPath", loc);
         let tolerated_failure_percentage = self.opt_number(obj, "ToleratedFailurePercentage", loc);
-        let tolerated_failure_percentage_path = self.opt_string(obj, "ToleratedFailurePercentagePath", loc);
+        let tolerated_failure_percentage_path =
+            self.opt_string(obj, "ToleratedFailurePercentagePath", loc);
         if let Some(p) = tolerated_failure_percentage
-            && !(0.0..=100.0).contains(&p) {
-                self.problem(&format!("{loc}/ToleratedFailurePercentage"), "must be between 0 and 100");
-            }
+            && !(0.0..=100.0).contains(&p)
+        {
+            self.problem(
+                &format!("{loc}/ToleratedFailurePercentage"),
+                "must be between 0 and 100",
+            );
+        }
         for (key, path) in [
             ("MaxConcurrencyPath", &max_concurrency_path),
             ("ToleratedFailureCountPath", &tolerated_failure_count_path),
-            ("ToleratedFailurePercentagePath", &tolerated_failure_percentage_path),
+            (
+                "ToleratedFailurePercentagePath",
+                &tolerated_failure_percentage_path,
+            ),
         ] {
             if let Some(p) = path {
                 self.check_path(p, &format!("{loc}/{key}"), false);

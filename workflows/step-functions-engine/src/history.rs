@@ -178,6 +178,9 @@ impl History {
     }
 
     pub(crate) fn into_events(self) -> Vec<HistoryEvent> {
-        self.events.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.events
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }

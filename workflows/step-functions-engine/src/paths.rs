@@ -89,7 +89,9 @@ impl ParsedPath {
                 segs.push(Seg::Descend(Box::new(seg)));
             } else if chars[pos] == '.' {
                 pos += 1;
-                if chars.get(pos) == Some(&'*') {
+                if chars.get(pos) == Some(&'[') {
+                    segs.push(parse_bracket(&chars, &mut pos, text)?);
+                } else if chars.get(pos) == Some(&'*') {
                     pos += 1;
                     segs.push(Seg::Wildcard);
                 } else {
@@ -525,6 +527,7 @@ mod tests {
             Ok(json!([{"s": 0}]))
         );
         assert_eq!(env_eval(&input, "$.a.b-c[1:]"), Ok(json!([2, 3])));
+        assert_eq!(env_eval(&input, "$.users.[?(@.s < 1)].s"), Ok(json!([0])));
     }
 
     #[test]

@@ -65,23 +65,36 @@ pub struct Catcher {
     pub assign: Option<Value>,
 }
 
-fn error_equals(p: &mut Parser<'_>, obj: &serde_json::Map<String, Value>, loc: &str) -> Vec<String> {
+fn error_equals(
+    p: &mut Parser<'_>,
+    obj: &serde_json::Map<String, Value>,
+    loc: &str,
+) -> Vec<String> {
     match obj.get("ErrorEquals") {
         Some(Value::Array(items)) if !items.is_empty() => {
             let mut names_out = Vec::new();
             for (i, item) in items.iter().enumerate() {
                 match item.as_str() {
                     Some(s) => names_out.push(s.to_string()),
-                    None => p.problem(&format!("{loc}/ErrorEquals/{i}"), format!("must be a string, got {item}")),
+                    None => p.problem(
+                        &format!("{loc}/ErrorEquals/{i}"),
+                        format!("must be a string, got {item}"),
+                    ),
                 }
             }
             if names_out.iter().any(|n| n == names::ALL) && names_out.len() > 1 {
-                p.problem(&format!("{loc}/ErrorEquals"), "'States.ALL' must appear alone in 'ErrorEquals'");
+                p.problem(
+                    &format!("{loc}/ErrorEquals"),
+                    "'States.ALL' must appear alone in 'ErrorEquals'",
+                );
             }
             names_out
         }
         Some(_) => {
-            p.problem(&format!("{loc}/ErrorEquals"), "must be a non-empty array of error names");
+            p.problem(
+                &format!("{loc}/ErrorEquals"),
+                "must be a non-empty array of error names",
+            );
             Vec::new()
         }
         None => {
@@ -114,7 +127,10 @@ pub(crate) fn parse_retry(p: &mut Parser<'_>, value: &Value, loc: &str) -> Vec<R
                     | "JitterStrategy"
                     | "Comment"
             ) {
-                p.problem(&format!("{here}/{key}"), format!("the field '{key}' is not supported in a retrier"));
+                p.problem(
+                    &format!("{here}/{key}"),
+                    format!("the field '{key}' is not supported in a retrier"),
+                );
             }
         }
         let error_equals = error_equals(p, obj, &here);
@@ -123,7 +139,10 @@ pub(crate) fn parse_retry(p: &mut Parser<'_>, value: &Value, loc: &str) -> Vec<R
         }
         let interval = p.opt_uint(obj, "IntervalSeconds", &here);
         if interval == Some(0) {
-            p.problem(&format!("{here}/IntervalSeconds"), "must be a positive integer");
+            p.problem(
+                &format!("{here}/IntervalSeconds"),
+                "must be a positive integer",
+            );
         }
         let max_attempts = p.opt_uint(obj, "MaxAttempts", &here);
         let backoff = p.opt_number(obj, "BackoffRate", &here);
@@ -132,13 +151,19 @@ pub(crate) fn parse_retry(p: &mut Parser<'_>, value: &Value, loc: &str) -> Vec<R
         }
         let max_delay = p.opt_uint(obj, "MaxDelaySeconds", &here);
         if max_delay == Some(0) {
-            p.problem(&format!("{here}/MaxDelaySeconds"), "must be a positive integer");
+            p.problem(
+                &format!("{here}/MaxDelaySeconds"),
+                "must be a positive integer",
+            );
         }
         let jitter = match p.opt_string(obj, "JitterStrategy", &here).as_deref() {
             None | Some("NONE") => Jitter::None,
             Some("FULL") => Jitter::Full,
             Some(other) => {
-                p.problem(&format!("{here}/JitterStrategy"), format!("must be FULL or NONE, got '{other}'"));
+                p.problem(
+                    &format!("{here}/JitterStrategy"),
+                    format!("must be FULL or NONE, got '{other}'"),
+                );
                 Jitter::None
             }
         };
@@ -167,8 +192,14 @@ pub(crate) fn parse_catch(p: &mut Parser<'_>, value: &Value, loc: &str) -> Vec<C
             continue;
         };
         for key in obj.keys() {
-            if !matches!(key.as_str(), "ErrorEquals" | "Next" | "ResultPath" | "Assign" | "Comment") {
-                p.problem(&format!("{here}/{key}"), format!("the field '{key}' is not supported in a catcher"));
+            if !matches!(
+                key.as_str(),
+                "ErrorEquals" | "Next" | "ResultPath" | "Assign" | "Comment"
+            ) {
+                p.problem(
+                    &format!("{here}/{key}"),
+                    format!("the field '{key}' is not supported in a catcher"),
+                );
             }
         }
         let error_equals = error_equals(p, obj, &here);
@@ -187,7 +218,10 @@ pub(crate) fn parse_catch(p: &mut Parser<'_>, value: &Value, loc: &str) -> Vec<C
                 Some(s.clone())
             }
             Some(other) => {
-                p.problem(&format!("{here}/ResultPath"), format!("must be a reference path or null, got {other}"));
+                p.problem(
+                    &format!("{here}/ResultPath"),
+                    format!("must be a reference path or null, got {other}"),
+                );
                 None
             }
         };

@@ -207,7 +207,9 @@ pub(crate) fn resolve(
 
 /// Wraps a handler's result as `lambda:invoke` returns it.
 pub(crate) fn wrap_lambda_result(payload: Value, request_id: &str, date: &str) -> Value {
-    let length = serde_json::to_string(&payload).map(|s| s.len()).unwrap_or(0);
+    let length = serde_json::to_string(&payload)
+        .map(|s| s.len())
+        .unwrap_or(0);
     let headers = json!({
         "Connection": "keep-alive",
         "Content-Length": length.to_string(),

@@ -18,7 +18,10 @@ pub(crate) fn check_graph(def: &StateMachineDef, loc: &str, problems: &mut Vec<P
         push(
             problems,
             format!("{loc}/StartAt"),
-            format!("'StartAt' names the state '{}', which does not exist", def.start_at),
+            format!(
+                "'StartAt' names the state '{}', which does not exist",
+                def.start_at
+            ),
         );
     }
     for state in &def.states {
@@ -93,7 +96,9 @@ pub(crate) fn check_graph(def: &StateMachineDef, loc: &str, problems: &mut Vec<P
             if !seen.insert(name) {
                 continue;
             }
-            let Some(state) = def.state(name) else { continue };
+            let Some(state) = def.state(name) else {
+                continue;
+            };
             let mut targets: Vec<&str> = Vec::new();
             if let Some(next) = &state.next {
                 targets.push(next);
@@ -110,7 +115,10 @@ pub(crate) fn check_graph(def: &StateMachineDef, loc: &str, problems: &mut Vec<P
                 push(
                     problems,
                     format!("{loc}/States/{}", state.name),
-                    format!("the state '{}' is not reachable from '{}'", state.name, def.start_at),
+                    format!(
+                        "the state '{}' is not reachable from '{}'",
+                        state.name, def.start_at
+                    ),
                 );
             }
         }
@@ -128,7 +136,8 @@ pub(crate) fn check_tasks(
         let here = format!("{loc}/States/{}", state.name);
         match &state.kind {
             StateKind::Task(t) => {
-                if let Err(why) = task::check_resource(handlers, &t.resource, state.parameters.as_ref())
+                if let Err(why) =
+                    task::check_resource(handlers, &t.resource, state.parameters.as_ref())
                 {
                     push(
                         problems,
@@ -143,7 +152,12 @@ pub(crate) fn check_tasks(
                 }
             }
             StateKind::Map(map) => {
-                check_tasks(&map.processor, &format!("{here}/ItemProcessor"), handlers, problems);
+                check_tasks(
+                    &map.processor,
+                    &format!("{here}/ItemProcessor"),
+                    handlers,
+                    problems,
+                );
             }
             _ => {}
         }

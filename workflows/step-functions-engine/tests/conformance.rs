@@ -19,7 +19,9 @@ const MIN_PASS_RATE: f64 = 0.95;
 
 fn banner(reason: &str) {
     let line = "!".repeat(78);
-    eprintln!("\n{line}\n!! ASL CONFORMANCE TEST DID NOT RUN: {reason}\n!! Set ASL_CONFORMANCE_DIR to the corpus folder (e.g. ../shared/asl-conformance).\n{line}\n");
+    eprintln!(
+        "\n{line}\n!! ASL CONFORMANCE TEST DID NOT RUN: {reason}\n!! Set ASL_CONFORMANCE_DIR to the corpus folder (e.g. ../shared/asl-conformance).\n{line}\n"
+    );
 }
 
 /// Matches a string with placeholder tokens: each token matches a non-empty substring.
@@ -36,9 +38,10 @@ fn match_tokens(expected: &str, actual: &str, tokens: &[String]) -> bool {
         let mut best: Option<(usize, &String)> = None;
         for token in tokens {
             if let Some(at) = rest.find(token.as_str())
-                && best.is_none_or(|(b, t)| at < b || (at == b && token.len() > t.len())) {
-                    best = Some((at, token));
-                }
+                && best.is_none_or(|(b, t)| at < b || (at == b && token.len() > t.len()))
+            {
+                best = Some((at, token));
+            }
         }
         match best {
             Some((at, token)) => {
@@ -70,7 +73,9 @@ fn match_tokens(expected: &str, actual: &str, tokens: &[String]) -> bool {
                 if actual.is_empty() {
                     return false;
                 }
-                boundaries.into_iter().any(|i| go(&parts[1..], &actual[i..]))
+                boundaries
+                    .into_iter()
+                    .any(|i| go(&parts[1..], &actual[i..]))
             }
         }
     }
@@ -83,9 +88,10 @@ fn compare(expected: &Value, actual: &Value, tokens: &[String], at: &str) -> Res
             return Ok(());
         }
         if let Value::String(a) = actual
-            && (a == s || (!tokens.is_empty() && match_tokens(s, a, tokens))) {
-                return Ok(());
-            }
+            && (a == s || (!tokens.is_empty() && match_tokens(s, a, tokens)))
+        {
+            return Ok(());
+        }
         return Err(format!("{at}: expected {expected}, got {actual}"));
     }
     match (expected, actual) {
@@ -179,14 +185,11 @@ fn top_level_states(result: &ExecutionResult) -> Vec<StateRecord> {
                 assigned: None,
             });
         } else if ty.is_state_exited()
-            && let Some(last) = states.last_mut() {
-                last.output = event.details.output.clone();
-                last.assigned = event
-                    .details
-                    .assigned_variables
-                    .clone()
-                    .map(Value::Object);
-            }
+            && let Some(last) = states.last_mut()
+        {
+            last.output = event.details.output.clone();
+            last.assigned = event.details.assigned_variables.clone().map(Value::Object);
+        }
     }
     states
 }
@@ -240,8 +243,18 @@ async fn run_case(case: &Value) -> Result<(), String> {
             "output",
         )?;
     } else {
-        compare_opt_str(&expected["error"], result.error.as_deref(), &tokens, "error")?;
-        compare_opt_str(&expected["cause"], result.cause.as_deref(), &tokens, "cause")?;
+        compare_opt_str(
+            &expected["error"],
+            result.error.as_deref(),
+            &tokens,
+            "error",
+        )?;
+        compare_opt_str(
+            &expected["cause"],
+            result.cause.as_deref(),
+            &tokens,
+            "cause",
+        )?;
     }
     let expected_states = case["states"].as_array().cloned().unwrap_or_default();
     if !expected_states.is_empty() {
@@ -275,7 +288,11 @@ async fn run_case(case: &Value) -> Result<(), String> {
                 if let Some(expected_value) = e.get(field) {
                     match actual_value {
                         Some(v) => compare(expected_value, v, &tokens, &format!("{at}.{field}"))?,
-                        None => return Err(format!("{at}.{field}: expected {expected_value}, got none")),
+                        None => {
+                            return Err(format!(
+                                "{at}.{field}: expected {expected_value}, got none"
+                            ));
+                        }
                     }
                 }
             }

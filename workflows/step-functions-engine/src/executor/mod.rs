@@ -218,10 +218,7 @@ impl Engine {
             inner.region, inner.account
         );
         let role_arn = options.role_arn.unwrap_or_else(|| {
-            format!(
-                "arn:aws:iam::{}:role/StepFunctionsLocalRole",
-                inner.account
-            )
+            format!("arn:aws:iam::{}:role/StepFunctionsLocalRole", inner.account)
         });
         let start = inner.clock.now();
         let history = History::new(inner.observer.clone());

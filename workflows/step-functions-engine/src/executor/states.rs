@@ -9,8 +9,10 @@ use tokio::sync::Semaphore;
 use super::join::{BoxFuture, join_all, join_fail_fast};
 use super::{Inner, MAX_HISTORY_EVENTS, timestamp};
 use crate::choice;
-use crate::clock::add_seconds;
-use crate::definition::{MapMode, MapState, State, StateKind, StateMachineDef, TaskState, WaitSpec};
+use crate::clock::{WorkGuard, add_seconds, in_handler};
+use crate::definition::{
+    MapMode, MapState, State, StateKind, StateMachineDef, TaskState, WaitSpec,
+};
 use crate::error::{Failure, error_matches, names};
 use crate::history::{EventDetails, EventType, History};
 use crate::paths::{EvalError, PathEnv, Scope, apply_result_path, to_json};
@@ -109,7 +111,12 @@ impl Exec {
     }
 
     /// The context object a state sees.
-    fn context(&self, sc: &StateCtx<'_>, retry_count: Option<u64>, item: Option<(usize, &Value)>) -> Value {
+    fn context(
+        &self,
+        sc: &StateCtx<'_>,
+        retry_count: Option<u64>,
+        item: Option<(usize, &Value)>,
+    ) -> Value {
         let mut state = json!({
             "Name": sc.state.name,
             "EnteredTime": timestamp(sc.entered_time),
@@ -173,15 +180,30 @@ impl Exec {
         }
     }
 
-    fn input_path(&self, sc: &StateCtx<'_>, raw: &Value, ctx: &Value, scope: &Scope) -> Result<Value, Failure> {
+    fn input_path(
+        &self,
+        sc: &StateCtx<'_>,
+        raw: &Value,
+        ctx: &Value,
+        scope: &Scope,
+    ) -> Result<Value, Failure> {
         match &sc.state.input_path {
             None => Ok(json!({})),
             Some(p) if p == "$" => Ok(raw.clone()),
-            Some(p) => self.env(raw, ctx, scope).resolve_io_path(p).map_err(|e| sc.wrap(e)),
+            Some(p) => self
+                .env(raw, ctx, scope)
+                .resolve_io_path(p)
+                .map_err(|e| sc.wrap(e)),
         }
     }
 
-    fn output_path(&self, sc: &StateCtx<'_>, output: Value, ctx: &Value, scope: &Scope) -> Result<Value, Failure> {
+    fn output_path(
+        &self,
+        sc: &StateCtx<'_>,
+        output: Value,
+        ctx: &Value,
+        scope: &Scope,
+    ) -> Result<Value, Failure> {
         match &sc.state.output_path {
             None => Ok(json!({})),
             Some(p) if p == "$" => Ok(output),
@@ -192,7 +214,14 @@ impl Exec {
         }
     }
 
-    fn template(&self, sc: &StateCtx<'_>, template: Option<&Value>, input: Value, ctx: &Value, scope: &Scope) -> Result<Value, Failure> {
+    fn template(
+        &self,
+        sc: &StateCtx<'_>,
+        template: Option<&Value>,
+        input: Value,
+        ctx: &Value,
+        scope: &Scope,
+    ) -> Result<Value, Failure> {
         match template {
             Some(t) => self
                 .env(&input, ctx, scope)
@@ -202,7 +231,14 @@ impl Exec {
         }
     }
 
-    fn assign(&self, sc: &StateCtx<'_>, assign: Option<&Value>, dollar: &Value, ctx: &Value, scope: &Scope) -> Result<Option<Map<String, Value>>, Failure> {
+    fn assign(
+        &self,
+        sc: &StateCtx<'_>,
+        assign: Option<&Value>,
+        dollar: &Value,
+        ctx: &Value,
+        scope: &Scope,
+    ) -> Result<Option<Map<String, Value>>, Failure> {
         let Some(template) = assign else {
             return Ok(None);
         };
@@ -213,7 +249,14 @@ impl Exec {
         }
     }
 
-    fn exit(&self, sc: &StateCtx<'_>, output: &Value, assigned: Option<Map<String, Value>>, scope: &Scope, prev: &mut u64) {
+    fn exit(
+        &self,
+        sc: &StateCtx<'_>,
+        output: &Value,
+        assigned: Option<Map<String, Value>>,
+        scope: &Scope,
+        prev: &mut u64,
+    ) {
         if let Some(values) = &assigned {
             scope.assign(values);
         }
@@ -229,7 +272,13 @@ impl Exec {
         );
     }
 
-    async fn run_state(&self, state: &State, raw: Value, scope: &Scope, prev: &mut u64) -> Result<Step, Failure> {
+    async fn run_state(
+        &self,
+        state: &State,
+        raw: Value,
+        scope: &Scope,
+        prev: &mut u64,
+    ) -> Result<Step, Failure> {
         let entered_time = self.now();
         let entered_id = self.record(
             prev,
@@ -251,7 +300,9 @@ impl Exec {
                 let effective = self.input_path(&sc, &raw, &ctx, scope)?;
                 let result = match result {
                     Some(r) => r.clone(),
-                    None => self.template(&sc, state.parameters.as_ref(), effective, &ctx, scope)?,
+                    None => {
+                        self.template(&sc, state.parameters.as_ref(), effective, &ctx, scope)?
+                    }
                 };
                 let assigned = self.assign(&sc, state.assign.as_ref(), &result, &ctx, scope)?;
                 let output = apply_result_path(&raw, result, state.result_path.as_deref())
@@ -267,7 +318,8 @@ impl Exec {
                 let mut chosen: Option<(String, Option<&Value>)> = None;
                 for rule in &choice_state.choices {
                     if choice::evaluate(&rule.condition, &env).map_err(|e| sc.wrap(e))? {
-                        chosen = Some((rule.next.clone().unwrap_or_default(), rule.assign.as_ref()));
+                        chosen =
+                            Some((rule.next.clone().unwrap_or_default(), rule.assign.as_ref()));
                         break;
                     }
                 }
@@ -331,7 +383,14 @@ impl Exec {
         }
     }
 
-    fn wait_deadline(&self, sc: &StateCtx<'_>, spec: &WaitSpec, effective: &Value, ctx: &Value, scope: &Scope) -> Result<DateTime<Utc>, Failure> {
+    fn wait_deadline(
+        &self,
+        sc: &StateCtx<'_>,
+        spec: &WaitSpec,
+        effective: &Value,
+        ctx: &Value,
+        scope: &Scope,
+    ) -> Result<DateTime<Utc>, Failure> {
         let env = self.env(effective, ctx, scope);
         let runtime = |cause: String| sc.wrap(EvalError::runtime(cause));
         match spec {
@@ -376,7 +435,13 @@ impl Exec {
     }
 
     /// Task, Parallel and Map: attempts with `Retry`, then `Catch`.
-    async fn run_recoverable(&self, sc: &StateCtx<'_>, raw: &Value, scope: &Scope, prev: &mut u64) -> Result<Step, Failure> {
+    async fn run_recoverable(
+        &self,
+        sc: &StateCtx<'_>,
+        raw: &Value,
+        scope: &Scope,
+        prev: &mut u64,
+    ) -> Result<Step, Failure> {
         let state = sc.state;
         let mut attempts = vec![0u64; state.retry.len()];
         let mut retry_count = 0u64;
@@ -407,7 +472,14 @@ impl Exec {
         }
     }
 
-    fn catch(&self, sc: &StateCtx<'_>, raw: &Value, failure: Failure, scope: &Scope, prev: &mut u64) -> Result<Step, Failure> {
+    fn catch(
+        &self,
+        sc: &StateCtx<'_>,
+        raw: &Value,
+        failure: Failure,
+        scope: &Scope,
+        prev: &mut u64,
+    ) -> Result<Step, Failure> {
         let Some(catcher) = sc
             .state
             .catch
@@ -426,20 +498,37 @@ impl Exec {
     }
 
     /// One attempt of a Task, Parallel or Map state: its output and assigned variables.
-    async fn attempt(&self, sc: &StateCtx<'_>, raw: &Value, scope: &Scope, prev: &mut u64, retry_count: u64) -> Result<(Value, Option<Map<String, Value>>), Failure> {
+    async fn attempt(
+        &self,
+        sc: &StateCtx<'_>,
+        raw: &Value,
+        scope: &Scope,
+        prev: &mut u64,
+        retry_count: u64,
+    ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let state = sc.state;
         let is_task = matches!(state.kind, StateKind::Task(_));
         let ctx = self.context(sc, is_task.then_some(retry_count), None);
         let effective = self.input_path(sc, raw, &ctx, scope)?;
         let result = match &state.kind {
             StateKind::Task(t) => {
-                let params = self.template(sc, state.parameters.as_ref(), effective.clone(), &ctx, scope)?;
+                let params = self.template(
+                    sc,
+                    state.parameters.as_ref(),
+                    effective.clone(),
+                    &ctx,
+                    scope,
+                )?;
                 self.invoke_task(sc, t, params, &effective, &ctx, scope, retry_count, prev)
                     .await?
             }
             StateKind::Parallel(p) => {
                 let input = self.template(sc, state.parameters.as_ref(), effective, &ctx, scope)?;
-                self.record(prev, EventType::ParallelStateStarted, EventDetails::default());
+                self.record(
+                    prev,
+                    EventType::ParallelStateStarted,
+                    EventDetails::default(),
+                );
                 let started = *prev;
                 let futures: Vec<BoxFuture<'_, Result<Value, Failure>>> = p
                     .branches
@@ -448,7 +537,11 @@ impl Exec {
                     .collect();
                 match join_fail_fast(futures).await {
                     Ok(results) => {
-                        self.record(prev, EventType::ParallelStateSucceeded, EventDetails::default());
+                        self.record(
+                            prev,
+                            EventType::ParallelStateSucceeded,
+                            EventDetails::default(),
+                        );
                         Value::Array(results)
                     }
                     Err(failure) => {
@@ -470,13 +563,24 @@ impl Exec {
         };
         let assigned = self.assign(sc, state.assign.as_ref(), &result, &ctx, scope)?;
         let selected = self.template(sc, state.result_selector.as_ref(), result, &ctx, scope)?;
-        let output = apply_result_path(raw, selected, state.result_path.as_deref()).map_err(|e| sc.wrap(e))?;
+        let output = apply_result_path(raw, selected, state.result_path.as_deref())
+            .map_err(|e| sc.wrap(e))?;
         let output = self.output_path(sc, output, &ctx, scope)?;
         Ok((output, assigned))
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn invoke_task(&self, sc: &StateCtx<'_>, t: &TaskState, params: Value, effective: &Value, ctx: &Value, scope: &Scope, retry_count: u64, prev: &mut u64) -> Result<Value, Failure> {
+    async fn invoke_task(
+        &self,
+        sc: &StateCtx<'_>,
+        t: &TaskState,
+        params: Value,
+        effective: &Value,
+        ctx: &Value,
+        scope: &Scope,
+        retry_count: u64,
+        prev: &mut u64,
+    ) -> Result<Value, Failure> {
         let resource = t.resource.clone();
         let invocation = task::resolve(&self.inner.handlers, &resource, params.clone())
             .map_err(|(error, cause)| Failure::new(error, cause))?;
@@ -517,7 +621,8 @@ impl Exec {
             context_object: ctx.clone(),
             clock: self.inner.clock.clone(),
         };
-        let call = invocation.handler.invoke(invocation.input, &context);
+        let _work = WorkGuard::start(self.inner.clock.as_ref());
+        let call = in_handler(invocation.handler.invoke(invocation.input, &context));
         let outcome = match timeout {
             Some(seconds) => {
                 let deadline = add_seconds(self.now(), seconds as f64);
@@ -587,22 +692,49 @@ impl Exec {
         }
     }
 
-    fn integer_field(&self, sc: &StateCtx<'_>, env: &PathEnv<'_>, path: &str, field: &str) -> Result<u64, Failure> {
+    /// `MaxConcurrencyPath` / `ToleratedFailureCountPath`: a non-negative integer (an integer
+    /// string is accepted; MaxConcurrency also truncates a fractional number).
+    fn integer_field(
+        &self,
+        sc: &StateCtx<'_>,
+        env: &PathEnv<'_>,
+        path: &str,
+        field: &str,
+    ) -> Result<u64, Failure> {
         let value = env.resolve_io_path(path).map_err(|e| sc.wrap(e))?;
-        let parsed = match &value {
-            Value::Number(n) => n.as_u64(),
-            Value::String(s) => s.trim().parse::<u64>().ok(),
+        let max_concurrency = field == "MaxConcurrencyPath";
+        let parsed: Option<i64> = match &value {
+            Value::Number(n) => n.as_i64().or_else(|| {
+                max_concurrency
+                    .then(|| n.as_f64().map(|f| f.trunc() as i64))
+                    .flatten()
+            }),
+            Value::String(s) => s.trim().parse::<i64>().ok(),
             _ => None,
         };
-        parsed.ok_or_else(|| {
-            sc.wrap(EvalError::runtime(format!(
+        match parsed {
+            Some(n) if n >= 0 => Ok(n as u64),
+            Some(n) => Err(sc.wrap(EvalError::runtime(if max_concurrency {
+                format!("Expected non-negative integer for MaxConcurrency, got '{n}' instead.")
+            } else {
+                "ToleratedFailureCount cannot be negative.".to_string()
+            }))),
+            None => Err(sc.wrap(EvalError::runtime(format!(
                 "The {field} field refers to value \"{}\" which is not a valid integer: {path}",
                 bare(&value)
-            )))
-        })
+            )))),
+        }
     }
 
-    async fn run_map(&self, sc: &StateCtx<'_>, m: &MapState, effective: &Value, ctx: &Value, scope: &Scope, prev: &mut u64) -> Result<Value, Failure> {
+    async fn run_map(
+        &self,
+        sc: &StateCtx<'_>,
+        m: &MapState,
+        effective: &Value,
+        ctx: &Value,
+        scope: &Scope,
+        prev: &mut u64,
+    ) -> Result<Value, Failure> {
         let env = self.env(effective, ctx, scope);
         let max_concurrency = match &m.max_concurrency_path {
             Some(path) => self.integer_field(sc, &env, path, "MaxConcurrencyPath")?,
@@ -638,7 +770,7 @@ impl Exec {
                 let value = env.resolve_io_path(path).map_err(|e| sc.wrap(e))?;
                 let parsed = match &value {
                     Value::Number(n) => n.as_f64(),
-                    Value::String(s) => s.trim().parse::<f64>().ok(),
+                    Value::String(s) => s.trim().parse::<i64>().ok().map(|n| n as f64),
                     _ => None,
                 };
                 let Some(p) = parsed else {
@@ -652,11 +784,12 @@ impl Exec {
             None => m.tolerated_failure_percentage,
         };
         if let Some(p) = tolerated_percentage
-            && !(0.0..=100.0).contains(&p) {
-                return Err(sc.wrap(EvalError::runtime(
-                    "ToleratedFailurePercentage must be between 0 and 100.",
-                )));
-            }
+            && !(0.0..=100.0).contains(&p)
+        {
+            return Err(sc.wrap(EvalError::runtime(
+                "ToleratedFailurePercentage must be between 0 and 100.",
+            )));
+        }
         // Each iteration's input: the item, or the ItemSelector evaluated with $$.Map.Item.
         let mut inputs = Vec::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
@@ -674,7 +807,9 @@ impl Exec {
         let permits = if max_concurrency == 0 {
             Semaphore::MAX_PERMITS
         } else {
-            usize::try_from(max_concurrency).unwrap_or(Semaphore::MAX_PERMITS).min(Semaphore::MAX_PERMITS)
+            usize::try_from(max_concurrency)
+                .unwrap_or(Semaphore::MAX_PERMITS)
+                .min(Semaphore::MAX_PERMITS)
         };
         let semaphore = Semaphore::new(permits.max(1));
         let name = sc.state.name.as_str();
@@ -688,10 +823,9 @@ impl Exec {
                     MapMode::Distributed => Scope::default(),
                 };
                 Box::pin(async move {
-                    let _permit = semaphore_ref
-                        .acquire()
-                        .await
-                        .map_err(|_| Failure::runtime("internal error: Map concurrency limiter closed"))?;
+                    let _permit = semaphore_ref.acquire().await.map_err(|_| {
+                        Failure::runtime("internal error: Map concurrency limiter closed")
+                    })?;
                     let mut iteration_prev = started;
                     self.record(
                         &mut iteration_prev,
@@ -709,7 +843,11 @@ impl Exec {
                         ..Self::named(name)
                     };
                     match &result {
-                        Ok(_) => self.record(&mut iteration_prev, EventType::MapIterationSucceeded, details),
+                        Ok(_) => self.record(
+                            &mut iteration_prev,
+                            EventType::MapIterationSucceeded,
+                            details,
+                        ),
                         Err(f) => self.record(
                             &mut iteration_prev,
                             EventType::MapIterationFailed,
@@ -724,13 +862,25 @@ impl Exec {
                 })
             })
             .collect();
-        let outcome = if tolerated_count.is_some() || tolerated_percentage.is_some() {
+        // A distributed Map (or one with tolerated failures) runs every item and fails with
+        // States.ExceedToleratedFailureThreshold past the threshold (none given: no failure
+        // tolerated); an inline Map fails with the first failing iteration's error.
+        let thresholds = m.mode == MapMode::Distributed
+            || tolerated_count.is_some()
+            || tolerated_percentage.is_some();
+        let outcome = if thresholds {
             let total = futures.len();
             let results = join_all(futures).await;
             let failed = results.iter().filter(|r| r.is_err()).count();
-            let exceeded = tolerated_count.is_some_and(|c| failed as u64 > c)
-                || tolerated_percentage
-                    .is_some_and(|p| total > 0 && (failed as f64) * 100.0 / (total as f64) > p);
+            let exceeded = match (tolerated_count, tolerated_percentage) {
+                (None, None) => failed > 0,
+                (count, percentage) => {
+                    count.is_some_and(|c| failed as u64 > c)
+                        || percentage.is_some_and(|p| {
+                            total > 0 && (failed as f64) * 100.0 / (total as f64) > p
+                        })
+                }
+            };
             if exceeded {
                 Err(Failure::new(
                     names::EXCEED_TOLERATED_FAILURE_THRESHOLD,

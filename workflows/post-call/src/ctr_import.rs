@@ -36,11 +36,7 @@ pub struct CtrImportOutput {
 
 /// The record's fields (without the external id, which the upsert path carries). Nulls are
 /// omitted rather than sent, so a chat CTR never clears a field or fails on a null.
-pub fn ctr_fields(
-    ctr: &ContactTraceRecord,
-    namespace: &Namespace,
-    region: Option<&str>,
-) -> Record {
+pub fn ctr_fields(ctr: &ContactTraceRecord, namespace: &Namespace, region: Option<&str>) -> Record {
     let mut fields = Record::new();
     let mut put = |name: &str, value: Option<Value>| {
         if let Some(value) = value.filter(|value| !value.is_null()) {
@@ -88,7 +84,10 @@ pub fn ctr_fields(
             "AgentLongestHoldDuration__c",
             number(agent.longest_hold_duration.as_ref()),
         );
-        put("AgentNumberOfHolds__c", number(agent.number_of_holds.as_ref()));
+        put(
+            "AgentNumberOfHolds__c",
+            number(agent.number_of_holds.as_ref()),
+        );
         put("AgentUsername__c", text(agent.username.as_ref()));
         if let Some(profile) = &agent.routing_profile {
             put("AgentRoutingProfileARN__c", text(profile.arn.as_ref()));
@@ -116,19 +115,37 @@ pub fn ctr_fields(
         ctr.customer_endpoint_address()
             .map(|address| Value::String(address.to_string())),
     );
-    put("InitiationTimestamp__c", text(ctr.initiation_timestamp.as_ref()));
+    put(
+        "InitiationTimestamp__c",
+        text(ctr.initiation_timestamp.as_ref()),
+    );
     put("InitialContactId__c", text(ctr.initial_contact_id.as_ref()));
     put("Initiation_Method__c", text(ctr.initiation_method.as_ref()));
     put("InstanceARN__c", text(ctr.instance_arn.as_ref()));
-    put("LastUpdateTimestamp__c", text(ctr.last_update_timestamp.as_ref()));
+    put(
+        "LastUpdateTimestamp__c",
+        text(ctr.last_update_timestamp.as_ref()),
+    );
     put("NextContactId__c", text(ctr.next_contact_id.as_ref()));
-    put("PreviousContactId__c", text(ctr.previous_contact_id.as_ref()));
-    put("DisconnectTimestamp__c", text(ctr.disconnect_timestamp.as_ref()));
+    put(
+        "PreviousContactId__c",
+        text(ctr.previous_contact_id.as_ref()),
+    );
+    put(
+        "DisconnectTimestamp__c",
+        text(ctr.disconnect_timestamp.as_ref()),
+    );
     if let Some(queue) = &ctr.queue {
         put("QueueARN__c", text(queue.arn.as_ref()));
-        put("QueueDequeueTimestamp__c", text(queue.dequeue_timestamp.as_ref()));
+        put(
+            "QueueDequeueTimestamp__c",
+            text(queue.dequeue_timestamp.as_ref()),
+        );
         put("QueueDuration__c", number(queue.duration.as_ref()));
-        put("QueueEnqueueTimestamp__c", text(queue.enqueue_timestamp.as_ref()));
+        put(
+            "QueueEnqueueTimestamp__c",
+            text(queue.enqueue_timestamp.as_ref()),
+        );
         put("QueueName__c", text(queue.name.as_ref()));
     }
     if let Some(recording) = &ctr.recording {
@@ -182,7 +199,9 @@ pub async fn region_for(
     let present = salesforce
         .has_field(object, &field)
         .await
-        .map_err(|error| PostCallError::salesforce(contact_id, format!("describe {object}"), error))?;
+        .map_err(|error| {
+            PostCallError::salesforce(contact_id, format!("describe {object}"), error)
+        })?;
     Ok(present.then(|| switches.region.trim().to_string()))
 }
 
@@ -240,9 +259,18 @@ mod tests {
         let expected = [
             ("AWSAccountId__c", json!("482915370164")),
             ("AfterContactWorkDuration__c", json!(85)),
-            ("AfterContactWorkEndTimestamp__c", json!("2024-03-05T14:22:21Z")),
-            ("AfterContactWorkStartTimestamp__c", json!("2024-03-05T14:20:56Z")),
-            ("AgentConnectedToAgentTimestamp__c", json!("2024-03-05T14:19:49Z")),
+            (
+                "AfterContactWorkEndTimestamp__c",
+                json!("2024-03-05T14:22:21Z"),
+            ),
+            (
+                "AfterContactWorkStartTimestamp__c",
+                json!("2024-03-05T14:20:56Z"),
+            ),
+            (
+                "AgentConnectedToAgentTimestamp__c",
+                json!("2024-03-05T14:19:49Z"),
+            ),
             ("AgentInteractionDuration__c", json!(53)),
             ("AgentCustomerHoldDuration__c", json!(14)),
             ("AgentLongestHoldDuration__c", json!(14)),
@@ -251,7 +279,10 @@ mod tests {
             ("AgentRoutingProfileName__c", json!("Billing Voice Tier 1")),
             ("AgentConnectionAttempts__c", json!(1)),
             ("Channel__c", json!("VOICE")),
-            ("ConnectedToSystemTimestamp__c", json!("2024-03-05T14:18:07Z")),
+            (
+                "ConnectedToSystemTimestamp__c",
+                json!("2024-03-05T14:18:07Z"),
+            ),
             ("CustomerEndpointAddress__c", json!("+12065550143")),
             ("InitiationTimestamp__c", json!("2024-03-05T14:18:07Z")),
             ("Initiation_Method__c", json!("INBOUND")),
@@ -277,16 +308,20 @@ mod tests {
             "QueueARN__c",
             "RecordingLocation__c",
         ] {
-            assert!(fields.contains_key(&format!("amazonconnect__{name}")), "{name}");
+            assert!(
+                fields.contains_key(&format!("amazonconnect__{name}")),
+                "{name}"
+            );
         }
         let hierarchy: Value = serde_json::from_str(
-            fields["amazonconnect__AgentHierarchyGroup__c"].as_str().unwrap(),
+            fields["amazonconnect__AgentHierarchyGroup__c"]
+                .as_str()
+                .unwrap(),
         )
         .unwrap();
         assert_eq!(hierarchy["Level3"]["GroupName"], "Team Falcon");
         let attributes: Value =
-            serde_json::from_str(fields["amazonconnect__Attributes__c"].as_str().unwrap())
-                .unwrap();
+            serde_json::from_str(fields["amazonconnect__Attributes__c"].as_str().unwrap()).unwrap();
         assert_eq!(attributes["intent"], "billing_dispute");
         for absent in [
             "NextContactId__c",
@@ -297,14 +332,21 @@ mod tests {
             "TransferCompletedTimestamp__c",
             "Region__c",
         ] {
-            assert!(!fields.contains_key(&format!("amazonconnect__{absent}")), "{absent}");
+            assert!(
+                !fields.contains_key(&format!("amazonconnect__{absent}")),
+                "{absent}"
+            );
         }
         assert!(fields.keys().all(|key| key.starts_with("amazonconnect__")));
     }
 
     #[test]
     fn when_chat_ctr_with_nulls_is_mapped_without_namespace_should_omit_missing_parts() {
-        let fields = ctr_fields(&test_fixtures::chat_ctr(), &Namespace::none(), Some("us-west-2"));
+        let fields = ctr_fields(
+            &test_fixtures::chat_ctr(),
+            &Namespace::none(),
+            Some("us-west-2"),
+        );
         assert_eq!(fields["Channel__c"], "CHAT");
         assert_eq!(fields["AgentConnectionAttempts__c"], 0);
         assert_eq!(fields["Region__c"], "us-west-2");
@@ -342,9 +384,13 @@ mod tests {
     #[tokio::test]
     async fn when_org_has_no_region_field_should_not_send_it() {
         let salesforce = MemorySalesforce::cti_org("", false);
-        import_ctr(&salesforce, &test_fixtures::chat_ctr(), &switches("-", "us-west-2"))
-            .await
-            .unwrap();
+        import_ctr(
+            &salesforce,
+            &test_fixtures::chat_ctr(),
+            &switches("-", "us-west-2"),
+        )
+        .await
+        .unwrap();
         let records = salesforce.records("AC_ContactTraceRecord__c");
         assert_eq!(records.len(), 1);
         assert!(!records[0].contains_key("Region__c"));

@@ -70,7 +70,11 @@ pub enum PostCallError {
 }
 
 impl PostCallError {
-    pub fn salesforce(contact_id: &str, action: impl Into<String>, source: SalesforceError) -> Self {
+    pub fn salesforce(
+        contact_id: &str,
+        action: impl Into<String>,
+        source: SalesforceError,
+    ) -> Self {
         Self::Salesforce {
             contact_id: contact_id.to_string(),
             action: action.into(),
@@ -274,11 +278,14 @@ mod tests {
     fn when_transcription_failed_should_name_transcribes_reason() {
         let error = PostCallError::TranscriptionFailed {
             job_name: "c_1".into(),
-            reason: "The media format provided does not match the detected media format."
-                .into(),
+            reason: "The media format provided does not match the detected media format.".into(),
         };
         assert_eq!(error.error_type(), "Transcribe.JobFailed");
-        assert!(error.to_string().contains("does not match the detected media format"));
+        assert!(
+            error
+                .to_string()
+                .contains("does not match the detected media format")
+        );
         assert!(!error.is_retryable());
     }
 }

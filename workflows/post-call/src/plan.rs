@@ -249,7 +249,11 @@ mod tests {
                 RecordingImport::None
             };
             assert_eq!(plan.recording_import, expected_recording, "mask {mask:09b}");
-            assert_eq!(plan.transcribe, audio && tr_attr && tr_sw, "mask {mask:09b}");
+            assert_eq!(
+                plan.transcribe,
+                audio && tr_attr && tr_sw,
+                "mask {mask:09b}"
+            );
             assert_eq!(
                 plan.contact_analytics,
                 plan.transcribe || expected_recording != RecordingImport::None

@@ -3,9 +3,7 @@
 
 use async_trait::async_trait;
 use salesforce_client::escape::soql_quoted;
-use salesforce_client::{
-    Attachment, Record, SalesforceClient, SalesforceError, UpsertOutcome,
-};
+use salesforce_client::{Attachment, Record, SalesforceClient, SalesforceError, UpsertOutcome};
 use serde_json::Value;
 
 use crate::ports::{ExistingAttachment, SalesforceWrites};
@@ -26,12 +24,7 @@ impl SalesforceWrites for SalesforceClient {
         SalesforceClient::create(self, object, fields).await
     }
 
-    async fn update(
-        &self,
-        object: &str,
-        id: &str,
-        fields: &Record,
-    ) -> Result<(), SalesforceError> {
+    async fn update(&self, object: &str, id: &str, fields: &Record) -> Result<(), SalesforceError> {
         SalesforceClient::update(self, object, id, fields)
             .await
             .map(|_| ())

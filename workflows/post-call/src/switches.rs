@@ -124,7 +124,11 @@ fn analysis_list<'de, D: Deserializer<'de>>(
         Some(List::Codes(codes)) => codes,
     };
     let mut analyses = Vec::new();
-    for code in codes.iter().map(|code| code.trim()).filter(|c| !c.is_empty()) {
+    for code in codes
+        .iter()
+        .map(|code| code.trim())
+        .filter(|c| !c.is_empty())
+    {
         let analysis = ComprehendAnalysis::from_code(code).ok_or_else(|| {
             serde::de::Error::custom(format!(
                 "unknown Comprehend analysis {code:?}; expected snt, kw, dl, ne or syn"
@@ -165,7 +169,10 @@ mod tests {
         assert!(!switches.transcribe_enabled);
         assert_eq!(
             switches.allowed_comprehend_analyses,
-            [ComprehendAnalysis::Sentiment, ComprehendAnalysis::KeyPhrases]
+            [
+                ComprehendAnalysis::Sentiment,
+                ComprehendAnalysis::KeyPhrases
+            ]
         );
         assert_eq!(switches.namespace.prefix(), None);
         assert_eq!(switches.transcription_job_check_wait_time, 5);
@@ -173,10 +180,9 @@ mod tests {
 
     #[test]
     fn when_a_flag_or_code_is_unknown_should_fail_with_its_value() {
-        let error = serde_json::from_value::<PackageSwitches>(
-            json!({"postcallCTRImportEnabled": "yes"}),
-        )
-        .unwrap_err();
+        let error =
+            serde_json::from_value::<PackageSwitches>(json!({"postcallCTRImportEnabled": "yes"}))
+                .unwrap_err();
         assert!(error.to_string().contains("\"yes\""));
         let error = serde_json::from_value::<PackageSwitches>(
             json!({"postcallTranscribeComprehendAnalysis": ["snt", "mood"]}),

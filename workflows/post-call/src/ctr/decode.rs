@@ -146,7 +146,11 @@ mod tests {
 
     #[test]
     fn when_contact_id_is_missing_or_not_a_string_should_be_missing_contact_id() {
-        for body in [r#"{"Channel":"VOICE"}"#, r#"{"ContactId":7}"#, r#"{"ContactId":""}"#] {
+        for body in [
+            r#"{"Channel":"VOICE"}"#,
+            r#"{"ContactId":7}"#,
+            r#"{"ContactId":""}"#,
+        ] {
             assert_eq!(
                 decode_kinesis_data(&encode(body)).unwrap_err(),
                 MalformedCtr::MissingContactId,
@@ -157,10 +161,11 @@ mod tests {
 
     #[test]
     fn when_a_part_has_the_wrong_type_should_name_the_contact_and_mask_digits() {
-        let error =
-            parse_ctr_json(br#"{"ContactId":"c-1","CustomerEndpoint":"+12065550143"}"#)
-                .unwrap_err();
-        assert!(matches!(error, MalformedCtr::InvalidShape { ref contact_id, .. } if contact_id == "c-1"));
+        let error = parse_ctr_json(br#"{"ContactId":"c-1","CustomerEndpoint":"+12065550143"}"#)
+            .unwrap_err();
+        assert!(
+            matches!(error, MalformedCtr::InvalidShape { ref contact_id, .. } if contact_id == "c-1")
+        );
         assert!(!error.to_string().contains("2065550143"), "{error}");
     }
 }

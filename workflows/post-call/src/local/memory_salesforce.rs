@@ -78,7 +78,10 @@ impl MemorySalesforce {
     pub fn describe(&self, object: &str, fields: &[String]) {
         self.lock().described_fields.insert(
             object.to_ascii_lowercase(),
-            fields.iter().map(|field| field.to_ascii_lowercase()).collect(),
+            fields
+                .iter()
+                .map(|field| field.to_ascii_lowercase())
+                .collect(),
         );
     }
 
@@ -118,7 +121,11 @@ impl MemorySalesforce {
     }
 
     pub fn call_count(&self, call: SalesforceCall) -> usize {
-        self.lock().calls.iter().filter(|made| **made == call).count()
+        self.lock()
+            .calls
+            .iter()
+            .filter(|made| **made == call)
+            .count()
     }
 
     /// Inserts a record directly (seeding), returning its id.
@@ -127,11 +134,16 @@ impl MemorySalesforce {
     }
 
     fn lock(&self) -> MutexGuard<'_, Org> {
-        self.org.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.org
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Counts the call and takes its injected fault, if any; a refused call returns early.
-    fn begin(&self, call: SalesforceCall) -> Result<(MutexGuard<'_, Org>, Option<SalesforceError>), SalesforceError> {
+    fn begin(
+        &self,
+        call: SalesforceCall,
+    ) -> Result<(MutexGuard<'_, Org>, Option<SalesforceError>), SalesforceError> {
         let mut org = self.lock();
         org.calls.push(call);
         let fault = org
@@ -172,7 +184,10 @@ impl Org {
         };
         let id = format!("{prefix}5e{:013}", self.next_id);
         fields.insert("Id".into(), json!(id));
-        self.records.entry(object.to_string()).or_default().push(fields);
+        self.records
+            .entry(object.to_string())
+            .or_default()
+            .push(fields);
         id
     }
 
@@ -234,12 +249,7 @@ impl SalesforceWrites for MemorySalesforce {
         finish(id, lost)
     }
 
-    async fn update(
-        &self,
-        object: &str,
-        id: &str,
-        fields: &Record,
-    ) -> Result<(), SalesforceError> {
+    async fn update(&self, object: &str, id: &str, fields: &Record) -> Result<(), SalesforceError> {
         let (mut org, lost) = self.begin(SalesforceCall::Update)?;
         let mut matches = org.matching(object, "Id", id);
         let record = matches.first_mut().ok_or_else(|| not_found(object, id))?;

@@ -1,12 +1,12 @@
 //! Local implementations of every port: for tests, the sandbox and laptop runs.
 
 mod directory_object_store;
+mod local_transcriber;
 mod memory_markers;
 mod memory_object_store;
 mod memory_salesforce;
 mod stored_markers;
 mod word_list_analysis;
-mod local_transcriber;
 
 pub use directory_object_store::DirectoryObjectStore;
 pub use local_transcriber::LocalTranscriber;

@@ -142,13 +142,19 @@ impl ContactMarker {
     }
 
     /// Reads a marker from its body and metadata (keys compared case-insensitively).
-    pub fn from_parts(body: &str, metadata: &BTreeMap<String, String>) -> Result<Self, MarkerError> {
+    pub fn from_parts(
+        body: &str,
+        metadata: &BTreeMap<String, String>,
+    ) -> Result<Self, MarkerError> {
         let state = match body.trim() {
             "IN_PROGRESS" => MarkerState::InProgress,
             "COMPLETED" => MarkerState::Completed,
             other => {
                 return Err(MarkerError::Corrupt {
-                    reason: format!("unknown marker body {:?}", other.chars().take(40).collect::<String>()),
+                    reason: format!(
+                        "unknown marker body {:?}",
+                        other.chars().take(40).collect::<String>()
+                    ),
                 });
             }
         };
@@ -183,7 +189,10 @@ mod tests {
         assert_eq!(read, marker);
         assert_eq!(marker.body(), "COMPLETED");
         assert_eq!(
-            marker.metadata().get("accontactchannelanalyticsid").map(String::as_str),
+            marker
+                .metadata()
+                .get("accontactchannelanalyticsid")
+                .map(String::as_str),
             Some("a015e00000AbCdEAAV")
         );
     }

@@ -85,6 +85,26 @@ pub trait ObjectStore: Send + Sync {
     ) -> Result<bool, StoreError>;
 }
 
+/// Lets several ports (markers, transcriber, transcript import) share one store.
+#[async_trait]
+impl<S: ObjectStore + ?Sized> ObjectStore for std::sync::Arc<S> {
+    async fn get(&self, location: &ObjectLocation) -> Result<Option<Vec<u8>>, StoreError> {
+        (**self).get(location).await
+    }
+
+    async fn put(&self, location: &ObjectLocation, bytes: &[u8]) -> Result<(), StoreError> {
+        (**self).put(location, bytes).await
+    }
+
+    async fn put_if_absent(
+        &self,
+        location: &ObjectLocation,
+        bytes: &[u8],
+    ) -> Result<bool, StoreError> {
+        (**self).put_if_absent(location, bytes).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

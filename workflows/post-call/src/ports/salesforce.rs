@@ -22,8 +22,7 @@ pub trait SalesforceWrites: Send + Sync {
     ) -> Result<UpsertOutcome, SalesforceError>;
     /// Creates a record and returns its id (never retried inside: it may have been applied).
     async fn create(&self, object: &str, fields: &Record) -> Result<String, SalesforceError>;
-    async fn update(&self, object: &str, id: &str, fields: &Record)
-    -> Result<(), SalesforceError>;
+    async fn update(&self, object: &str, id: &str, fields: &Record) -> Result<(), SalesforceError>;
     /// Whether the object's describe lists the field (describe results are cached).
     async fn has_field(&self, object: &str, field: &str) -> Result<bool, SalesforceError>;
     async fn create_attachment(&self, attachment: &Attachment) -> Result<String, SalesforceError>;

@@ -125,7 +125,10 @@ mod tests {
 
     #[test]
     fn when_key_has_a_known_extension_should_give_its_media_format() {
-        assert_eq!(MediaFormat::from_key("a/b/c_14:19_UTC.WAV"), Some(MediaFormat::Wav));
+        assert_eq!(
+            MediaFormat::from_key("a/b/c_14:19_UTC.WAV"),
+            Some(MediaFormat::Wav)
+        );
         assert_eq!(MediaFormat::from_key("x.flac"), Some(MediaFormat::Flac));
         assert_eq!(MediaFormat::from_key("x.webm"), Some(MediaFormat::Webm));
         assert_eq!(MediaFormat::from_key("x.amr"), Some(MediaFormat::Amr));

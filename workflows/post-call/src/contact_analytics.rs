@@ -1,0 +1,365 @@
+//! Exactly one `AC_ContactChannelAnalytics__c` (CCA) per contact, whatever crashes, re-runs or
+//! duplicate deliveries happen, using the contact marker as the atomic claim.
+//!
+//! Sequence (each arrow may be the last thing that happens before a crash):
+//! 1. create the marker if absent (`IN_PROGRESS`, owner = this execution) →
+//! 2. marker already names a CCA: done, nothing written →
+//! 3. look the CCA up by `ContactId__c` (finds one created just before a crash, or by the
+//!    Contact Lens import) → found: adopt it →
+//! 4. not found and another live execution owns the marker: `ContactAnalytics.Pending`
+//!    (retryable; that execution is between steps 1 and 5) → otherwise create the CCA →
+//! 5. record the CCA id in the marker.
+//!
+//! A re-run after a crash at any point finds either the id in the marker (after 5) or the
+//! record by query (after 4), so the CCA is never created twice and never lost. A marker whose
+//! owner has not finished within [`TAKEOVER_AFTER_MINUTES`] is taken over, so a dead execution
+//! cannot block its contact for ever. Executions that pass no owner are treated as re-runs of
+//! one another.
+
+use chrono::{DateTime, Utc};
+use salesforce_client::Record;
+use serde_json::Value;
+use tracing::{info, warn};
+
+use crate::ctr::ContactTraceRecord;
+use crate::ctr_import::{CONTACT_ID_FIELD, REGION_FIELD, region_for};
+use crate::error::PostCallError;
+use crate::namespace::Namespace;
+use crate::ports::{ContactMarker, ContactMarkers, MarkerCreation, MarkerState, SalesforceWrites};
+use crate::switches::PackageSwitches;
+
+pub const CCA_OBJECT: &str = "AC_ContactChannelAnalytics__c";
+pub const RECORDING_PATH_FIELD: &str = "RecordingPath__c";
+/// A marker without a CCA id older than this no longer blocks other executions.
+pub const TAKEOVER_AFTER_MINUTES: i64 = 15;
+
+/// What the caller knows about the contact's execution.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim<'a> {
+    /// The workflow execution (Step Functions `$$.Execution.Name`), if known.
+    pub owner: Option<&'a str>,
+    pub now: DateTime<Utc>,
+}
+
+/// The CCA the contact now has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnsuredAnalytics {
+    pub cca_id: String,
+    /// True only for the execution that created the record.
+    pub created: bool,
+}
+
+/// The CCA's fields at creation. `RecordingPath__c` is the CTR's recording location, only when
+/// `with_recording_path` (the redacted variant leaves it for Contact Lens).
+pub fn cca_fields(
+    ctr: &ContactTraceRecord,
+    namespace: &Namespace,
+    with_recording_path: bool,
+    region: Option<&str>,
+) -> Record {
+    let mut fields = Record::new();
+    let mut put = |name: &str, value: Option<&str>| {
+        if let Some(value) = value.filter(|value| !value.is_empty()) {
+            fields.insert(namespace.apply(name), Value::String(value.to_string()));
+        }
+    };
+    put(CONTACT_ID_FIELD, Some(&ctr.contact_id));
+    if with_recording_path {
+        put(
+            RECORDING_PATH_FIELD,
+            ctr.available_audio_recording()
+                .and_then(|recording| recording.location.as_deref()),
+        );
+    }
+    put(
+        "CustomerEndpointAddress__c",
+        ctr.customer_endpoint_address(),
+    );
+    put("InstanceId__c", ctr.instance_id());
+    put(REGION_FIELD, region);
+    fields
+}
+
+/// Finds or creates the contact's CCA and leaves its id in the marker with `final_state`.
+#[tracing::instrument(skip_all, fields(contact_id = %ctr.contact_id))]
+pub async fn ensure_contact_analytics(
+    salesforce: &dyn SalesforceWrites,
+    markers: &dyn ContactMarkers,
+    ctr: &ContactTraceRecord,
+    switches: &PackageSwitches,
+    with_recording_path: bool,
+    final_state: MarkerState,
+    claim: Claim<'_>,
+) -> Result<EnsuredAnalytics, PostCallError> {
+    let contact_id = ctr.contact_id.as_str();
+    let mut fresh = ContactMarker::new(claim.owner.map(str::to_string), claim.now);
+    fresh.comprehend_analyses = ctr
+        .attribute(crate::plan::COMPREHEND_ANALYSIS_ATTRIBUTE)
+        .map(str::to_string);
+    let existing = match markers
+        .create_if_absent(contact_id, &fresh)
+        .await
+        .map_err(|error| PostCallError::markers(contact_id, "create", error))?
+    {
+        MarkerCreation::Created => None,
+        MarkerCreation::AlreadyExists(marker) => Some(marker),
+    };
+    if let Some(cca_id) = existing.as_ref().and_then(|marker| marker.cca_id.clone()) {
+        info!("contact channel analytics already recorded in the marker");
+        return Ok(EnsuredAnalytics {
+            cca_id,
+            created: false,
+        });
+    }
+
+    let object = switches.namespace.apply(CCA_OBJECT);
+    let found = salesforce
+        .find_ids_by_field(
+            &object,
+            &switches.namespace.apply(CONTACT_ID_FIELD),
+            contact_id,
+        )
+        .await
+        .map_err(|error| {
+            PostCallError::salesforce(contact_id, format!("look up {object} by contact id"), error)
+        })?;
+    let ensured = if let Some(cca_id) = found.first() {
+        if found.len() > 1 {
+            warn!(
+                count = found.len(),
+                "several CCAs exist for the contact; using the oldest"
+            );
+        }
+        EnsuredAnalytics {
+            cca_id: cca_id.clone(),
+            created: false,
+        }
+    } else {
+        if let Some(owner) = existing
+            .as_ref()
+            .and_then(|marker| live_other_owner(marker, claim))
+        {
+            return Err(PostCallError::ContactAnalyticsPending {
+                contact_id: contact_id.to_string(),
+                owner,
+            });
+        }
+        let region = region_for(salesforce, contact_id, &object, switches).await?;
+        let fields = cca_fields(
+            ctr,
+            &switches.namespace,
+            with_recording_path,
+            region.as_deref(),
+        );
+        let cca_id = salesforce.create(&object, &fields).await.map_err(|error| {
+            PostCallError::salesforce(contact_id, format!("create {object}"), error)
+        })?;
+        info!(with_recording_path, "contact channel analytics created");
+        EnsuredAnalytics {
+            cca_id,
+            created: true,
+        }
+    };
+
+    markers
+        .set_state(contact_id, final_state, Some(&ensured.cca_id))
+        .await
+        .map_err(|error| PostCallError::markers(contact_id, "record the CCA id in", error))?;
+    Ok(ensured)
+}
+
+/// The owner of `marker` when it is another execution that may still be creating the CCA.
+fn live_other_owner(marker: &ContactMarker, claim: Claim<'_>) -> Option<String> {
+    let theirs = marker.owner.as_deref()?;
+    let ours = claim.owner?;
+    if theirs == ours {
+        return None;
+    }
+    let created = marker
+        .created_at
+        .as_deref()
+        .and_then(|text| DateTime::parse_from_rfc3339(text).ok())?;
+    let age = claim.now.signed_duration_since(created.with_timezone(&Utc));
+    (age < chrono::Duration::minutes(TAKEOVER_AFTER_MINUTES)).then(|| theirs.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::local::{MemoryMarkers, MemorySalesforce, SalesforceCall};
+    use crate::ports::MarkerError;
+    use crate::test_fixtures;
+    use salesforce_client::SalesforceError;
+
+    const CCA: &str = "amazonconnect__AC_ContactChannelAnalytics__c";
+
+    fn claim(owner: &str) -> Claim<'_> {
+        Claim {
+            owner: Some(owner),
+            now: Utc::now(),
+        }
+    }
+
+    fn timeout() -> SalesforceError {
+        SalesforceError::Transient {
+            error_code: "TIMEOUT".into(),
+            message: "no answer".into(),
+        }
+    }
+
+    async fn ensure(
+        salesforce: &MemorySalesforce,
+        markers: &MemoryMarkers,
+        owner: &str,
+    ) -> Result<EnsuredAnalytics, PostCallError> {
+        ensure_contact_analytics(
+            salesforce,
+            markers,
+            &test_fixtures::voice_ctr(),
+            &PackageSwitches {
+                region: "us-west-2".into(),
+                ..PackageSwitches::default()
+            },
+            true,
+            MarkerState::InProgress,
+            claim(owner),
+        )
+        .await
+    }
+
+    #[test]
+    fn when_variant_is_redacted_should_leave_out_the_recording_path() {
+        let ctr = test_fixtures::voice_ctr();
+        let namespace = Namespace::parse("amazonconnect").unwrap();
+        let with = cca_fields(&ctr, &namespace, true, Some("us-west-2"));
+        assert_eq!(
+            with["amazonconnect__RecordingPath__c"],
+            ctr.recording
+                .as_ref()
+                .unwrap()
+                .location
+                .clone()
+                .unwrap()
+                .as_str()
+        );
+        assert_eq!(
+            with["amazonconnect__InstanceId__c"],
+            "5f0c8a2e-3b71-4d9a-a6e4-2c9b81d07f35"
+        );
+        assert_eq!(
+            with["amazonconnect__CustomerEndpointAddress__c"],
+            "+12065550143"
+        );
+        assert_eq!(with["amazonconnect__Region__c"], "us-west-2");
+        let without = cca_fields(&ctr, &namespace, false, None);
+        assert!(!without.contains_key("amazonconnect__RecordingPath__c"));
+        assert!(!without.contains_key("amazonconnect__Region__c"));
+    }
+
+    #[tokio::test]
+    async fn when_ensured_twice_should_create_one_cca_and_remember_it() {
+        let salesforce = MemorySalesforce::cti_org("amazonconnect", true);
+        let markers = MemoryMarkers::new();
+        let first = ensure(&salesforce, &markers, "exec-1").await.unwrap();
+        let again = ensure(&salesforce, &markers, "exec-2").await.unwrap();
+        assert!(first.created && !again.created);
+        assert_eq!(first.cca_id, again.cca_id);
+        assert_eq!(salesforce.records(CCA).len(), 1);
+        assert_eq!(
+            salesforce.records(CCA)[0]["amazonconnect__Region__c"],
+            "us-west-2"
+        );
+        let marker = markers
+            .marker("8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08")
+            .unwrap();
+        assert_eq!(marker.cca_id, Some(first.cca_id));
+        assert_eq!(marker.state, MarkerState::InProgress);
+        assert_eq!(marker.comprehend_analyses.as_deref(), Some("snt,kw"));
+    }
+
+    #[tokio::test]
+    async fn when_crashing_after_the_create_before_the_marker_update_should_adopt_on_rerun() {
+        let salesforce = MemorySalesforce::cti_org("amazonconnect", false);
+        let markers = MemoryMarkers::new();
+        markers.fail_next_replace(MarkerError::Unavailable {
+            message: "crash".into(),
+        });
+        let error = ensure(&salesforce, &markers, "exec-1").await.unwrap_err();
+        assert_eq!(error.error_type(), "Markers.Unavailable");
+        assert_eq!(salesforce.records(CCA).len(), 1, "created before the crash");
+        let rerun = ensure(&salesforce, &markers, "exec-1").await.unwrap();
+        assert!(!rerun.created);
+        assert_eq!(salesforce.records(CCA).len(), 1);
+        assert_eq!(
+            markers
+                .marker("8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08")
+                .unwrap()
+                .cca_id,
+            Some(rerun.cca_id)
+        );
+    }
+
+    #[tokio::test]
+    async fn when_the_create_answer_is_lost_should_not_duplicate_on_rerun() {
+        let salesforce = MemorySalesforce::cti_org("amazonconnect", false);
+        let markers = MemoryMarkers::new();
+        salesforce.lose_next_response(SalesforceCall::Create, timeout());
+        let error = ensure(&salesforce, &markers, "exec-1").await.unwrap_err();
+        assert!(error.is_retryable());
+        let rerun = ensure(&salesforce, &markers, "exec-1").await.unwrap();
+        assert_eq!(salesforce.records(CCA).len(), 1);
+        assert_eq!(salesforce.records(CCA)[0]["Id"], rerun.cca_id.as_str());
+    }
+
+    #[tokio::test]
+    async fn when_crashing_after_the_marker_before_the_create_should_create_on_rerun() {
+        let salesforce = MemorySalesforce::cti_org("amazonconnect", false);
+        let markers = MemoryMarkers::new();
+        salesforce.fail_next(SalesforceCall::Create, timeout());
+        assert!(ensure(&salesforce, &markers, "exec-1").await.is_err());
+        assert!(salesforce.records(CCA).is_empty());
+        let rerun = ensure(&salesforce, &markers, "exec-1").await.unwrap();
+        assert!(rerun.created);
+        assert_eq!(salesforce.records(CCA).len(), 1);
+    }
+
+    #[tokio::test]
+    async fn when_another_live_execution_holds_the_marker_should_wait_then_take_over_when_stale() {
+        let salesforce = MemorySalesforce::cti_org("amazonconnect", false);
+        let markers = MemoryMarkers::new();
+        let contact = "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08";
+        markers.insert(
+            contact,
+            ContactMarker::new(Some("exec-A".into()), Utc::now()),
+        );
+        let error = ensure(&salesforce, &markers, "exec-B").await.unwrap_err();
+        assert_eq!(error.error_type(), "ContactAnalytics.Pending");
+        assert!(error.is_retryable());
+        assert!(salesforce.records(CCA).is_empty());
+
+        let stale = Utc::now() - chrono::Duration::minutes(TAKEOVER_AFTER_MINUTES + 1);
+        markers.insert(contact, ContactMarker::new(Some("exec-A".into()), stale));
+        assert!(
+            ensure(&salesforce, &markers, "exec-B")
+                .await
+                .unwrap()
+                .created
+        );
+    }
+
+    #[tokio::test]
+    async fn when_contact_lens_already_created_the_cca_should_adopt_it() {
+        let salesforce = MemorySalesforce::cti_org("amazonconnect", false);
+        let markers = MemoryMarkers::new();
+        let mut existing = Record::new();
+        existing.insert(
+            "amazonconnect__ContactId__c".into(),
+            Value::String("8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08".into()),
+        );
+        let id = salesforce.insert(CCA, existing);
+        let ensured = ensure(&salesforce, &markers, "exec-1").await.unwrap();
+        assert_eq!(ensured.cca_id, id);
+        assert_eq!(salesforce.records(CCA).len(), 1);
+        assert_eq!(salesforce.call_count(SalesforceCall::Create), 0);
+    }
+}

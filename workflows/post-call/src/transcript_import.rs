@@ -1,0 +1,347 @@
+//! Step "ImportTranscript": the finished transcript's two sides as attachments on the CCA, the
+//! requested Comprehend analyses on the customer's side, then the contact marked COMPLETED.
+//!
+//! Input: `{"ctr": <CTR>, "switches": <PackageSwitches>, "executionName": "…",
+//! "transcription": <TranscriptionProgress with complete = true>}`; output:
+//!
+//! ```json
+//! {"ccaId":"a01…","alreadyCompleted":false,
+//!  "attachmentsCreated":["CustomerTranscripts.json","AgentTranscripts.json"],
+//!  "attachmentsExisting":[],"analyses":["snt","kw"],"refusedAnalyses":[]}
+//! ```
+//!
+//! Safe to re-run: a contact whose marker is COMPLETED is skipped; otherwise each attachment
+//! is created only if the CCA has none with that name, the CCA update writes the same values
+//! again, and the marker moves to COMPLETED last — so a crash anywhere leaves work that the
+//! re-run finishes without duplicating.
+
+use chrono::{DateTime, Utc};
+use salesforce_client::{Attachment, Record};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tracing::info;
+
+use crate::comprehend::{FormattedAnalyses, RefusedAnalysis, analyse};
+use crate::contact_analytics::{CCA_OBJECT, Claim, ensure_contact_analytics};
+use crate::ctr::ContactTraceRecord;
+use crate::error::PostCallError;
+use crate::plan::{ComprehendAnalysis, RecordingImport, plan_post_call};
+use crate::ports::{
+    ContactMarkers, MarkerState, ObjectLocation, ObjectStore, SalesforceWrites, TextAnalysis,
+};
+use crate::switches::PackageSwitches;
+use crate::transcript::{
+    AGENT_CHANNEL, CUSTOMER_CHANNEL, TranscribeOutput, TranscriptSegment, full_text, segments,
+};
+use crate::transcription::TranscriptionProgress;
+
+pub const CUSTOMER_TRANSCRIPT: &str = "CustomerTranscripts.json";
+pub const CUSTOMER_TRANSCRIPT_DESCRIPTION: &str = "Call Recording Transcription - Customer Side";
+pub const AGENT_TRANSCRIPT: &str = "AgentTranscripts.json";
+pub const AGENT_TRANSCRIPT_DESCRIPTION: &str = "Call Recording Transcription - Agent Side";
+pub const SYNTAX_ATTACHMENT: &str = "ComprehendSyntax.json";
+pub const SYNTAX_DESCRIPTION: &str = "Comprehend Syntax";
+pub const JSON_CONTENT_TYPE: &str = "application/json";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptImportInput {
+    pub ctr: ContactTraceRecord,
+    #[serde(default)]
+    pub switches: PackageSwitches,
+    #[serde(default)]
+    pub execution_name: Option<String>,
+    pub transcription: TranscriptionProgress,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptImportOutput {
+    pub cca_id: String,
+    /// The contact was already COMPLETED: nothing was read or written.
+    pub already_completed: bool,
+    pub attachments_created: Vec<String>,
+    /// Attachments found on the CCA from an earlier attempt.
+    pub attachments_existing: Vec<String>,
+    /// Analyses whose results were written.
+    pub analyses: Vec<ComprehendAnalysis>,
+    /// Analyses Comprehend refused (e.g. an unsupported language), with its reason.
+    pub refused_analyses: Vec<RefusedAnalysis>,
+}
+
+/// The ports the transcript import uses.
+pub struct TranscriptImportPorts<'a> {
+    pub salesforce: &'a dyn SalesforceWrites,
+    pub markers: &'a dyn ContactMarkers,
+    /// Reads Transcribe's output from the transcript bucket.
+    pub store: &'a dyn ObjectStore,
+    pub analysis: &'a dyn TextAnalysis,
+}
+
+#[tracing::instrument(skip_all, fields(contact_id = %input.ctr.contact_id))]
+pub async fn import_transcript(
+    ports: &TranscriptImportPorts<'_>,
+    input: &TranscriptImportInput,
+    now: DateTime<Utc>,
+) -> Result<TranscriptImportOutput, PostCallError> {
+    let ctr = &input.ctr;
+    let contact_id = ctr.contact_id.as_str();
+    let transcription = &input.transcription;
+    if !transcription.complete {
+        return Err(PostCallError::TranscriptionNotComplete {
+            job_name: transcription.job_name.clone(),
+            status: format!("{:?}", transcription.status),
+        });
+    }
+    let plan = plan_post_call(ctr, &input.switches);
+
+    let marker = ports
+        .markers
+        .get(contact_id)
+        .await
+        .map_err(|error| PostCallError::markers(contact_id, "read", error))?;
+    if let Some(marker) = marker.filter(|marker| marker.state == MarkerState::Completed)
+        && let Some(cca_id) = marker.cca_id
+    {
+        info!("contact already completed; nothing to import");
+        return Ok(TranscriptImportOutput {
+            cca_id,
+            already_completed: true,
+            attachments_created: Vec::new(),
+            attachments_existing: Vec::new(),
+            analyses: Vec::new(),
+            refused_analyses: Vec::new(),
+        });
+    }
+
+    let cca_id = ensure_contact_analytics(
+        ports.salesforce,
+        ports.markers,
+        ctr,
+        &input.switches,
+        plan.recording_import == RecordingImport::Recording,
+        MarkerState::InProgress,
+        Claim {
+            owner: input.execution_name.as_deref(),
+            now,
+        },
+    )
+    .await?
+    .cca_id;
+
+    let output = read_transcript(ports.store, transcription).await?;
+    let not_split = |location: &str| PostCallError::MalformedTranscript {
+        location: location.to_string(),
+        reason: "it has no channel_labels: the job ran without channel identification".into(),
+    };
+    let uri = transcription.transcript_uri.as_deref().unwrap_or_default();
+    let customer = segments(
+        output
+            .channel(CUSTOMER_CHANNEL)
+            .ok_or_else(|| not_split(uri))?,
+    );
+    let agent = segments(
+        output
+            .channel(AGENT_CHANNEL)
+            .ok_or_else(|| not_split(uri))?,
+    );
+
+    let existing: Vec<String> = ports
+        .salesforce
+        .attachments_of(&cca_id)
+        .await
+        .map_err(|error| {
+            PostCallError::salesforce(contact_id, "list the CCA's attachments", error)
+        })?
+        .into_iter()
+        .map(|attachment| attachment.name)
+        .collect();
+    let mut attachments = AttachmentWriter {
+        salesforce: ports.salesforce,
+        contact_id,
+        cca_id: &cca_id,
+        existing: &existing,
+        created: Vec::new(),
+        found: Vec::new(),
+    };
+    attachments
+        .attach_segments(
+            CUSTOMER_TRANSCRIPT,
+            CUSTOMER_TRANSCRIPT_DESCRIPTION,
+            &customer,
+        )
+        .await?;
+    attachments
+        .attach_segments(AGENT_TRANSCRIPT, AGENT_TRANSCRIPT_DESCRIPTION, &agent)
+        .await?;
+
+    let language = transcription
+        .language_code
+        .clone()
+        .or(plan.transcribe_language.clone())
+        .unwrap_or_else(|| "en-US".into());
+    let formatted = analyse(
+        ports.analysis,
+        &full_text(&customer),
+        &language,
+        &plan.comprehend,
+    )
+    .await
+    .map_err(|(analysis, source)| PostCallError::TextAnalysis {
+        contact_id: contact_id.to_string(),
+        analysis: analysis.code(),
+        source,
+    })?;
+    let fields = analysis_fields(&formatted, &input.switches);
+    if !fields.is_empty() {
+        let object = input.switches.namespace.apply(CCA_OBJECT);
+        ports
+            .salesforce
+            .update(&object, &cca_id, &fields)
+            .await
+            .map_err(|error| {
+                PostCallError::salesforce(
+                    contact_id,
+                    "write the Comprehend results on the CCA",
+                    error,
+                )
+            })?;
+    }
+    if let Some(syntax) = &formatted.syntax_json {
+        attachments
+            .attach(
+                SYNTAX_ATTACHMENT,
+                SYNTAX_DESCRIPTION,
+                syntax.as_bytes().to_vec(),
+            )
+            .await?;
+    }
+
+    ports
+        .markers
+        .set_state(contact_id, MarkerState::Completed, Some(&cca_id))
+        .await
+        .map_err(|error| PostCallError::markers(contact_id, "complete", error))?;
+    let analyses = written_analyses(&formatted, &plan.comprehend);
+    info!(created = attachments.created.len(), "transcript imported");
+    Ok(TranscriptImportOutput {
+        cca_id: cca_id.clone(),
+        already_completed: false,
+        attachments_created: attachments.created,
+        attachments_existing: attachments.found,
+        analyses,
+        refused_analyses: formatted.refused,
+    })
+}
+
+async fn read_transcript(
+    store: &dyn ObjectStore,
+    transcription: &TranscriptionProgress,
+) -> Result<TranscribeOutput, PostCallError> {
+    let uri = transcription.transcript_uri.clone().unwrap_or_default();
+    let location =
+        ObjectLocation::from_uri(&uri).ok_or_else(|| PostCallError::MalformedTranscript {
+            location: format!("{uri:?}"),
+            reason: "transcriptUri is not an S3 location".into(),
+        })?;
+    let bytes = store
+        .get(&location)
+        .await?
+        .ok_or_else(|| PostCallError::TranscriptNotFound {
+            location: location.to_string(),
+        })?;
+    TranscribeOutput::parse(&bytes).map_err(|reason| PostCallError::MalformedTranscript {
+        location: location.to_string(),
+        reason,
+    })
+}
+
+/// The CCA fields of the analyses that produced a value.
+fn analysis_fields(formatted: &FormattedAnalyses, switches: &PackageSwitches) -> Record {
+    let mut fields = Record::new();
+    for (name, value) in [
+        ("Sentiment__c", &formatted.sentiment),
+        ("Keywords__c", &formatted.keywords),
+        ("DominantLanguage__c", &formatted.dominant_language),
+        ("NamedEntities__c", &formatted.named_entities),
+    ] {
+        if let Some(value) = value {
+            fields.insert(switches.namespace.apply(name), Value::String(value.clone()));
+        }
+    }
+    fields
+}
+
+fn written_analyses(
+    formatted: &FormattedAnalyses,
+    requested: &[ComprehendAnalysis],
+) -> Vec<ComprehendAnalysis> {
+    requested
+        .iter()
+        .copied()
+        .filter(|analysis| match analysis {
+            ComprehendAnalysis::Sentiment => formatted.sentiment.is_some(),
+            ComprehendAnalysis::KeyPhrases => formatted.keywords.is_some(),
+            ComprehendAnalysis::DominantLanguage => formatted.dominant_language.is_some(),
+            ComprehendAnalysis::Entities => formatted.named_entities.is_some(),
+            ComprehendAnalysis::Syntax => formatted.syntax_json.is_some(),
+        })
+        .collect()
+}
+
+/// Attaches files to the CCA unless one with the same name is already there.
+struct AttachmentWriter<'a> {
+    salesforce: &'a dyn SalesforceWrites,
+    contact_id: &'a str,
+    cca_id: &'a str,
+    existing: &'a [String],
+    created: Vec<String>,
+    found: Vec<String>,
+}
+
+impl AttachmentWriter<'_> {
+    async fn attach_segments(
+        &mut self,
+        name: &str,
+        description: &str,
+        segments: &[TranscriptSegment],
+    ) -> Result<(), PostCallError> {
+        // An empty side (silence) gets no attachment, as before.
+        if segments.is_empty() {
+            return Ok(());
+        }
+        let body =
+            serde_json::to_vec(segments).map_err(|error| PostCallError::MalformedTranscript {
+                location: name.to_string(),
+                reason: error.to_string(),
+            })?;
+        self.attach(name, description, body).await
+    }
+
+    async fn attach(
+        &mut self,
+        name: &str,
+        description: &str,
+        body: Vec<u8>,
+    ) -> Result<(), PostCallError> {
+        if self.existing.iter().any(|existing| existing == name) {
+            self.found.push(name.to_string());
+            return Ok(());
+        }
+        let attachment = Attachment {
+            parent_id: self.cca_id.to_string(),
+            name: name.to_string(),
+            content_type: JSON_CONTENT_TYPE.to_string(),
+            description: Some(description.to_string()),
+            body,
+        };
+        self.salesforce
+            .create_attachment(&attachment)
+            .await
+            .map_err(|error| {
+                PostCallError::salesforce(self.contact_id, format!("attach {name}"), error)
+            })?;
+        self.created.push(name.to_string());
+        Ok(())
+    }
+}

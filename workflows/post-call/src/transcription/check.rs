@@ -1,0 +1,45 @@
+//! Step "CheckTranscription": one look at the job, for a Choice on `complete`.
+//!
+//! Input: `{"transcription": <TranscriptionProgress>}`; output: the same shape with the new
+//! status and `polls` + 1. A FAILED job is the error `Transcribe.JobFailed` carrying
+//! Transcribe's `FailureReason`.
+
+use serde::Deserialize;
+
+use super::progress::TranscriptionProgress;
+use crate::error::PostCallError;
+use crate::ports::{JobStatus, Transcriber};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CheckTranscriptionInput {
+    pub transcription: TranscriptionProgress,
+}
+
+#[tracing::instrument(skip_all, fields(job_name = %input.transcription.job_name))]
+pub async fn check_transcription(
+    transcriber: &dyn Transcriber,
+    input: &CheckTranscriptionInput,
+) -> Result<TranscriptionProgress, PostCallError> {
+    let previous = &input.transcription;
+    let job = transcriber
+        .get_job(&previous.job_name)
+        .await
+        .map_err(|source| PostCallError::Transcriber {
+            job_name: previous.job_name.clone(),
+            source,
+        })?;
+    if job.status == JobStatus::Failed {
+        return Err(PostCallError::TranscriptionFailed {
+            job_name: job.job_name,
+            reason: job
+                .failure_reason
+                .unwrap_or_else(|| "Transcribe gave no FailureReason".into()),
+        });
+    }
+    Ok(TranscriptionProgress::from_job(
+        &job,
+        previous.polls.saturating_add(1),
+        previous.wait_seconds,
+        previous.language_code.as_deref(),
+    ))
+}

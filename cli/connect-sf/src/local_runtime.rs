@@ -1,9 +1,18 @@
 //! The embedded default a workflow runs on: the Step Functions engine with the chosen clock,
 //! the Salesforce emulator (seeded with the demo org) and every activity handler in-process.
 
-use std::{collections::HashMap, path::Path, sync::Arc};
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
+use activity_support::PostCallPorts;
 use anyhow::Context;
+use post_call::{
+    local::{DirectoryObjectStore, LocalTranscriber, WordListAnalysis},
+    ports::{ObjectStore, SalesforceWrites},
+};
 use step_functions_engine::{AcceleratedClock, Clock, Engine, Observer, RealClock, VirtualClock};
 
 use crate::{
@@ -32,9 +41,21 @@ impl ClockChoice {
     }
 }
 
+/// Where the local S3 (a directory) lives and how the local Transcribe behaves.
+#[derive(Debug, Clone, Default)]
+pub struct LocalStorage {
+    /// A directory standing in for S3 (`<dir>/<bucket>/<key>`); a fresh temporary one,
+    /// removed afterwards, when `None`.
+    pub directory: Option<PathBuf>,
+    /// Status checks before a local transcription job completes (default 2).
+    pub transcribe_polls: Option<u32>,
+}
+
 pub struct LocalRuntime {
     pub engine: Engine,
     pub salesforce: Target,
+    /// The temporary storage directory to remove at shutdown.
+    temporary_storage: Option<PathBuf>,
 }
 
 impl LocalRuntime {
@@ -46,14 +67,39 @@ impl LocalRuntime {
         definition: &Path,
         clock: ClockChoice,
         seed: Option<&Path>,
+        storage: &LocalStorage,
         observer: Option<Observer>,
     ) -> anyhow::Result<Self> {
         let substitutions = substitutions_for(project, definition)?;
         let (salesforce, client) = connect(seed, None).await?;
+        let client = Arc::new(client);
+        let (directory, temporary_storage) = match &storage.directory {
+            Some(directory) => (directory.clone(), None),
+            None => {
+                let directory = std::env::temp_dir().join(format!(
+                    "connect-sf-{}-{}",
+                    std::process::id(),
+                    chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+                ));
+                (directory.clone(), Some(directory))
+            }
+        };
+        std::fs::create_dir_all(&directory)
+            .with_context(|| format!("cannot create {}", directory.display()))?;
+        let store: Arc<dyn ObjectStore> = Arc::new(DirectoryObjectStore::new(&directory));
+        let ports = PostCallPorts {
+            salesforce: client.clone() as Arc<dyn SalesforceWrites>,
+            store: store.clone(),
+            transcriber: Arc::new(
+                LocalTranscriber::new(store)
+                    .completing_after(storage.transcribe_polls.unwrap_or(2)),
+            ),
+            analysis: Arc::new(WordListAnalysis::new()),
+        };
         let mut builder = Engine::builder()
             .clock(clock.build())
             .substitutions(substitutions);
-        for (name, handler) in activity_handlers::all(Arc::new(client)) {
+        for (name, handler) in activity_handlers::all(client, ports) {
             builder = builder.handler(name, handler);
         }
         if let Some(observer) = observer {
@@ -62,6 +108,7 @@ impl LocalRuntime {
         Ok(Self {
             engine: builder.build(),
             salesforce,
+            temporary_storage,
         })
     }
 
@@ -80,6 +127,9 @@ impl LocalRuntime {
     pub async fn shutdown(self) {
         if let Target::Embedded(emulator) = self.salesforce {
             emulator.shutdown().await;
+        }
+        if let Some(directory) = self.temporary_storage {
+            let _ = std::fs::remove_dir_all(directory);
         }
     }
 }

@@ -74,6 +74,13 @@ enum Command {
         /// Embedded org: write every record to this file afterwards.
         #[arg(long)]
         salesforce_dump: Option<PathBuf>,
+        /// Local S3: keep objects (markers, transcripts) in this directory across runs
+        /// (default: a fresh temporary one).
+        #[arg(long)]
+        storage: Option<PathBuf>,
+        /// Local Transcribe: status checks before a job completes.
+        #[arg(long)]
+        transcribe_polls: Option<u32>,
     },
     /// Check every statemachines/*.asl.json and its wiring in template.yaml.
     Validate,
@@ -154,6 +161,8 @@ async fn main() -> ExitCode {
             name,
             seed,
             salesforce_dump,
+            storage,
+            transcribe_polls,
         } => {
             run::run(run::RunOptions {
                 workflow,
@@ -163,6 +172,10 @@ async fn main() -> ExitCode {
                 seed,
                 salesforce_dump,
                 name,
+                storage: local_runtime::LocalStorage {
+                    directory: storage,
+                    transcribe_polls,
+                },
             })
             .await
         }

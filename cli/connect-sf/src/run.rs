@@ -21,6 +21,7 @@ pub struct RunOptions {
     pub seed: Option<PathBuf>,
     pub salesforce_dump: Option<PathBuf>,
     pub name: Option<String>,
+    pub storage: crate::local_runtime::LocalStorage,
 }
 
 pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
@@ -44,6 +45,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
         &path,
         options.clock,
         options.seed.as_deref(),
+        &options.storage,
         observer,
     )
     .await?;
@@ -99,7 +101,14 @@ pub fn summary(result: &ExecutionResult) -> Value {
 
 fn print_state_event(event: &HistoryEvent) {
     let name = event.details.name.as_deref().unwrap_or_default();
-    let compact = |value: &Option<Value>| value.as_ref().map(Value::to_string).unwrap_or_default();
+    // One line per event: long documents (a whole CTR) are cut, `--json` or the history has them.
+    let compact = |value: &Option<Value>| {
+        let text = value.as_ref().map(Value::to_string).unwrap_or_default();
+        match text.char_indices().nth(110) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text,
+        }
+    };
     if event.event_type.is_state_entered() {
         let kind = format!("{:?}", event.event_type);
         let kind = kind.trim_end_matches("StateEntered");

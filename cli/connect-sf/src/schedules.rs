@@ -10,7 +10,7 @@ use schedule_expressions::{ScheduleDefinition, ScheduleExpression, load_dir};
 use step_functions_engine::{ExecutionOptions, ExecutionStatus, StateMachine};
 
 use crate::{
-    local_runtime::{ClockChoice, LocalRuntime},
+    local_runtime::{ClockChoice, LocalRuntime, LocalStorage},
     project::{Project, read_json},
     run::summary,
 };
@@ -107,6 +107,7 @@ async fn start_execution(
         &entry.definition_path,
         options.clock,
         options.seed.as_deref(),
+        &LocalStorage::default(),
         None,
     )
     .await?;

@@ -1,7 +1,7 @@
 //! Why a post-call step failed, with a stable Step Functions error name.
 //!
 //! `error_type()` values (what `Retry`/`Catch` `ErrorEquals` match): `MalformedCtr`,
-//! `InvalidConfiguration`, `NoRecording`, `ContactAnalytics.Pending`, `Markers.Unavailable`,
+//! `InvalidConfiguration`, `NoRecording`, `NotPlanned`, `ContactAnalytics.Pending`, `Markers.Unavailable`,
 //! `Markers.Failed`, `Transcribe.Unavailable`, `Transcribe.Rejected`, `Transcribe.JobFailed`,
 //! `Transcribe.NotComplete`, `Transcribe.UnsupportedMediaFormat`, `Transcript.NotFound`,
 //! `Transcript.Malformed`, `ObjectStore.Unavailable`, `ObjectStore.Failed`,
@@ -23,6 +23,14 @@ pub enum PostCallError {
     InvalidConfiguration { reason: String },
     #[error("contact {contact_id}: {reason}")]
     NoRecording { contact_id: String, reason: String },
+    /// A step ran for a contact whose plan does not include it (a state machine wiring error).
+    #[error(
+        "contact {contact_id}: the {step} step is not planned for this contact (attribute, package switch, language or AVAILABLE AUDIO recording missing)"
+    )]
+    NotPlanned {
+        contact_id: String,
+        step: &'static str,
+    },
     /// Another execution created the contact's marker and has not recorded its CCA yet.
     #[error(
         "contact {contact_id}: another execution ({owner}) is creating the Contact Channel Analytics record; retry later"
@@ -96,6 +104,7 @@ impl PostCallError {
             Self::MalformedCtr(_) => "MalformedCtr",
             Self::InvalidConfiguration { .. } => "InvalidConfiguration",
             Self::NoRecording { .. } => "NoRecording",
+            Self::NotPlanned { .. } => "NotPlanned",
             Self::ContactAnalyticsPending { .. } => "ContactAnalytics.Pending",
             Self::Markers { source, .. } => {
                 if source.is_retryable() {
@@ -149,10 +158,11 @@ impl PostCallError {
     }
 
     /// Every `error_type()` value.
-    pub const ERROR_TYPES: [&'static str; 27] = [
+    pub const ERROR_TYPES: [&'static str; 28] = [
         "MalformedCtr",
         "InvalidConfiguration",
         "NoRecording",
+        "NotPlanned",
         "ContactAnalytics.Pending",
         "Markers.Unavailable",
         "Markers.Failed",
@@ -180,8 +190,8 @@ impl PostCallError {
     ];
 
     /// The `error_type()` values for which `is_retryable()` can be true (a Retry's
-    /// `ErrorEquals`). `Salesforce.Credentials` is retryable only when its own cause is
-    /// transient, so it is not listed.
+    /// `ErrorEquals`). `Salesforce.Credentials` is retryable only when its cause (Secrets
+    /// Manager unreachable) is transient; retrying a permanent one merely delays the failure.
     pub const RETRYABLE_ERROR_TYPES: [&'static str; 9] = [
         "ContactAnalytics.Pending",
         "Markers.Unavailable",

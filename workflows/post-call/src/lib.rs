@@ -44,5 +44,5 @@ mod workflow_tests;
 pub use ctr::{ContactTraceRecord, MalformedCtr, decode_kinesis_data};
 pub use error::PostCallError;
 pub use namespace::Namespace;
-pub use plan::{ComprehendAnalysis, PostCallPlan, RecordingImport, plan_post_call};
+pub use plan::{ComprehendAnalysis, PlanInput, PostCallPlan, RecordingImport, plan_post_call};
 pub use switches::PackageSwitches;

@@ -91,6 +91,15 @@ impl ComprehendAnalysis {
     }
 }
 
+/// Input of the Plan step: `{"ctr": <CTR>, "switches": <PackageSwitches>}` (other keys of
+/// the execution state are ignored).
+#[derive(Debug, Clone, Deserialize)]
+pub struct PlanInput {
+    pub ctr: ContactTraceRecord,
+    #[serde(default)]
+    pub switches: PackageSwitches,
+}
+
 /// What to do for one contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -210,6 +219,17 @@ mod tests {
                    "recordingImport":"recording","transcribe":true,"transcribeLanguage":"en-US",
                    "comprehend":["snt","kw"],"contactAnalytics":true})
         );
+    }
+
+    #[test]
+    fn when_plan_input_comes_from_the_execution_state_should_read_ctr_and_switches() {
+        let input: PlanInput = serde_json::from_value(json!({
+            "ctr": serde_json::to_value(test_fixtures::chat_ctr()).unwrap(),
+            "switches": {"postcallCTRImportEnabled": "false"},
+            "executionName": "ignored"
+        }))
+        .unwrap();
+        assert!(!plan_post_call(&input.ctr, &input.switches).ctr_import);
     }
 
     #[test]

@@ -1,36 +1,38 @@
 //! Keeps personal data out of error messages and logs.
 
-/// Replaces every run of four or more digits with `…` plus its last two digits, so a phone
-/// number or account number quoted by a parser error cannot reach CloudWatch.
+/// Digit runs at least this long are treated as personal (phone, account, card numbers).
+const MIN_MASKED_DIGITS: usize = 7;
+
+/// Replaces every free-standing run of seven or more digits with `…` plus its last two
+/// digits, so a phone or account number quoted by a parser or by Salesforce cannot reach
+/// CloudWatch. Digits inside a word (a Salesforce record id such as `a015e0000000001AAA`)
+/// stay, since those are what an operator needs to investigate.
 pub fn mask_digit_runs(text: &str) -> String {
+    let characters: Vec<char> = text.chars().collect();
     let mut masked = String::with_capacity(text.len());
-    let mut digits = String::new();
-    let flush = |digits: &mut String, masked: &mut String| {
-        if digits.chars().count() >= 4 {
-            let tail: String = digits
-                .chars()
-                .rev()
-                .take(2)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            masked.push('…');
-            masked.push_str(&tail);
-        } else {
-            masked.push_str(digits);
+    let mut index = 0;
+    while index < characters.len() {
+        if !characters[index].is_ascii_digit() {
+            masked.push(characters[index]);
+            index += 1;
+            continue;
         }
-        digits.clear();
-    };
-    for character in text.chars() {
-        if character.is_ascii_digit() {
-            digits.push(character);
+        let start = index;
+        while index < characters.len() && characters[index].is_ascii_digit() {
+            index += 1;
+        }
+        let run = &characters[start..index];
+        let in_word = (start > 0 && characters[start - 1].is_alphabetic())
+            || characters
+                .get(index)
+                .is_some_and(|next| next.is_alphabetic());
+        if run.len() >= MIN_MASKED_DIGITS && !in_word {
+            masked.push('…');
+            masked.extend(&run[run.len() - 2..]);
         } else {
-            flush(&mut digits, &mut masked);
-            masked.push(character);
+            masked.extend(run);
         }
     }
-    flush(&mut digits, &mut masked);
     masked
 }
 
@@ -43,6 +45,15 @@ mod tests {
         assert_eq!(
             mask_digit_runs("invalid type: string \"+12065550143\" at line 1 column 42"),
             "invalid type: string \"+…43\" at line 1 column 42"
+        );
+        assert_eq!(mask_digit_runs("account 4719208."), "account …08.");
+    }
+
+    #[test]
+    fn when_digits_are_part_of_a_record_id_should_keep_them() {
+        assert_eq!(
+            mask_digit_runs("no a015e0000000001AAA here"),
+            "no a015e0000000001AAA here"
         );
     }
 }

@@ -199,7 +199,7 @@ impl TextAnalysis for WordListAnalysis {
             }
         }
         // Stable: ties keep first-seen order.
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
         Ok(counts
             .into_iter()
             .take(10)

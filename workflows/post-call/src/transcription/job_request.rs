@@ -44,11 +44,6 @@ impl JobName {
         Self::for_attempt(contact_id, &uuid::Uuid::new_v4().simple().to_string())
     }
 
-    /// A name already built for an attempt (read back from the contact marker).
-    pub fn for_attempt_name(name: &str) -> Self {
-        Self(name.to_string())
-    }
-
     pub fn as_str(&self) -> &str {
         &self.0
     }

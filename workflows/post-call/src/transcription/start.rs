@@ -45,32 +45,31 @@ pub async fn start_transcription(
     let language = match (plan.transcribe, plan.transcribe_language.as_deref()) {
         (true, Some(language)) => language,
         _ => {
-            return Err(PostCallError::NoRecording {
+            return Err(PostCallError::NotPlanned {
                 contact_id: contact_id.to_string(),
-                reason: "transcription is not planned for this contact (attribute, switch, language or AVAILABLE AUDIO recording missing)".into(),
+                step: "transcription",
             });
         }
     };
+    // Validated before any write, so a contact that cannot be transcribed leaves no trace.
+    let mut request = build_job_request(
+        ctr,
+        &JobName::random(contact_id),
+        language,
+        &input.switches.transcript_bucket,
+    )?;
     let wait = input.switches.transcription_job_check_wait_time;
     let progress = |job: &crate::ports::TranscriptionJob| {
         TranscriptionProgress::from_job(job, 0, wait, Some(language))
     };
 
+    let fresh = ContactMarker::new(input.execution_name.clone(), now);
     let mut marker = match markers
-        .create_if_absent(
-            contact_id,
-            &ContactMarker::new(input.execution_name.clone(), now),
-        )
+        .create_if_absent(contact_id, &fresh)
         .await
         .map_err(|error| PostCallError::markers(contact_id, "create", error))?
     {
-        MarkerCreation::Created => markers
-            .get(contact_id)
-            .await
-            .map_err(|error| PostCallError::markers(contact_id, "read", error))?
-            .ok_or_else(|| {
-                PostCallError::markers(contact_id, "read", crate::ports::MarkerError::Missing)
-            })?,
+        MarkerCreation::Created => fresh,
         MarkerCreation::AlreadyExists(marker) => marker,
     };
 
@@ -107,12 +106,7 @@ pub async fn start_transcription(
         }
     };
 
-    let request = build_job_request(
-        ctr,
-        &JobName::for_attempt_name(&job_name),
-        language,
-        &input.switches.transcript_bucket,
-    )?;
+    request.job_name = job_name.clone();
     let job = match transcriber.start_job(&request).await {
         Ok(job) => job,
         // Started by an earlier attempt whose answer was lost.

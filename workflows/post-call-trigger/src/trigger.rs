@@ -69,7 +69,7 @@ async fn start_one(
         }
     };
     let name = execution_name(&ctr.contact_id);
-    let input = json!({ "ctr": ctr, "settings": switches });
+    let input = json!({ "ctr": ctr, "switches": switches, "executionName": name });
     match starter.start_execution(&name, &input).await {
         Ok(outcome) => {
             let execution_arn = match outcome {
@@ -162,7 +162,7 @@ mod tests {
         assert_eq!(started[0].0, "contact-c-1");
         assert_eq!(started[0].1["ctr"]["ContactId"], "c-1");
         assert_eq!(
-            started[0].1["settings"],
+            started[0].1["switches"],
             serde_json::to_value(&switches).expect("switches")
         );
     }

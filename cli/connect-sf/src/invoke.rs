@@ -77,3 +77,75 @@ fn apply_params(event: &mut serde_json::Value, params: &[String]) -> anyhow::Res
     }
     Ok(())
 }
+
+/// `connect-sf invoke ctr-trigger`: the trigger on a Kinesis event, then on the embedded
+/// default every execution it started, to completion on virtual time.
+pub async fn ctr_trigger(options: InvokeOptions) -> anyhow::Result<ExitCode> {
+    use crate::{
+        local_runtime::{ClockChoice, LocalRuntime, LocalStorage},
+        post_call_runner::{local_switches, trigger_and_run},
+        project::{Project, read_json},
+        run::summary,
+    };
+
+    if !options.params.is_empty() {
+        bail!("--param applies to contact-flow events (sf-invoke-api) only");
+    }
+    let event = read_json(&options.event)?;
+    let project = Project::locate()?;
+    let (_, post_call) = project.resolve_workflow("post-call")?;
+    let runtime = LocalRuntime::start(
+        &project,
+        &post_call,
+        ClockChoice::Virtual,
+        options.seed.as_deref(),
+        &LocalStorage::default(),
+        None,
+    )
+    .await?;
+    let run = trigger_and_run(&runtime, &post_call, event, &local_switches()?).await;
+    if let Some(path) = &options.salesforce_dump {
+        runtime.dump_salesforce(path)?;
+    }
+    runtime.shutdown().await;
+    let run = match run {
+        Ok(run) => run,
+        Err(error) => {
+            if let Some(malformed) = error.downcast_ref::<ctr_trigger::MalformedEvent>() {
+                let body = serde_json::json!({
+                    "errorType": malformed.error_type(),
+                    "errorMessage": malformed.to_string(),
+                });
+                eprintln!("{}", serde_json::to_string_pretty(&body)?);
+                return Ok(ExitCode::FAILURE);
+            }
+            return Err(error);
+        }
+    };
+    let executions: Vec<serde_json::Value> = run
+        .executions
+        .iter()
+        .map(|execution| {
+            let mut result = summary(execution);
+            result["name"] = serde_json::Value::String(execution.name.clone());
+            result
+        })
+        .collect();
+    let all_succeeded = run
+        .executions
+        .iter()
+        .all(|execution| execution.status == step_functions_engine::ExecutionStatus::Succeeded);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&serde_json::json!({
+            "response": run.response,
+            "skipped": run.report.skipped,
+            "executions": executions,
+        }))?
+    );
+    Ok(if all_succeeded {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -3,8 +3,10 @@
 //! a real org when Salesforce settings are in the environment).
 
 mod activity_handlers;
+mod demo;
 mod invoke;
 mod local_runtime;
+mod post_call_runner;
 mod project;
 mod run;
 mod salesforce_target;
@@ -82,6 +84,19 @@ enum Command {
         #[arg(long)]
         transcribe_polls: Option<u32>,
     },
+    /// The main job on the embedded default: the shipped CTRs through the CTR trigger and the
+    /// post-call workflow, printing per contact the states run and the Salesforce records.
+    Demo {
+        /// Another Kinesis event instead of activities/ctr-trigger/events/kinesis-ctr-event.json.
+        #[arg(long)]
+        event: Option<PathBuf>,
+        /// Real time sped up this many times (Wait states of TranscriptionJobCheckWaitTime).
+        #[arg(long, default_value_t = 100.0)]
+        speed: f64,
+        /// Write the embedded org's records to this file afterwards.
+        #[arg(long)]
+        salesforce_dump: Option<PathBuf>,
+    },
     /// Check every statemachines/*.asl.json and its wiring in template.yaml.
     Validate,
     /// Run the schedules in schedules/ against the embedded engine.
@@ -120,6 +135,7 @@ impl TimeArgs {
 #[derive(Clone, Copy, ValueEnum)]
 enum Activity {
     SfInvokeApi,
+    CtrTrigger,
 }
 
 #[tokio::main]
@@ -137,19 +153,34 @@ async fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Sandbox { port, seed } => sandbox::run(port, seed.as_deref()).await,
         Command::Invoke {
-            activity: Activity::SfInvokeApi,
+            activity,
             event,
             params,
             seed,
             salesforce_dump,
             credentials,
         } => {
-            invoke::sf_invoke_api(invoke::InvokeOptions {
+            let options = invoke::InvokeOptions {
                 event,
                 params,
                 seed,
                 salesforce_dump,
                 credentials,
+            };
+            match activity {
+                Activity::SfInvokeApi => invoke::sf_invoke_api(options).await,
+                Activity::CtrTrigger => invoke::ctr_trigger(options).await,
+            }
+        }
+        Command::Demo {
+            event,
+            speed,
+            salesforce_dump,
+        } => {
+            demo::run(demo::DemoOptions {
+                clock: local_runtime::ClockChoice::Real { speed },
+                event,
+                salesforce_dump,
             })
             .await
         }

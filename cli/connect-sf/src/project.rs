@@ -29,6 +29,10 @@ impl Project {
         self.root.join("statemachines")
     }
 
+    pub fn activities_dir(&self) -> PathBuf {
+        self.root.join("activities")
+    }
+
     pub fn schedules_dir(&self) -> PathBuf {
         self.root.join("schedules")
     }

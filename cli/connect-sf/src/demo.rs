@@ -1,0 +1,195 @@
+//! `connect-sf demo`: the main job on the embedded default. The shipped Kinesis event's CTRs go
+//! through the CTR trigger and the post-call workflow (engine, Salesforce emulator, local S3,
+//! Transcribe and Comprehend) on accelerated time; per contact it prints the states run and
+//! the Salesforce records written.
+
+use std::{collections::BTreeSet, process::ExitCode};
+
+use serde_json::Value;
+use step_functions_engine::{ExecutionResult, ExecutionStatus};
+
+use crate::{
+    local_runtime::{ClockChoice, LocalRuntime, LocalStorage},
+    post_call_runner::{local_switches, trigger_and_run},
+    project::{Project, read_json},
+    salesforce_target::Target,
+};
+
+pub struct DemoOptions {
+    pub clock: ClockChoice,
+    pub event: Option<std::path::PathBuf>,
+    pub salesforce_dump: Option<std::path::PathBuf>,
+}
+
+pub async fn run(options: DemoOptions) -> anyhow::Result<ExitCode> {
+    let project = Project::locate()?;
+    let (_, post_call) = project.resolve_workflow("post-call")?;
+    let event_path = options.event.unwrap_or_else(|| {
+        project
+            .activities_dir()
+            .join("ctr-trigger/events/kinesis-ctr-event.json")
+    });
+    let event = read_json(&event_path)?;
+    let switches = local_switches()?;
+    let runtime = LocalRuntime::start(
+        &project,
+        &post_call,
+        options.clock,
+        None,
+        &LocalStorage::default(),
+        None,
+    )
+    .await?;
+    let before = org_records(&runtime);
+    println!(
+        "Feeding {} through ctr-trigger and the post-call workflow (Salesforce emulator, local S3/Transcribe/Comprehend)…\n",
+        event_path.display()
+    );
+    let run = trigger_and_run(&runtime, &post_call, event, &switches).await;
+    let after = org_records(&runtime);
+    if let Some(path) = &options.salesforce_dump {
+        runtime.dump_salesforce(path)?;
+    }
+    runtime.shutdown().await;
+    let run = run?;
+
+    for skipped in &run.report.skipped {
+        println!(
+            "record {} skipped: {}",
+            skipped.sequence_number, skipped.reason
+        );
+    }
+    let written = new_records(&before, &after);
+    let mut all_succeeded = run.report.batch_item_failures.is_empty();
+    for execution in &run.executions {
+        all_succeeded &= execution.status == ExecutionStatus::Succeeded;
+        print_contact(execution, &written);
+    }
+    println!(
+        "trigger response: {}",
+        serde_json::to_string(&run.response).unwrap_or_default()
+    );
+    Ok(if all_succeeded {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// `(object, record)` for every record of the embedded org.
+fn org_records(runtime: &LocalRuntime) -> Vec<(String, Value)> {
+    let Target::Embedded(emulator) = &runtime.salesforce else {
+        return Vec::new();
+    };
+    let dump = emulator.control().dump();
+    dump.as_object()
+        .into_iter()
+        .flatten()
+        .flat_map(|(object, records)| {
+            records
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(move |record| (object.clone(), record.clone()))
+        })
+        .collect()
+}
+
+fn new_records(before: &[(String, Value)], after: &[(String, Value)]) -> Vec<(String, Value)> {
+    let existing: BTreeSet<&str> = before
+        .iter()
+        .filter_map(|(_, record)| record["Id"].as_str())
+        .collect();
+    after
+        .iter()
+        .filter(|(_, record)| {
+            record["Id"]
+                .as_str()
+                .is_some_and(|id| !existing.contains(id))
+        })
+        .cloned()
+        .collect()
+}
+
+fn print_contact(execution: &ExecutionResult, written: &[(String, Value)]) {
+    let contact_id = execution
+        .name
+        .strip_prefix("contact-")
+        .unwrap_or(&execution.name);
+    let status = serde_json::to_value(execution.status)
+        .ok()
+        .and_then(|status| status.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let seconds = (execution.stop_date - execution.start_date).num_seconds();
+    println!("Contact {contact_id}: {status} after {seconds} s of workflow time");
+    let states: Vec<&str> = execution
+        .history
+        .iter()
+        .filter(|event| event.event_type.is_state_entered())
+        .filter_map(|event| event.details.name.as_deref())
+        .collect();
+    println!("  states: {}", states.join(" → "));
+    if let (Some(error), cause) = (&execution.error, &execution.cause) {
+        println!("  error: {error}: {}", cause.as_deref().unwrap_or_default());
+    }
+    // A record is the contact's when a field holds its id, or its parent is one of the contact's.
+    let mut mine: Vec<&(String, Value)> = written
+        .iter()
+        .filter(|(_, record)| {
+            record
+                .as_object()
+                .is_some_and(|fields| fields.values().any(|value| value == contact_id))
+        })
+        .collect();
+    let parents: BTreeSet<String> = mine
+        .iter()
+        .filter_map(|(_, record)| record["Id"].as_str().map(str::to_string))
+        .collect();
+    mine.extend(written.iter().filter(|(_, record)| {
+        record["ParentId"]
+            .as_str()
+            .is_some_and(|parent| parents.contains(parent))
+    }));
+    if mine.is_empty() {
+        println!("  Salesforce: nothing written");
+    }
+    for (object, record) in mine {
+        println!("  Salesforce {object} {}", describe(record));
+    }
+    println!();
+}
+
+/// The id and the fields a reader checks first (names without the namespace prefix).
+fn describe(record: &Value) -> String {
+    let id = record["Id"].as_str().unwrap_or_default();
+    let shown: Vec<String> = record
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(name, _)| {
+            let bare = name.rsplit("__").nth(1).unwrap_or(name);
+            matches!(
+                bare,
+                "Name"
+                    | "Channel"
+                    | "QueueName"
+                    | "RecordingPath"
+                    | "Sentiment"
+                    | "Keywords"
+                    | "Description"
+            ) || name.as_str() == "Name"
+        })
+        .map(|(name, value)| {
+            let text = value
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| value.to_string());
+            let text = match text.char_indices().nth(70) {
+                Some((cut, _)) => format!("{}…", &text[..cut]),
+                None => text,
+            };
+            format!("{name}={text}")
+        })
+        .collect();
+    format!("{id} {}", shown.join(", "))
+}

@@ -1,0 +1,110 @@
+//! The CTR trigger and the post-call workflow on the embedded default: the trigger's
+//! StartExecution is a local starter that queues executions, which then run to completion on
+//! the engine, one after the other, like Step Functions would run them.
+
+use std::{collections::BTreeSet, path::Path, sync::Mutex};
+
+use async_trait::async_trait;
+use post_call::PackageSwitches;
+use post_call_trigger::{ExecutionStarter, StartError, StartOutcome, TriggerReport};
+use serde_json::Value;
+use step_functions_engine::{ExecutionOptions, ExecutionResult, StateMachine};
+
+use crate::{local_runtime::LocalRuntime, project::read_json};
+
+/// Remembers every execution name (a second start with the same name is `AlreadyStarted`, as
+/// on Step Functions) and queues the new ones.
+#[derive(Default)]
+pub struct QueueingStarter {
+    names: Mutex<BTreeSet<String>>,
+    queued: Mutex<Vec<(String, Value)>>,
+}
+
+impl QueueingStarter {
+    pub fn take_queued(&self) -> Vec<(String, Value)> {
+        self.queued
+            .lock()
+            .map(|mut queued| std::mem::take(&mut *queued))
+            .unwrap_or_default()
+    }
+}
+
+#[async_trait]
+impl ExecutionStarter for QueueingStarter {
+    async fn start_execution(&self, name: &str, input: &Value) -> Result<StartOutcome, StartError> {
+        let mut names = self.names.lock().map_err(|_| StartError {
+            message: "local starter lock poisoned".into(),
+        })?;
+        if !names.insert(name.to_string()) {
+            return Ok(StartOutcome::AlreadyStarted);
+        }
+        if let Ok(mut queued) = self.queued.lock() {
+            queued.push((name.to_string(), input.clone()));
+        }
+        Ok(StartOutcome::Started {
+            execution_arn: format!(
+                "arn:aws:states:us-west-2:123456789012:execution:post-call:{name}"
+            ),
+        })
+    }
+}
+
+/// The switches the trigger puts into each execution locally: every feature on, the demo
+/// buckets and the emulator's namespace, unless the environment (as in Lambda) says otherwise.
+pub fn local_switches() -> anyhow::Result<PackageSwitches> {
+    const LOCAL_DEFAULTS: [(&str, &str); 4] = [
+        ("CONNECT_RECORDING_S3_BUCKET", "amazon-connect-recordings"),
+        ("TRANSCRIBE_OUTPUT_S3_BUCKET", "amazon-connect-transcripts"),
+        ("AWS_REGION", "us-west-2"),
+        ("SF_ADAPTER_NAMESPACE", "amazonconnect"),
+    ];
+    Ok(ctr_trigger::switches_from_lookup(|name| {
+        std::env::var(name).ok().or_else(|| {
+            LOCAL_DEFAULTS
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_string())
+        })
+    })?)
+}
+
+pub struct TriggerRun {
+    pub report: TriggerReport,
+    pub response: Value,
+    pub executions: Vec<ExecutionResult>,
+}
+
+/// Runs the trigger on a Kinesis event, then every execution it started.
+pub async fn trigger_and_run(
+    runtime: &LocalRuntime,
+    post_call: &Path,
+    event: Value,
+    switches: &PackageSwitches,
+) -> anyhow::Result<TriggerRun> {
+    let machine = StateMachine::from_json(&read_json(post_call)?)
+        .map_err(|error| anyhow::anyhow!("{}: {error}", post_call.display()))?;
+    let starter = QueueingStarter::default();
+    let (report, response) = ctr_trigger::handle(&starter, switches, event).await?;
+    let mut executions = Vec::new();
+    for (name, input) in starter.take_queued() {
+        let result = runtime
+            .engine
+            .run(
+                &machine,
+                input,
+                ExecutionOptions {
+                    name: Some(name),
+                    state_machine_name: Some("post-call".into()),
+                    ..ExecutionOptions::default()
+                },
+            )
+            .await
+            .map_err(|error| anyhow::anyhow!("{}: {error}", post_call.display()))?;
+        executions.push(result);
+    }
+    Ok(TriggerRun {
+        report,
+        response,
+        executions,
+    })
+}

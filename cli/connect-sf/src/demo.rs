@@ -8,9 +8,10 @@ use std::{collections::BTreeSet, process::ExitCode};
 use serde_json::Value;
 use step_functions_engine::{ExecutionResult, ExecutionStatus};
 
+use local_runtime::post_call_runner::{QueueingStarter, local_switches, trigger_and_run};
+
 use crate::{
     local_runtime::{ClockChoice, LocalRuntime, LocalStorage},
-    post_call_runner::{local_switches, trigger_and_run},
     project::{Project, read_json},
     salesforce_target::Target,
 };
@@ -45,7 +46,10 @@ pub async fn run(options: DemoOptions) -> anyhow::Result<ExitCode> {
         "Feeding {} through ctr-trigger and the post-call workflow (Salesforce emulator, local S3/Transcribe/Comprehend)…\n",
         event_path.display()
     );
-    let run = trigger_and_run(&runtime, &post_call, event, &switches).await;
+    let machine = step_functions_engine::StateMachine::from_json(&read_json(&post_call)?)
+        .map_err(|error| anyhow::anyhow!("{}: {error}", post_call.display()))?;
+    let starter = QueueingStarter::default();
+    let run = trigger_and_run(&runtime.engine, &machine, &starter, event, &switches).await;
     let after = org_records(&runtime);
     if let Some(path) = &options.salesforce_dump {
         runtime.dump_salesforce(path)?;

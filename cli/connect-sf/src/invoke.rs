@@ -81,9 +81,10 @@ fn apply_params(event: &mut serde_json::Value, params: &[String]) -> anyhow::Res
 /// `connect-sf invoke ctr-trigger`: the trigger on a Kinesis event, then on the embedded
 /// default every execution it started, to completion on virtual time.
 pub async fn ctr_trigger(options: InvokeOptions) -> anyhow::Result<ExitCode> {
+    use local_runtime::post_call_runner::{QueueingStarter, local_switches, trigger_and_run};
+
     use crate::{
         local_runtime::{ClockChoice, LocalRuntime, LocalStorage},
-        post_call_runner::{local_switches, trigger_and_run},
         project::{Project, read_json},
         run::summary,
     };
@@ -103,7 +104,17 @@ pub async fn ctr_trigger(options: InvokeOptions) -> anyhow::Result<ExitCode> {
         None,
     )
     .await?;
-    let run = trigger_and_run(&runtime, &post_call, event, &local_switches()?).await;
+    let machine = step_functions_engine::StateMachine::from_json(&read_json(&post_call)?)
+        .map_err(|error| anyhow::anyhow!("{}: {error}", post_call.display()))?;
+    let starter = QueueingStarter::default();
+    let run = trigger_and_run(
+        &runtime.engine,
+        &machine,
+        &starter,
+        event,
+        &local_switches()?,
+    )
+    .await;
     if let Some(path) = &options.salesforce_dump {
         runtime.dump_salesforce(path)?;
     }

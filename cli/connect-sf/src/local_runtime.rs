@@ -7,16 +7,11 @@ use std::{
     sync::Arc,
 };
 
-use activity_support::PostCallPorts;
 use anyhow::Context;
-use post_call::{
-    local::{DirectoryObjectStore, LocalTranscriber, WordListAnalysis},
-    ports::{ObjectStore, SalesforceWrites},
-};
+use local_runtime::{activity_handlers, local_ports::local_post_call_ports};
 use step_functions_engine::{AcceleratedClock, Clock, Engine, Observer, RealClock, VirtualClock};
 
 use crate::{
-    activity_handlers,
     project::Project,
     salesforce_target::{Target, connect},
     template_wiring,
@@ -86,16 +81,11 @@ impl LocalRuntime {
         };
         std::fs::create_dir_all(&directory)
             .with_context(|| format!("cannot create {}", directory.display()))?;
-        let store: Arc<dyn ObjectStore> = Arc::new(DirectoryObjectStore::new(&directory));
-        let ports = PostCallPorts {
-            salesforce: client.clone() as Arc<dyn SalesforceWrites>,
-            store: store.clone(),
-            transcriber: Arc::new(
-                LocalTranscriber::new(store)
-                    .completing_after(storage.transcribe_polls.unwrap_or(2)),
-            ),
-            analysis: Arc::new(WordListAnalysis::new()),
-        };
+        let ports = local_post_call_ports(
+            client.clone(),
+            &directory,
+            storage.transcribe_polls.unwrap_or(2),
+        );
         let mut builder = Engine::builder()
             .clock(clock.build())
             .substitutions(substitutions);

@@ -2,11 +2,9 @@
 //! data; `invoke` runs an activity's real handler in-process against the embedded emulator (or
 //! a real org when Salesforce settings are in the environment).
 
-mod activity_handlers;
 mod demo;
 mod invoke;
 mod local_runtime;
-mod post_call_runner;
 mod project;
 mod run;
 mod salesforce_target;

@@ -11,7 +11,9 @@ use std::{
 
 use step_functions_engine::{Engine, FnHandler, StateMachine, TaskFailure, TaskHandler};
 
-use crate::{activity_handlers, project::Project, template_wiring};
+use local_runtime::activity_handlers;
+
+use crate::{project::Project, template_wiring};
 
 pub fn run() -> anyhow::Result<ExitCode> {
     let project = Project::locate()?;

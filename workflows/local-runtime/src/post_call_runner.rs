@@ -2,15 +2,13 @@
 //! StartExecution is a local starter that queues executions, which then run to completion on
 //! the engine, one after the other, like Step Functions would run them.
 
-use std::{collections::BTreeSet, path::Path, sync::Mutex};
+use std::{collections::BTreeSet, sync::Mutex};
 
 use async_trait::async_trait;
 use post_call::PackageSwitches;
 use post_call_trigger::{ExecutionStarter, StartError, StartOutcome, TriggerReport};
 use serde_json::Value;
-use step_functions_engine::{ExecutionOptions, ExecutionResult, StateMachine};
-
-use crate::{local_runtime::LocalRuntime, project::read_json};
+use step_functions_engine::{Engine, ExecutionOptions, ExecutionResult, StateMachine};
 
 /// Remembers every execution name (a second start with the same name is `AlreadyStarted`, as
 /// on Step Functions) and queues the new ones.
@@ -74,23 +72,21 @@ pub struct TriggerRun {
     pub executions: Vec<ExecutionResult>,
 }
 
-/// Runs the trigger on a Kinesis event, then every execution it started.
+/// Runs the trigger on a Kinesis event, then every execution it started on `engine`.
+/// `starter` keeps the names already started (pass the same one to see redeliveries refused).
 pub async fn trigger_and_run(
-    runtime: &LocalRuntime,
-    post_call: &Path,
+    engine: &Engine,
+    post_call: &StateMachine,
+    starter: &QueueingStarter,
     event: Value,
     switches: &PackageSwitches,
 ) -> anyhow::Result<TriggerRun> {
-    let machine = StateMachine::from_json(&read_json(post_call)?)
-        .map_err(|error| anyhow::anyhow!("{}: {error}", post_call.display()))?;
-    let starter = QueueingStarter::default();
-    let (report, response) = ctr_trigger::handle(&starter, switches, event).await?;
+    let (report, response) = ctr_trigger::handle(starter, switches, event).await?;
     let mut executions = Vec::new();
     for (name, input) in starter.take_queued() {
-        let result = runtime
-            .engine
+        let result = engine
             .run(
-                &machine,
+                post_call,
                 input,
                 ExecutionOptions {
                     name: Some(name),
@@ -99,7 +95,7 @@ pub async fn trigger_and_run(
                 },
             )
             .await
-            .map_err(|error| anyhow::anyhow!("{}: {error}", post_call.display()))?;
+            .map_err(|error| anyhow::anyhow!("post-call: {error}"))?;
         executions.push(result);
     }
     Ok(TriggerRun {

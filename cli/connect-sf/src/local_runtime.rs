@@ -14,8 +14,8 @@ use step_functions_engine::{AcceleratedClock, Clock, Engine, Observer, RealClock
 use crate::{
     project::Project,
     salesforce_target::{Target, connect},
-    template_wiring,
 };
+use local_runtime::template_wiring;
 
 /// Which clock Wait states, retries and schedules use.
 #[derive(Debug, Clone, Copy)]

@@ -10,7 +10,6 @@ mod run;
 mod salesforce_target;
 mod sandbox;
 mod schedules;
-mod template_wiring;
 mod validate;
 
 use std::{path::PathBuf, process::ExitCode};

@@ -13,7 +13,9 @@ use step_functions_engine::{Engine, FnHandler, StateMachine, TaskFailure, TaskHa
 
 use local_runtime::activity_handlers;
 
-use crate::{project::Project, template_wiring};
+use local_runtime::template_wiring;
+
+use crate::project::Project;
 
 pub fn run() -> anyhow::Result<ExitCode> {
     let project = Project::locate()?;

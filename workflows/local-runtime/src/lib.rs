@@ -6,3 +6,4 @@
 pub mod activity_handlers;
 pub mod local_ports;
 pub mod post_call_runner;
+pub mod template_wiring;

@@ -1,0 +1,192 @@
+//! A contact centre's post-call pipeline in one process: the Salesforce emulator (real HTTP),
+//! the Step Functions engine on virtual time running `statemachines/post-call.asl.json` with
+//! every activity's real handler, wired as `template.yaml` wires the Lambdas, and the CTR
+//! trigger with a starter that runs each execution on the engine.
+
+use std::{collections::HashMap, path::PathBuf, sync::Arc};
+
+use activity_support::PostCallPorts;
+use base64::Engine as _;
+use local_runtime::{
+    activity_handlers,
+    local_ports::local_post_call_ports,
+    post_call_runner::{QueueingStarter, TriggerRun, trigger_and_run},
+    template_wiring,
+};
+use post_call::PackageSwitches;
+use salesforce_client::SalesforceClient;
+use salesforce_emulator::RunningEmulator;
+use serde_json::{Value, json};
+use step_functions_engine::{
+    Engine, ExecutionOptions, ExecutionResult, StateMachine, VirtualClock,
+};
+
+use crate::{
+    client_config, client_with_secret, password_secret_json, repo_root, start_demo_emulator,
+};
+
+pub struct PostCallWorld {
+    pub emulator: RunningEmulator,
+    pub salesforce: Arc<SalesforceClient>,
+    pub engine: Engine,
+    pub machine: StateMachine,
+    pub starter: QueueingStarter,
+    /// The local S3 directory (removed on drop).
+    pub storage: PathBuf,
+}
+
+impl Drop for PostCallWorld {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.storage);
+    }
+}
+
+/// Switches with every feature on and the local buckets.
+pub fn all_switches() -> PackageSwitches {
+    serde_json::from_value(json!({
+        "postcallCTRImportEnabled": true,
+        "postcallRecordingImportEnabled": true,
+        "postcallRedactedRecordingImportEnabled": true,
+        "postcallTranscribeEnabled": true,
+        "transcriptionJobCheckWaitTime": 20,
+        "salesforceAdapterNamespace": "amazonconnect",
+        "connectRecordingS3BucketName": "amazon-connect-3e91c4d7a2b8",
+        "transcribeOutputS3BucketName": "northwind-care-transcripts",
+        "region": "us-west-2"
+    }))
+    .expect("switches")
+}
+
+fn unique_storage() -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("post-call-world-{}-{n}", std::process::id()))
+}
+
+impl PostCallWorld {
+    /// Local S3 (a directory), local Transcribe completing after `transcribe_polls` checks,
+    /// local Comprehend.
+    pub async fn local(transcribe_polls: u32) -> Self {
+        Self::build(|salesforce, storage| {
+            local_post_call_ports(salesforce, storage, transcribe_polls)
+        })
+        .await
+    }
+
+    /// Any ports (e.g. S3 and Transcribe on moto); `make` gets the Salesforce client and a
+    /// scratch directory.
+    pub async fn build(
+        make: impl FnOnce(Arc<SalesforceClient>, &std::path::Path) -> PostCallPorts,
+    ) -> Self {
+        let emulator = start_demo_emulator().await;
+        let salesforce = Arc::new(client_with_secret(
+            client_config(&emulator),
+            &password_secret_json(),
+        ));
+        let storage = unique_storage();
+        std::fs::create_dir_all(&storage).expect("storage");
+        let ports = make(salesforce.clone(), &storage);
+        let wiring = template_wiring::read(&repo_root().join("template.yaml")).expect("template");
+        let substitutions: HashMap<String, String> = wiring
+            .into_iter()
+            .find(|machine| machine.definition_uri.ends_with("post-call.asl.json"))
+            .expect("template.yaml deploys post-call.asl.json")
+            .substitutions
+            .into_iter()
+            .collect();
+        let mut builder = Engine::builder()
+            .clock(Arc::new(VirtualClock::new()))
+            .substitutions(substitutions);
+        for (name, handler) in activity_handlers::all(salesforce.clone(), ports) {
+            builder = builder.handler(name, handler);
+        }
+        let text = std::fs::read_to_string(repo_root().join("statemachines/post-call.asl.json"))
+            .expect("definition");
+        let machine: StateMachine = text.parse().expect("valid definition");
+        Self {
+            emulator,
+            salesforce,
+            engine: builder.build(),
+            machine,
+            starter: QueueingStarter::default(),
+            storage,
+        }
+    }
+
+    /// CTRs as Kinesis delivers them, through the trigger, each execution run to its end.
+    pub async fn deliver(&self, ctrs: &[Value], switches: &PackageSwitches) -> TriggerRun {
+        let records: Vec<Value> = ctrs
+            .iter()
+            .enumerate()
+            .map(|(index, ctr)| kinesis_record(&format!("4959{index:04}"), &ctr.to_string()))
+            .collect();
+        self.deliver_event(json!({ "Records": records }), switches)
+            .await
+    }
+
+    pub async fn deliver_event(&self, event: Value, switches: &PackageSwitches) -> TriggerRun {
+        trigger_and_run(&self.engine, &self.machine, &self.starter, event, switches)
+            .await
+            .expect("trigger runs")
+    }
+
+    /// A console re-run: the same input, a new execution name.
+    pub async fn rerun(&self, input: Value, name: &str) -> ExecutionResult {
+        self.engine
+            .run(
+                &self.machine,
+                input,
+                ExecutionOptions {
+                    name: Some(name.to_string()),
+                    state_machine_name: Some("post-call".into()),
+                    ..ExecutionOptions::default()
+                },
+            )
+            .await
+            .expect("runs")
+    }
+
+    /// Every record of `object` in the org.
+    pub fn records(&self, object: &str) -> Vec<Value> {
+        self.emulator.control().dump()[object]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Records of `object` whose `field` equals `value`.
+    pub fn records_where(&self, object: &str, field: &str, value: &str) -> Vec<Value> {
+        self.records(object)
+            .into_iter()
+            .filter(|record| record[field] == value)
+            .collect()
+    }
+}
+
+/// One Kinesis record carrying `data` (base64-encoded as Kinesis does).
+pub fn kinesis_record(sequence_number: &str, data: &str) -> Value {
+    json!({
+        "eventID": format!("shardId-000000000000:{sequence_number}"),
+        "eventSource": "aws:kinesis",
+        "kinesis": {
+            "data": base64::engine::general_purpose::STANDARD.encode(data),
+            "partitionKey": "ctr",
+            "sequenceNumber": sequence_number,
+            "kinesisSchemaVersion": "1.0"
+        }
+    })
+}
+
+/// The shipped fixture CTRs.
+pub fn voice_ctr() -> Value {
+    fixture("connect/contact-trace-record-voice.json")
+}
+
+pub fn chat_ctr() -> Value {
+    fixture("connect/contact-trace-record-chat.json")
+}
+
+fn fixture(path: &str) -> Value {
+    let path = crate::shared_dir().join("fixtures").join(path);
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("json")
+}

@@ -354,3 +354,71 @@ fn schedules_with_an_invalid_expression_name_the_file_and_the_rule() {
         "{stderr}"
     );
 }
+
+#[test]
+fn demo_runs_the_shipped_ctrs_through_the_post_call_workflow_and_prints_the_records() {
+    let output = connect_sf(&["demo", "--speed", "1000"]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    for expected in [
+        "Contact 8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08: SUCCEEDED",
+        "StartTranscription → WaitForTranscription → CheckTranscription",
+        "amazonconnect__AC_ContactTraceRecord__c",
+        "amazonconnect__AC_ContactChannelAnalytics__c",
+        "Name=CustomerTranscripts.json",
+        "Name=AgentTranscripts.json",
+        "Contact c41a9e07-5b2d-4f63-8e19-0a7d2b6c3f51: SUCCEEDED",
+        "trigger response: {\"batchItemFailures\":[]}",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn invoke_ctr_trigger_prints_the_batch_response_and_each_execution() {
+    let event = repo_root().join("activities/ctr-trigger/events/kinesis-ctr-event.json");
+    let output = connect_sf(&[
+        "invoke",
+        "ctr-trigger",
+        "--event",
+        event.to_str().expect("path"),
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let result: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(result["response"], json!({"batchItemFailures": []}));
+    let executions = result["executions"].as_array().expect("executions");
+    assert_eq!(executions.len(), 2);
+    assert!(
+        executions.iter().all(|e| e["status"] == "SUCCEEDED"),
+        "{result}"
+    );
+    assert_eq!(
+        executions[0]["name"],
+        "contact-8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08"
+    );
+}
+
+#[test]
+fn run_post_call_runs_one_contact_on_virtual_time() {
+    let input = repo_root().join("statemachines/inputs/post-call-voice.json");
+    let output = connect_sf(&[
+        "run",
+        "post-call",
+        "--input",
+        input.to_str().expect("path"),
+        "--virtual-time",
+        "--transcribe-polls",
+        "3",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let result: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(result["status"], "SUCCEEDED");
+    assert_eq!(
+        result["output"]["results"]["recording"]["transcription"]["polls"],
+        3
+    );
+}

@@ -58,18 +58,7 @@ impl InvokeError {
             Self::MissingTemplateKey { .. } => "MissingTemplateKey",
             Self::ResultTooLarge { .. } => "ResultTooLarge",
             Self::KeyCollision { .. } => "KeyCollision",
-            Self::Salesforce(error) => match error {
-                SalesforceError::Authentication { .. } => "Salesforce.Authentication",
-                SalesforceError::Credentials(_) => "Salesforce.Credentials",
-                SalesforceError::NotFound { .. } => "Salesforce.NotFound",
-                SalesforceError::InvalidField { .. } => "Salesforce.InvalidField",
-                SalesforceError::MalformedQuery { .. } => "Salesforce.MalformedQuery",
-                SalesforceError::MultipleMatches { .. } => "Salesforce.MultipleMatches",
-                SalesforceError::ApiLimitExceeded { .. } => "Salesforce.ApiLimitExceeded",
-                SalesforceError::Transient { .. } => "Salesforce.Transient",
-                SalesforceError::Rejected { .. } => "Salesforce.Rejected",
-                SalesforceError::UnexpectedResponse(_) => "Salesforce.UnexpectedResponse",
-            },
+            Self::Salesforce(error) => error.error_type(),
         }
     }
 

@@ -45,6 +45,23 @@ pub enum SalesforceError {
 }
 
 impl SalesforceError {
+    /// The stable error type callers report (`Salesforce.Transient`, `Salesforce.NotFound`, …):
+    /// what an activity's Lambda error says and what state machines' Retry and Catch match.
+    pub fn error_type(&self) -> &'static str {
+        match self {
+            Self::Authentication { .. } => "Salesforce.Authentication",
+            Self::Credentials(_) => "Salesforce.Credentials",
+            Self::NotFound { .. } => "Salesforce.NotFound",
+            Self::InvalidField { .. } => "Salesforce.InvalidField",
+            Self::MalformedQuery { .. } => "Salesforce.MalformedQuery",
+            Self::MultipleMatches { .. } => "Salesforce.MultipleMatches",
+            Self::ApiLimitExceeded { .. } => "Salesforce.ApiLimitExceeded",
+            Self::Transient { .. } => "Salesforce.Transient",
+            Self::Rejected { .. } => "Salesforce.Rejected",
+            Self::UnexpectedResponse(_) => "Salesforce.UnexpectedResponse",
+        }
+    }
+
     /// Salesforce's `errorCode` (or our own code for non-Salesforce failures).
     pub fn error_code(&self) -> &str {
         match self {

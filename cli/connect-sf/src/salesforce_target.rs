@@ -16,6 +16,22 @@ pub fn read_seed(path: &Path) -> anyhow::Result<serde_json::Value> {
         .with_context(|| format!("seed file {} is not valid JSON", path.display()))
 }
 
+/// The emulator on loopback `port` (0: any free port), loaded with `seed` or the demo org.
+pub async fn start_embedded(seed: Option<&Path>, port: u16) -> anyhow::Result<RunningEmulator> {
+    let seed = match seed {
+        Some(path) => read_seed(path)?,
+        None => demo::seed_data(),
+    };
+    salesforce_emulator::start(
+        EmulatorConfig {
+            seed: Some(seed),
+            ..EmulatorConfig::default()
+        },
+        SocketAddr::from(([127, 0, 0, 1], port)),
+    )
+    .await
+}
+
 pub enum Target {
     Embedded(RunningEmulator),
     RealOrg,
@@ -47,18 +63,7 @@ pub async fn connect(
         return Ok((Target::RealOrg, client));
     }
 
-    let seed = match seed {
-        Some(path) => read_seed(path)?,
-        None => demo::seed_data(),
-    };
-    let emulator = salesforce_emulator::start(
-        EmulatorConfig {
-            seed: Some(seed),
-            ..EmulatorConfig::default()
-        },
-        SocketAddr::from(([127, 0, 0, 1], 0)),
-    )
-    .await?;
+    let emulator = start_embedded(seed, 0).await?;
     let host = url::Url::parse(&emulator.base_url())?;
     let mut config = SalesforceConfig::for_host(host, "v60.0".parse::<ApiVersion>()?);
     config.username = Some(demo::USERNAME.to_string());

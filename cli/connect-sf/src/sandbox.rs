@@ -1,24 +1,13 @@
 //! `connect-sf sandbox`: the emulator as a long-running local org.
 
-use std::{net::SocketAddr, path::Path, process::ExitCode};
+use std::{path::Path, process::ExitCode};
 
-use salesforce_emulator::{EmulatorConfig, demo};
+use salesforce_emulator::demo;
 
-use crate::salesforce_target::read_seed;
+use crate::salesforce_target::start_embedded;
 
 pub async fn run(port: u16, seed: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let seed = match seed {
-        Some(path) => read_seed(path)?,
-        None => demo::seed_data(),
-    };
-    let emulator = salesforce_emulator::start(
-        EmulatorConfig {
-            seed: Some(seed),
-            ..EmulatorConfig::default()
-        },
-        SocketAddr::from(([127, 0, 0, 1], port)),
-    )
-    .await?;
+    let emulator = start_embedded(seed, port).await?;
     println!(
         "Salesforce sandbox on {url} (login and instance URL)\n  username {user}\n  password {password} + security token {token}\n  consumer key {key}\n  consumer secret {secret}\nRecords: {url}/__emulator/records   Ctrl-C to stop.",
         url = emulator.base_url(),

@@ -3,6 +3,8 @@
 //! whose `error_type` is the Step Functions error name the state machine's Retry and Catch
 //! match on.
 
+pub mod lambda;
+
 use std::sync::Arc;
 
 use lambda_runtime::Diagnostic;

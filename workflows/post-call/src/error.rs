@@ -113,7 +113,7 @@ impl PostCallError {
                     "Markers.Failed"
                 }
             }
-            Self::Salesforce { source, .. } => salesforce_error_type(source),
+            Self::Salesforce { source, .. } => source.error_type(),
             Self::Transcriber { source, .. } => {
                 if source.is_retryable() {
                     "Transcribe.Unavailable"
@@ -203,21 +203,6 @@ impl PostCallError {
         "Salesforce.ApiLimitExceeded",
         "Salesforce.Credentials",
     ];
-}
-
-fn salesforce_error_type(error: &SalesforceError) -> &'static str {
-    match error {
-        SalesforceError::Authentication { .. } => "Salesforce.Authentication",
-        SalesforceError::Credentials(_) => "Salesforce.Credentials",
-        SalesforceError::NotFound { .. } => "Salesforce.NotFound",
-        SalesforceError::InvalidField { .. } => "Salesforce.InvalidField",
-        SalesforceError::MalformedQuery { .. } => "Salesforce.MalformedQuery",
-        SalesforceError::MultipleMatches { .. } => "Salesforce.MultipleMatches",
-        SalesforceError::ApiLimitExceeded { .. } => "Salesforce.ApiLimitExceeded",
-        SalesforceError::Transient { .. } => "Salesforce.Transient",
-        SalesforceError::Rejected { .. } => "Salesforce.Rejected",
-        SalesforceError::UnexpectedResponse(_) => "Salesforce.UnexpectedResponse",
-    }
 }
 
 #[cfg(test)]

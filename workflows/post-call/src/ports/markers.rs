@@ -1,12 +1,13 @@
 //! The per-contact marker: an atomic "this contact is being (or has been) processed" record
 //! that also remembers the Contact Channel Analytics id for later steps.
 //!
-//! In production it is the S3 object `locks/<ContactId>.lock` in the transcript bucket,
-//! created with `If-None-Match: *` (so two executions cannot both create it), body
-//! `IN_PROGRESS` then `COMPLETED`, and user metadata carrying the ids — the old package's
-//! layout, so tools that read its locks keep working. [`ContactMarker::body`] and
-//! [`ContactMarker::metadata`] give exactly what to write; [`ContactMarker::from_parts`] reads
-//! it back.
+//! It is the object `locks/<ContactId>.lock` in the transcript bucket (the old package's key),
+//! created with the store's put-if-absent — S3 `If-None-Match: *` in production — so two
+//! executions cannot both create it. Its state is `IN_PROGRESS` then `COMPLETED`, with the ids
+//! as the old package's metadata keys: [`ContactMarker::body`] and [`ContactMarker::metadata`]
+//! give them, [`ContactMarker::from_parts`] reads them back (keys compared case-insensitively).
+//! `local::StoredMarkers` keeps both in the object's body as one JSON document, because an
+//! atomic create must carry the whole marker.
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,28 @@
+//! AWS SDK adapters for the post-call ports. Each implements one trait from `post-call` (or
+//! `post-call-trigger`) and translates the service's errors into the port's typed errors, so
+//! the state machine's Retry blocks see "unavailable" (throttling, 5xx, network) apart from
+//! "refused" (bad request, missing permission).
+//!
+//! Enable only the services a Lambda calls: `s3`, `transcribe`, `comprehend`,
+//! `step-functions`.
+
+mod sdk_failure;
+
+#[cfg(feature = "comprehend")]
+mod comprehend_analysis;
+#[cfg(feature = "s3")]
+mod s3_object_store;
+#[cfg(feature = "step-functions")]
+mod step_functions_starter;
+#[cfg(feature = "transcribe")]
+mod transcribe_jobs;
+
+#[cfg(feature = "comprehend")]
+pub use comprehend_analysis::ComprehendAnalysis;
+#[cfg(feature = "s3")]
+pub use s3_object_store::S3ObjectStore;
+pub use sdk_failure::SdkFailure;
+#[cfg(feature = "step-functions")]
+pub use step_functions_starter::StepFunctionsStarter;
+#[cfg(feature = "transcribe")]
+pub use transcribe_jobs::TranscribeJobs;

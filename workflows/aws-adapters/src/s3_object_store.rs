@@ -1,0 +1,116 @@
+//! [`ObjectStore`] on Amazon S3: recordings, Transcribe output and the contact markers.
+
+use async_trait::async_trait;
+use aws_sdk_s3::Client;
+use aws_sdk_s3::primitives::ByteStream;
+use post_call::ports::{ObjectLocation, ObjectStore, StoreError};
+
+use crate::SdkFailure;
+
+pub struct S3ObjectStore {
+    client: Client,
+}
+
+impl S3ObjectStore {
+    pub fn new(client: Client) -> Self {
+        Self { client }
+    }
+
+    /// From the Lambda's shared SDK configuration (region, credentials, retry policy).
+    pub fn from_config(config: &aws_config::SdkConfig) -> Self {
+        Self::new(Client::new(config))
+    }
+}
+
+fn store_error(location: &ObjectLocation, failure: SdkFailure) -> StoreError {
+    if failure.retryable {
+        StoreError::Unavailable {
+            location: location.to_string(),
+            message: failure.to_string(),
+        }
+    } else {
+        StoreError::Failed {
+            location: location.to_string(),
+            message: failure.to_string(),
+        }
+    }
+}
+
+#[async_trait]
+impl ObjectStore for S3ObjectStore {
+    async fn get(&self, location: &ObjectLocation) -> Result<Option<Vec<u8>>, StoreError> {
+        let response = self
+            .client
+            .get_object()
+            .bucket(&location.bucket)
+            .key(&location.key)
+            .send()
+            .await;
+        let output = match response {
+            Ok(output) => output,
+            Err(error) => {
+                let failure = SdkFailure::from_sdk(&error);
+                if failure.is_code("NoSuchKey") || failure.status == Some(404) {
+                    return Ok(None);
+                }
+                return Err(store_error(location, failure));
+            }
+        };
+        let bytes = output
+            .body
+            .collect()
+            .await
+            .map_err(|error| StoreError::Unavailable {
+                location: location.to_string(),
+                message: format!("the object's body could not be read: {error}"),
+            })?;
+        Ok(Some(bytes.into_bytes().to_vec()))
+    }
+
+    async fn put(&self, location: &ObjectLocation, bytes: &[u8]) -> Result<(), StoreError> {
+        self.client
+            .put_object()
+            .bucket(&location.bucket)
+            .key(&location.key)
+            .body(ByteStream::from(bytes.to_vec()))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|error| store_error(location, SdkFailure::from_sdk(&error)))
+    }
+
+    /// S3 conditional write (`If-None-Match: *`): of two concurrent writers exactly one gets
+    /// 200, the other 412 Precondition Failed. A 409 ConditionalRequestConflict means another
+    /// write to the same key was in flight: retry, and the retry will see the winner.
+    async fn put_if_absent(
+        &self,
+        location: &ObjectLocation,
+        bytes: &[u8],
+    ) -> Result<bool, StoreError> {
+        let response = self
+            .client
+            .put_object()
+            .bucket(&location.bucket)
+            .key(&location.key)
+            .if_none_match("*")
+            .body(ByteStream::from(bytes.to_vec()))
+            .send()
+            .await;
+        match response {
+            Ok(_) => Ok(true),
+            Err(error) => {
+                let failure = SdkFailure::from_sdk(&error);
+                if failure.status == Some(412) || failure.is_code("PreconditionFailed") {
+                    Ok(false)
+                } else if failure.status == Some(409) {
+                    Err(StoreError::Unavailable {
+                        location: location.to_string(),
+                        message: failure.to_string(),
+                    })
+                } else {
+                    Err(store_error(location, failure))
+                }
+            }
+        }
+    }
+}

@@ -7,7 +7,6 @@ mod cold_start;
 mod environment;
 mod events;
 mod report;
-mod runtime_api;
 mod stats;
 mod warm;
 
@@ -17,6 +16,7 @@ use anyhow::{Context, ensure};
 use clap::{Args, Parser, Subcommand};
 
 use crate::{environment::BenchEnvironment, report::Report};
+use end_to_end_tests::lambda_runtime_api as runtime_api;
 
 #[derive(Parser)]
 #[command(

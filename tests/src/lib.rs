@@ -4,6 +4,8 @@
 //! moto comes from the project's virtualenv (`scripts/bootstrap` creates `.venv`); set
 //! `MOTO_SERVER` to use another `moto_server` executable.
 
+pub mod lambda_process;
+pub mod lambda_runtime_api;
 pub mod post_call_world;
 
 use std::{

@@ -1,0 +1,91 @@
+//! The `ctr-import` Lambda binary as Step Functions invokes it: the state input through a local
+//! Runtime API, Salesforce credentials from Secrets Manager (moto), the org the emulator serves.
+//! Every post-call activity's `main` is the same `serve_post_call_activity` wiring.
+
+use std::path::Path;
+
+use end_to_end_tests::{
+    API_VERSION, MotoServer, REGION,
+    lambda_process::ActivityProcess,
+    lambda_runtime_api::{Completion, RuntimeApi},
+    password_secret_json,
+    post_call_world::{all_switches, voice_ctr},
+    start_demo_emulator,
+};
+use salesforce_emulator::demo;
+use serde_json::{Value, json};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_ctr-import");
+const VOICE_CONTACT: &str = "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08";
+const CTR_OBJECT: &str = "amazonconnect__AC_ContactTraceRecord__c";
+
+#[tokio::test]
+async fn the_binary_imports_the_ctr_and_types_its_errors_for_the_state_machine()
+-> anyhow::Result<()> {
+    let emulator = start_demo_emulator().await;
+    let moto = MotoServer::start().await?;
+    let secret_arn = moto
+        .create_secret("ctr-import-credentials", &password_secret_json())
+        .await?;
+    let environment: Vec<(String, String)> = [
+        ("SF_HOST", emulator.base_url()),
+        ("SF_PRODUCTION", "false".into()),
+        ("SF_VERSION", API_VERSION.into()),
+        ("SF_USERNAME", demo::USERNAME.into()),
+        ("SF_CREDENTIALS_SECRETS_MANAGER_ARN", secret_arn),
+        ("AWS_REGION", REGION.into()),
+        ("AWS_ENDPOINT_URL", moto.endpoint().into()),
+        ("AWS_ACCESS_KEY_ID", "testing".into()),
+        ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+        ("AWS_LAMBDA_FUNCTION_NAME", "ctrImport".into()),
+        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128".into()),
+        ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST".into()),
+        ("AWS_LAMBDA_LOG_FORMAT", "JSON".into()),
+        ("AWS_LAMBDA_LOG_LEVEL", "INFO".into()),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_string(), value))
+    .collect();
+
+    let runtime_api = RuntimeApi::start().await?;
+    let log = std::env::temp_dir().join(format!("ctr-import-{}.log", std::process::id()));
+    let mut process = ActivityProcess::spawn(
+        Path::new(BINARY),
+        &environment,
+        &runtime_api.address(),
+        &log,
+    )?;
+
+    let state_input = json!({ "ctr": voice_ctr(), "switches": all_switches() });
+    let outcome = process
+        .finish(&runtime_api, runtime_api.queue(state_input))
+        .await?;
+    assert_eq!(outcome.completion, Completion::Response, "{}", outcome.body);
+    let records = emulator.control().dump()[CTR_OBJECT]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        records
+            .iter()
+            .filter(|record| record["amazonconnect__ContactId__c"] == VOICE_CONTACT)
+            .count(),
+        1
+    );
+
+    // A state input without a CTR: the error type is what the state machine's Catch matches,
+    // and the message says what was wrong.
+    let outcome = process
+        .finish(&runtime_api, runtime_api.queue(json!({ "switches": {} })))
+        .await?;
+    assert_eq!(outcome.completion, Completion::Error);
+    let error: Value = serde_json::from_str(&outcome.body)?;
+    assert_eq!(error["errorType"], "InvalidInput");
+    let message = error["errorMessage"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("ctr-import") && message.contains("ctr"),
+        "{message}"
+    );
+    process.stop().await?;
+    Ok(())
+}

@@ -1,0 +1,126 @@
+//! The `ctr-trigger` Lambda binary as Lambda runs it: a local Runtime API hands it a Kinesis
+//! event, and it starts the post-call execution on Step Functions (moto's server).
+
+use std::{path::Path, time::Duration};
+
+use end_to_end_tests::{
+    MotoServer, REGION,
+    lambda_process::ActivityProcess,
+    lambda_runtime_api::{Completion, RuntimeApi},
+    post_call_world::{kinesis_record, voice_ctr},
+    repo_root,
+};
+use serde_json::{Value, json};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_ctr-trigger");
+const VOICE_CONTACT: &str = "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08";
+
+/// The function's configuration as template.yaml sets it, aimed at moto.
+fn environment(moto: &MotoServer, state_machine_arn: Option<&str>) -> Vec<(String, String)> {
+    let mut variables: Vec<(String, String)> = [
+        ("AWS_REGION", REGION),
+        ("AWS_ENDPOINT_URL", moto.endpoint()),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_LAMBDA_FUNCTION_NAME", "ctrTrigger"),
+        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"),
+        ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
+        ("AWS_LAMBDA_LOG_FORMAT", "JSON"),
+        ("AWS_LAMBDA_LOG_LEVEL", "INFO"),
+        ("POSTCALL_CTR_IMPORT_ENABLED", "true"),
+        ("POSTCALL_RECORDING_IMPORT_ENABLED", "true"),
+        ("POSTCALL_TRANSCRIBE_ENABLED", "false"),
+        ("TRANSCRIPTION_JOB_CHECK_WAIT_TIME", "45"),
+        ("SF_ADAPTER_NAMESPACE", "amazonconnect"),
+        ("CONNECT_RECORDING_S3_BUCKET", "amazon-connect-3e91c4d7a2b8"),
+        ("TRANSCRIBE_OUTPUT_S3_BUCKET", "northwind-care-transcripts"),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_string(), value.to_string()))
+    .collect();
+    if let Some(arn) = state_machine_arn {
+        variables.push(("POST_CALL_STATE_MACHINE_ARN".into(), arn.into()));
+    }
+    variables
+}
+
+fn log_path(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("ctr-trigger-{name}-{}.log", std::process::id()))
+}
+
+#[tokio::test]
+async fn the_binary_starts_one_execution_per_contact_with_the_stack_settings() -> anyhow::Result<()>
+{
+    let moto = MotoServer::start().await?;
+    let sfn = aws_sdk_sfn::Client::new(&moto.sdk_config().await);
+    let definition = std::fs::read_to_string(repo_root().join("statemachines/post-call.asl.json"))?;
+    let machine_arn = sfn
+        .create_state_machine()
+        .name("post-call")
+        .definition(definition)
+        .role_arn("arn:aws:iam::123456789012:role/post-call-state-machine")
+        .send()
+        .await?
+        .state_machine_arn()
+        .to_string();
+
+    let runtime_api = RuntimeApi::start().await?;
+    let mut process = ActivityProcess::spawn(
+        Path::new(BINARY),
+        &environment(&moto, Some(&machine_arn)),
+        &runtime_api.address(),
+        &log_path("starts"),
+    )?;
+    let event = json!({ "Records": [
+        kinesis_record("49590001", &voice_ctr().to_string()),
+        kinesis_record("49590002", "not a CTR"),
+    ]});
+    let outcome = process
+        .finish(&runtime_api, runtime_api.queue(event))
+        .await?;
+    assert_eq!(outcome.completion, Completion::Response, "{}", outcome.body);
+    // The malformed record is skipped (logged with its reason), not retried.
+    let response: Value = serde_json::from_str(&outcome.body)?;
+    assert_eq!(response, json!({ "batchItemFailures": [] }));
+
+    let executions = sfn
+        .list_executions()
+        .state_machine_arn(&machine_arn)
+        .send()
+        .await?;
+    let names: Vec<&str> = executions
+        .executions()
+        .iter()
+        .map(|execution| execution.name())
+        .collect();
+    assert_eq!(names, vec![format!("contact-{VOICE_CONTACT}")]);
+    let described = sfn
+        .describe_execution()
+        .execution_arn(executions.executions()[0].execution_arn())
+        .send()
+        .await?;
+    let input: Value = serde_json::from_str(described.input().unwrap_or("{}"))?;
+    assert_eq!(input["ctr"]["ContactId"], VOICE_CONTACT);
+    // The stack parameters, read from the environment, travel with the contact.
+    assert_eq!(input["switches"]["transcriptionJobCheckWaitTime"], 45);
+    assert_eq!(input["switches"]["postcallTranscribeEnabled"], false);
+    process.stop().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn without_the_state_machine_arn_the_binary_refuses_to_start_and_says_why()
+-> anyhow::Result<()> {
+    let moto = MotoServer::start().await?;
+    let runtime_api = RuntimeApi::start().await?;
+    let process = ActivityProcess::spawn(
+        Path::new(BINARY),
+        &environment(&moto, None),
+        &runtime_api.address(),
+        &log_path("no-arn"),
+    )?;
+    let (status, log) = process.exited(Duration::from_secs(20)).await?;
+    assert!(!status.success());
+    assert!(log.contains("POST_CALL_STATE_MACHINE_ARN"), "{log}");
+    Ok(())
+}

@@ -6,6 +6,7 @@
 
 pub mod lambda_process;
 pub mod lambda_runtime_api;
+pub mod post_call_on_aws;
 pub mod post_call_world;
 
 use std::{

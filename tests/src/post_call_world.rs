@@ -3,7 +3,11 @@
 //! every activity's real handler, wired as `template.yaml` wires the Lambdas, and the CTR
 //! trigger with a starter that runs each execution on the engine.
 
-use std::{collections::HashMap, path::PathBuf, sync::Arc};
+use std::{
+    collections::{BTreeSet, HashMap},
+    path::PathBuf,
+    sync::{Arc, Mutex},
+};
 
 use activity_support::PostCallPorts;
 use base64::Engine as _;
@@ -21,16 +25,37 @@ use step_functions_engine::{
     Engine, ExecutionOptions, ExecutionResult, StateMachine, VirtualClock,
 };
 
+use aws_adapters::StepFunctionsStarter;
+
 use crate::{
-    client_config, client_with_secret, password_secret_json, repo_root, start_demo_emulator,
+    MotoServer, client_config, client_with_secret, password_secret_json,
+    post_call_on_aws::{
+        create_buckets, create_post_call_state_machine, moto_post_call_ports, s3_client,
+    },
+    repo_root, start_demo_emulator,
 };
+
+/// Where the trigger starts executions.
+enum Trigger {
+    /// A queue in memory, refusing names it has seen (as Step Functions does).
+    Local(QueueingStarter),
+    /// Step Functions on moto: StartExecution holds the execution by name and input; the
+    /// engine then runs it, playing Step Functions' part.
+    StepFunctions {
+        moto: MotoServer,
+        sfn: aws_sdk_sfn::Client,
+        starter: StepFunctionsStarter,
+        /// Executions already run (a redelivery while one runs is handed back its ARN).
+        ran: Mutex<BTreeSet<String>>,
+    },
+}
 
 pub struct PostCallWorld {
     pub emulator: RunningEmulator,
     pub salesforce: Arc<SalesforceClient>,
     pub engine: Engine,
     pub machine: StateMachine,
-    pub starter: QueueingStarter,
+    trigger: Trigger,
     /// The local S3 directory (removed on drop).
     pub storage: PathBuf,
 }
@@ -73,8 +98,36 @@ impl PostCallWorld {
         .await
     }
 
-    /// Any ports (e.g. S3 and Transcribe on moto); `make` gets the Salesforce client and a
-    /// scratch directory.
+    /// AWS on moto's server: the trigger starts executions on Step Functions, and the
+    /// activities use the SDK adapters for S3 (the buckets of [`all_switches`]), Transcribe and
+    /// Comprehend.
+    pub async fn on_moto() -> Self {
+        let moto = MotoServer::start().await.expect("moto");
+        let aws = moto.sdk_config().await;
+        let s3 = s3_client(&moto).await;
+        let switches = all_switches();
+        create_buckets(
+            &s3,
+            &[&switches.recording_bucket, &switches.transcript_bucket],
+        )
+        .await
+        .expect("CreateBucket");
+        let sfn = aws_sdk_sfn::Client::new(&aws);
+        let machine_arn = create_post_call_state_machine(&sfn)
+            .await
+            .expect("CreateStateMachine");
+        let mut world =
+            Self::build(|salesforce, _| moto_post_call_ports(&aws, s3, salesforce)).await;
+        world.trigger = Trigger::StepFunctions {
+            starter: StepFunctionsStarter::new(sfn.clone(), machine_arn),
+            sfn,
+            moto,
+            ran: Mutex::new(BTreeSet::new()),
+        };
+        world
+    }
+
+    /// Any ports; `make` gets the Salesforce client and a scratch directory.
     pub async fn build(
         make: impl FnOnce(Arc<SalesforceClient>, &std::path::Path) -> PostCallPorts,
     ) -> Self {
@@ -108,7 +161,7 @@ impl PostCallWorld {
             salesforce,
             engine: builder.build(),
             machine,
-            starter: QueueingStarter::default(),
+            trigger: Trigger::Local(QueueingStarter::default()),
             storage,
         }
     }
@@ -125,9 +178,70 @@ impl PostCallWorld {
     }
 
     pub async fn deliver_event(&self, event: Value, switches: &PackageSwitches) -> TriggerRun {
-        trigger_and_run(&self.engine, &self.machine, &self.starter, event, switches)
-            .await
-            .expect("trigger runs")
+        match &self.trigger {
+            Trigger::Local(starter) => {
+                trigger_and_run(&self.engine, &self.machine, starter, event, switches)
+                    .await
+                    .expect("trigger runs")
+            }
+            Trigger::StepFunctions {
+                sfn, starter, ran, ..
+            } => {
+                let (report, response) = ctr_trigger::handle(starter, switches, event)
+                    .await
+                    .expect("a Kinesis event");
+                let mut executions = Vec::new();
+                for started in &report.started {
+                    let Some(arn) = started.execution_arn.as_deref() else {
+                        continue;
+                    };
+                    if !ran.lock().expect("lock").insert(arn.to_string()) {
+                        continue;
+                    }
+                    let described = sfn
+                        .describe_execution()
+                        .execution_arn(arn)
+                        .send()
+                        .await
+                        .expect("DescribeExecution");
+                    let input: Value =
+                        serde_json::from_str(described.input().expect("input")).expect("json");
+                    let result = self
+                        .engine
+                        .run(
+                            &self.machine,
+                            input,
+                            ExecutionOptions {
+                                name: Some(started.execution_name.clone()),
+                                state_machine_name: Some("post-call".into()),
+                                ..ExecutionOptions::default()
+                            },
+                        )
+                        .await
+                        .expect("runs");
+                    // The execution has ended: Step Functions now refuses its name.
+                    sfn.stop_execution()
+                        .execution_arn(arn)
+                        .send()
+                        .await
+                        .expect("StopExecution");
+                    executions.push(result);
+                }
+                TriggerRun {
+                    report,
+                    response,
+                    executions,
+                }
+            }
+        }
+    }
+
+    /// moto's server, when the world runs on it.
+    pub fn moto(&self) -> Option<&MotoServer> {
+        match &self.trigger {
+            Trigger::StepFunctions { moto, .. } => Some(moto),
+            Trigger::Local(_) => None,
+        }
     }
 
     /// A console re-run: the same input, a new execution name.

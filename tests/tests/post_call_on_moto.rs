@@ -6,12 +6,17 @@
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use aws_adapters::{ComprehendAnalysis, S3ObjectStore, StepFunctionsStarter, TranscribeJobs};
-use end_to_end_tests::{MotoServer, post_call_world::*, shared_dir};
+use end_to_end_tests::{
+    MotoServer,
+    post_call_on_aws::{
+        create_buckets, create_post_call_state_machine, moto_post_call_ports, s3_client,
+    },
+    post_call_world::*,
+};
 use post_call::ports::{
     JobStatus, MediaFormat, ObjectLocation, ObjectStore, StoreError, TextAnalysis, Transcriber,
-    TranscriberError, TranscriptionJob, TranscriptionJobRequest,
+    TranscriberError, TranscriptionJobRequest,
 };
 use post_call_trigger::{ExecutionStarter, StartOutcome};
 use serde_json::{Value, json};
@@ -23,63 +28,6 @@ const CONTACT_FIELD: &str = "amazonconnect__ContactId__c";
 const VOICE_CONTACT: &str = "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08";
 const RECORDING_BUCKET: &str = "amazon-connect-3e91c4d7a2b8";
 const TRANSCRIPT_BUCKET: &str = "northwind-care-transcripts";
-
-async fn s3_client(moto: &MotoServer) -> aws_sdk_s3::Client {
-    // moto serves buckets by path, not by virtual host.
-    let config = aws_sdk_s3::config::Builder::from(&moto.sdk_config().await)
-        .force_path_style(true)
-        .build();
-    aws_sdk_s3::Client::from_conf(config)
-}
-
-async fn create_buckets(s3: &aws_sdk_s3::Client, names: &[&str]) {
-    for name in names {
-        s3.create_bucket()
-            .bucket(*name)
-            .create_bucket_configuration(
-                aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::UsWest2)
-                    .build(),
-            )
-            .send()
-            .await
-            .expect("CreateBucket on moto");
-    }
-}
-
-/// Amazon Transcribe on moto tracks the job's lifecycle but writes no output; this wrapper
-/// writes the recorded two-channel transcript where Transcribe reports it, when the job
-/// completes, as the real service does.
-struct TranscribeWritingOutput {
-    jobs: TranscribeJobs,
-    store: Arc<dyn ObjectStore>,
-}
-
-#[async_trait]
-impl Transcriber for TranscribeWritingOutput {
-    async fn start_job(
-        &self,
-        request: &TranscriptionJobRequest,
-    ) -> Result<TranscriptionJob, TranscriberError> {
-        self.jobs.start_job(request).await
-    }
-
-    async fn get_job(&self, job_name: &str) -> Result<TranscriptionJob, TranscriberError> {
-        let job = self.jobs.get_job(job_name).await?;
-        if job.status == JobStatus::Completed {
-            let uri = job.transcript_uri.as_deref().expect("a transcript URI");
-            let location = ObjectLocation::from_uri(uri).expect("an S3 URI");
-            let transcript =
-                std::fs::read(shared_dir().join("fixtures/transcribe/transcript-two-channel.json"))
-                    .expect("transcript fixture");
-            self.store
-                .put(&location, &transcript)
-                .await
-                .expect("transcript written");
-        }
-        Ok(job)
-    }
-}
 
 fn attachments_of(world: &PostCallWorld, parent: &str) -> Vec<String> {
     let mut names: Vec<String> = world
@@ -95,7 +43,9 @@ fn attachments_of(world: &PostCallWorld, parent: &str) -> Vec<String> {
 async fn s3_marker_writes_are_atomic_and_missing_objects_read_as_absent() {
     let moto = MotoServer::start().await.expect("moto");
     let s3 = s3_client(&moto).await;
-    create_buckets(&s3, &[TRANSCRIPT_BUCKET]).await;
+    create_buckets(&s3, &[TRANSCRIPT_BUCKET])
+        .await
+        .expect("buckets");
     let store = S3ObjectStore::new(s3);
     let marker = ObjectLocation::new(TRANSCRIPT_BUCKET, "locks/c-1.lock");
 
@@ -220,13 +170,15 @@ async fn a_voice_contact_runs_through_kinesis_step_functions_s3_transcribe_and_c
     let moto = MotoServer::start().await.expect("moto");
     let aws = moto.sdk_config().await;
     let s3 = s3_client(&moto).await;
-    create_buckets(&s3, &[RECORDING_BUCKET, TRANSCRIPT_BUCKET]).await;
+    create_buckets(&s3, &[RECORDING_BUCKET, TRANSCRIPT_BUCKET])
+        .await
+        .expect("buckets");
     let ctr = voice_ctr();
     let recording = ObjectLocation::from_recording_location(
         ctr["Recording"]["Location"].as_str().expect("recording"),
     )
     .expect("bucket/key");
-    let store: Arc<dyn ObjectStore> = Arc::new(S3ObjectStore::new(s3));
+    let store: Arc<dyn ObjectStore> = Arc::new(S3ObjectStore::new(s3.clone()));
     store
         .put(&recording, b"RIFF....WAVEfmt ")
         .await
@@ -234,36 +186,17 @@ async fn a_voice_contact_runs_through_kinesis_step_functions_s3_transcribe_and_c
 
     // The deployed state machine, on moto's Step Functions.
     let sfn = aws_sdk_sfn::Client::new(&aws);
-    let definition = std::fs::read_to_string(
-        end_to_end_tests::repo_root().join("statemachines/post-call.asl.json"),
-    )
-    .expect("definition");
-    let machine_arn = sfn
-        .create_state_machine()
-        .name("post-call")
-        .definition(definition)
-        .role_arn("arn:aws:iam::123456789012:role/post-call-state-machine")
-        .send()
+    let machine_arn = create_post_call_state_machine(&sfn)
         .await
-        .expect("CreateStateMachine")
-        .state_machine_arn()
-        .to_string();
+        .expect("CreateStateMachine");
     let starter = StepFunctionsStarter::new(sfn.clone(), machine_arn.clone());
 
     // The Lambdas' ports, as `activity_support::lambda::sdk_post_call_ports` builds them but
     // aimed at moto.
     let world = PostCallWorld::build({
-        let store = store.clone();
         let aws = aws.clone();
-        move |salesforce, _| activity_support::PostCallPorts {
-            salesforce,
-            store: store.clone(),
-            transcriber: Arc::new(TranscribeWritingOutput {
-                jobs: TranscribeJobs::from_config(&aws),
-                store,
-            }),
-            analysis: Arc::new(ComprehendAnalysis::from_config(&aws)),
-        }
+        let s3 = s3.clone();
+        move |salesforce, _| moto_post_call_ports(&aws, s3, salesforce)
     })
     .await;
 

@@ -1,6 +1,7 @@
 //! The post-call workflow end to end: CTRs through the CTR trigger and the Step Functions
 //! engine (virtual time) running `statemachines/post-call.asl.json`, every activity's real
-//! handler, the Salesforce emulator over HTTP, local S3 / Transcribe / Comprehend.
+//! handler, the Salesforce emulator over HTTP; S3, Transcribe, Comprehend and Step Functions
+//! local or on moto (see `on_local_and_moto!`).
 
 use end_to_end_tests::post_call_world::*;
 use salesforce_emulator::{Fault, FaultKind, FaultSchedule};
@@ -10,6 +11,39 @@ use step_functions_engine::ExecutionStatus;
 const CTR_OBJECT: &str = "amazonconnect__AC_ContactTraceRecord__c";
 const CCA_OBJECT: &str = "amazonconnect__AC_ContactChannelAnalytics__c";
 const CONTACT_FIELD: &str = "amazonconnect__ContactId__c";
+
+/// Each scenario runs twice: on the embedded default (local S3, Transcribe and Comprehend, the
+/// trigger's own queue) and on moto (S3, Transcribe, Comprehend and Step Functions over HTTP,
+/// through the SDK adapters the Lambdas use).
+macro_rules! on_local_and_moto {
+    ($($scenario:ident with $polls:literal local transcription checks),* $(,)?) => {
+        mod local {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    super::$scenario(super::PostCallWorld::local($polls).await).await
+                }
+            )*
+        }
+        mod on_moto {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    super::$scenario(super::PostCallWorld::on_moto().await).await
+                }
+            )*
+        }
+    };
+}
+
+on_local_and_moto! {
+    every_combination_of_attributes_and_switches_runs_exactly_the_enabled_branches with 1 local transcription checks,
+    the_ctr_record_carries_the_mapped_fields with 1 local transcription checks,
+    a_chat_contact_with_null_agent_queue_and_recording_imports_its_ctr_only with 1 local transcription checks,
+    a_ctr_delivered_twice_and_a_console_rerun_write_everything_exactly_once with 2 local transcription checks,
+    a_salesforce_outage_mid_run_then_a_rerun_loses_nothing_and_duplicates_nothing with 1 local transcription checks,
+    malformed_kinesis_records_are_skipped_with_their_reason_and_block_nothing with 1 local transcription checks,
+}
 
 fn with_contact(mut ctr: Value, contact_id: &str, attributes: &[(&str, &str)]) -> Value {
     ctr["ContactId"] = json!(contact_id);
@@ -38,9 +72,9 @@ fn attachments_of(world: &PostCallWorld, parent: &str) -> Vec<String> {
     names
 }
 
-#[tokio::test]
-async fn every_combination_of_attributes_and_switches_runs_exactly_the_enabled_branches() {
-    let world = PostCallWorld::local(1).await;
+async fn every_combination_of_attributes_and_switches_runs_exactly_the_enabled_branches(
+    world: PostCallWorld,
+) {
     let mut checked = 0;
     for combination in 0u8..64 {
         let bit = |n: u8| combination & (1 << n) != 0;
@@ -123,9 +157,7 @@ async fn every_combination_of_attributes_and_switches_runs_exactly_the_enabled_b
     assert_eq!(checked, 64);
 }
 
-#[tokio::test]
-async fn the_ctr_record_carries_the_mapped_fields() {
-    let world = PostCallWorld::local(1).await;
+async fn the_ctr_record_carries_the_mapped_fields(world: PostCallWorld) {
     let run = world.deliver(&[voice_ctr()], &all_switches()).await;
     assert_eq!(run.executions[0].status, ExecutionStatus::Succeeded);
     let records = world.records_where(
@@ -147,9 +179,9 @@ async fn the_ctr_record_carries_the_mapped_fields() {
     assert_eq!(attributes["intent"], "billing_dispute");
 }
 
-#[tokio::test]
-async fn a_chat_contact_with_null_agent_queue_and_recording_imports_its_ctr_only() {
-    let world = PostCallWorld::local(1).await;
+async fn a_chat_contact_with_null_agent_queue_and_recording_imports_its_ctr_only(
+    world: PostCallWorld,
+) {
     let run = world.deliver(&[chat_ctr()], &all_switches()).await;
     let execution = &run.executions[0];
     assert_eq!(
@@ -171,9 +203,9 @@ async fn a_chat_contact_with_null_agent_queue_and_recording_imports_its_ctr_only
     );
 }
 
-#[tokio::test]
-async fn a_ctr_delivered_twice_and_a_console_rerun_write_everything_exactly_once() {
-    let world = PostCallWorld::local(2).await;
+async fn a_ctr_delivered_twice_and_a_console_rerun_write_everything_exactly_once(
+    world: PostCallWorld,
+) {
     let switches = all_switches();
     let first = world.deliver(&[voice_ctr()], &switches).await;
     assert_eq!(first.executions.len(), 1);
@@ -253,9 +285,9 @@ async fn a_failed_transcription_fails_the_execution_with_transcribes_reason() {
     );
 }
 
-#[tokio::test]
-async fn a_salesforce_outage_mid_run_then_a_rerun_loses_nothing_and_duplicates_nothing() {
-    let world = PostCallWorld::local(1).await;
+async fn a_salesforce_outage_mid_run_then_a_rerun_loses_nothing_and_duplicates_nothing(
+    world: PostCallWorld,
+) {
     // Salesforce goes down for attachments: the CTR and the CCA are written, the transcript
     // import keeps failing through every retry.
     world.emulator.control().inject_fault(Fault {
@@ -308,9 +340,9 @@ async fn a_salesforce_outage_mid_run_then_a_rerun_loses_nothing_and_duplicates_n
     );
 }
 
-#[tokio::test]
-async fn malformed_kinesis_records_are_skipped_with_their_reason_and_block_nothing() {
-    let world = PostCallWorld::local(1).await;
+async fn malformed_kinesis_records_are_skipped_with_their_reason_and_block_nothing(
+    world: PostCallWorld,
+) {
     let event = json!({ "Records": [
         kinesis_record("1", "{\"ContactId\": \"c-0\"")
             .as_object()

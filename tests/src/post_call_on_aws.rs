@@ -1,0 +1,120 @@
+//! The post-call workflow's AWS services on moto's server: the buckets and state machine a
+//! deployment has, the SDK adapters the Lambdas run with, and Step Functions' part (the
+//! execution held by name and input) played by moto while the engine runs the execution.
+
+use std::sync::Arc;
+
+use activity_support::PostCallPorts;
+use async_trait::async_trait;
+use aws_adapters::{ComprehendAnalysis, S3ObjectStore, TranscribeJobs};
+use post_call::ports::{
+    JobStatus, ObjectLocation, ObjectStore, Transcriber, TranscriberError, TranscriptionJob,
+    TranscriptionJobRequest,
+};
+use salesforce_client::SalesforceClient;
+
+use crate::{MotoServer, repo_root, shared_dir};
+
+/// An S3 client for moto, which serves buckets by path, not by virtual host.
+pub async fn s3_client(moto: &MotoServer) -> aws_sdk_s3::Client {
+    let config = aws_sdk_s3::config::Builder::from(&moto.sdk_config().await)
+        .force_path_style(true)
+        .build();
+    aws_sdk_s3::Client::from_conf(config)
+}
+
+pub async fn create_buckets(s3: &aws_sdk_s3::Client, names: &[&str]) -> anyhow::Result<()> {
+    for name in names {
+        s3.create_bucket()
+            .bucket(*name)
+            .create_bucket_configuration(
+                aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::UsWest2)
+                    .build(),
+            )
+            .send()
+            .await?;
+    }
+    Ok(())
+}
+
+/// `statemachines/post-call.asl.json` created on moto's Step Functions; returns its ARN.
+pub async fn create_post_call_state_machine(sfn: &aws_sdk_sfn::Client) -> anyhow::Result<String> {
+    let definition = std::fs::read_to_string(repo_root().join("statemachines/post-call.asl.json"))?;
+    let created = sfn
+        .create_state_machine()
+        .name("post-call")
+        .definition(definition)
+        .role_arn("arn:aws:iam::123456789012:role/post-call-state-machine")
+        .send()
+        .await?;
+    Ok(created.state_machine_arn().to_string())
+}
+
+/// Amazon Transcribe on moto tracks a job's lifecycle but writes no output; this writes the
+/// recorded two-channel transcript where Transcribe reports it once the job completes, as the
+/// real service does.
+pub struct TranscribeWritingOutput {
+    jobs: TranscribeJobs,
+    store: Arc<dyn ObjectStore>,
+}
+
+impl TranscribeWritingOutput {
+    pub fn new(jobs: TranscribeJobs, store: Arc<dyn ObjectStore>) -> Self {
+        Self { jobs, store }
+    }
+}
+
+#[async_trait]
+impl Transcriber for TranscribeWritingOutput {
+    async fn start_job(
+        &self,
+        request: &TranscriptionJobRequest,
+    ) -> Result<TranscriptionJob, TranscriberError> {
+        self.jobs.start_job(request).await
+    }
+
+    async fn get_job(&self, job_name: &str) -> Result<TranscriptionJob, TranscriberError> {
+        let job = self.jobs.get_job(job_name).await?;
+        if job.status == JobStatus::Completed {
+            let location = job
+                .transcript_uri
+                .as_deref()
+                .and_then(ObjectLocation::from_uri)
+                .ok_or_else(|| TranscriberError::Rejected {
+                    message: format!("completed job {job_name} reports no S3 transcript URI"),
+                })?;
+            let transcript =
+                std::fs::read(shared_dir().join("fixtures/transcribe/transcript-two-channel.json"))
+                    .map_err(|error| TranscriberError::Rejected {
+                        message: format!("the transcript fixture is unreadable: {error}"),
+                    })?;
+            self.store
+                .put(&location, &transcript)
+                .await
+                .map_err(|error| TranscriberError::Unavailable {
+                    message: error.to_string(),
+                })?;
+        }
+        Ok(job)
+    }
+}
+
+/// The ports as `activity_support::lambda::sdk_post_call_ports` builds them in Lambda, with S3
+/// (`s3`, see [`s3_client`]), Transcribe and Comprehend on moto (`aws`).
+pub fn moto_post_call_ports(
+    aws: &aws_config::SdkConfig,
+    s3: aws_sdk_s3::Client,
+    salesforce: Arc<SalesforceClient>,
+) -> PostCallPorts {
+    let store: Arc<dyn ObjectStore> = Arc::new(S3ObjectStore::new(s3));
+    PostCallPorts {
+        salesforce,
+        store: store.clone(),
+        transcriber: Arc::new(TranscribeWritingOutput::new(
+            TranscribeJobs::from_config(aws),
+            store,
+        )),
+        analysis: Arc::new(ComprehendAnalysis::from_config(aws)),
+    }
+}

@@ -35,6 +35,13 @@ use crate::{
     repo_root, start_demo_emulator,
 };
 
+/// The org's objects and key field (the managed package's namespace).
+pub const CTR_OBJECT: &str = "amazonconnect__AC_ContactTraceRecord__c";
+pub const CCA_OBJECT: &str = "amazonconnect__AC_ContactChannelAnalytics__c";
+pub const CONTACT_FIELD: &str = "amazonconnect__ContactId__c";
+/// The contact of [`voice_ctr`].
+pub const VOICE_CONTACT_ID: &str = "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08";
+
 /// Where the trigger starts executions.
 enum Trigger {
     /// A queue in memory, refusing names it has seen (as Step Functions does).
@@ -44,6 +51,7 @@ enum Trigger {
     StepFunctions {
         moto: MotoServer,
         sfn: aws_sdk_sfn::Client,
+        state_machine_arn: String,
         starter: StepFunctionsStarter,
         /// Executions already run (a redelivery while one runs is handed back its ARN).
         ran: Mutex<BTreeSet<String>>,
@@ -119,7 +127,8 @@ impl PostCallWorld {
         let mut world =
             Self::build(|salesforce, _| moto_post_call_ports(&aws, s3, salesforce)).await;
         world.trigger = Trigger::StepFunctions {
-            starter: StepFunctionsStarter::new(sfn.clone(), machine_arn),
+            starter: StepFunctionsStarter::new(sfn.clone(), machine_arn.clone()),
+            state_machine_arn: machine_arn,
             sfn,
             moto,
             ran: Mutex::new(BTreeSet::new()),
@@ -236,10 +245,14 @@ impl PostCallWorld {
         }
     }
 
-    /// moto's server, when the world runs on it.
-    pub fn moto(&self) -> Option<&MotoServer> {
+    /// moto's server and the post-call state machine's ARN there, when the world runs on it.
+    pub fn on_aws(&self) -> Option<(&MotoServer, &str)> {
         match &self.trigger {
-            Trigger::StepFunctions { moto, .. } => Some(moto),
+            Trigger::StepFunctions {
+                moto,
+                state_machine_arn,
+                ..
+            } => Some((moto, state_machine_arn)),
             Trigger::Local(_) => None,
         }
     }
@@ -274,6 +287,19 @@ impl PostCallWorld {
             .into_iter()
             .filter(|record| record[field] == value)
             .collect()
+    }
+}
+
+impl PostCallWorld {
+    /// The names of the attachments on record `parent`, sorted.
+    pub fn attachment_names(&self, parent: &str) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .records_where("Attachment", "ParentId", parent)
+            .iter()
+            .filter_map(|attachment| attachment["Name"].as_str().map(str::to_string))
+            .collect();
+        names.sort();
+        names
     }
 }
 

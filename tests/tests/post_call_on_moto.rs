@@ -4,14 +4,10 @@
 //! through the CTR trigger, Step Functions on moto, and the engine running the execution with
 //! those adapters.
 
-use std::sync::Arc;
-
 use aws_adapters::{ComprehendAnalysis, S3ObjectStore, StepFunctionsStarter, TranscribeJobs};
 use end_to_end_tests::{
     MotoServer,
-    post_call_on_aws::{
-        create_buckets, create_post_call_state_machine, moto_post_call_ports, s3_client,
-    },
+    post_call_on_aws::{create_buckets, create_post_call_state_machine, s3_client},
     post_call_world::*,
 };
 use post_call::ports::{
@@ -19,25 +15,11 @@ use post_call::ports::{
     TranscriberError, TranscriptionJobRequest,
 };
 use post_call_trigger::{ExecutionStarter, StartOutcome};
-use serde_json::{Value, json};
-use step_functions_engine::{ExecutionOptions, ExecutionStatus};
+use serde_json::json;
+use step_functions_engine::ExecutionStatus;
 
-const CTR_OBJECT: &str = "amazonconnect__AC_ContactTraceRecord__c";
-const CCA_OBJECT: &str = "amazonconnect__AC_ContactChannelAnalytics__c";
-const CONTACT_FIELD: &str = "amazonconnect__ContactId__c";
-const VOICE_CONTACT: &str = "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08";
 const RECORDING_BUCKET: &str = "amazon-connect-3e91c4d7a2b8";
 const TRANSCRIPT_BUCKET: &str = "northwind-care-transcripts";
-
-fn attachments_of(world: &PostCallWorld, parent: &str) -> Vec<String> {
-    let mut names: Vec<String> = world
-        .records_where("Attachment", "ParentId", parent)
-        .iter()
-        .filter_map(|attachment| attachment["Name"].as_str().map(str::to_string))
-        .collect();
-    names.sort();
-    names
-}
 
 #[tokio::test]
 async fn s3_marker_writes_are_atomic_and_missing_objects_read_as_absent() {
@@ -100,8 +82,8 @@ async fn transcribe_jobs_go_through_their_lifecycle_and_names_are_never_reused()
     let moto = MotoServer::start().await.expect("moto");
     let transcribe = TranscribeJobs::from_config(&moto.sdk_config().await);
     let request = TranscriptionJobRequest {
-        job_name: format!("{VOICE_CONTACT}_1"),
-        media_uri: format!("s3://{RECORDING_BUCKET}/connect/CallRecordings/{VOICE_CONTACT}.wav"),
+        job_name: format!("{VOICE_CONTACT_ID}_1"),
+        media_uri: format!("s3://{RECORDING_BUCKET}/connect/CallRecordings/{VOICE_CONTACT_ID}.wav"),
         media_format: MediaFormat::Wav,
         language_code: "en-US".into(),
         output_bucket: TRANSCRIPT_BUCKET.into(),
@@ -166,113 +148,69 @@ async fn comprehend_sentiment_and_key_phrases_are_read_from_the_service_response
 }
 
 #[tokio::test]
-async fn a_voice_contact_runs_through_kinesis_step_functions_s3_transcribe_and_comprehend() {
+async fn step_functions_hands_back_a_running_execution_and_refuses_a_finished_name() {
     let moto = MotoServer::start().await.expect("moto");
-    let aws = moto.sdk_config().await;
-    let s3 = s3_client(&moto).await;
-    create_buckets(&s3, &[RECORDING_BUCKET, TRANSCRIPT_BUCKET])
-        .await
-        .expect("buckets");
-    let ctr = voice_ctr();
-    let recording = ObjectLocation::from_recording_location(
-        ctr["Recording"]["Location"].as_str().expect("recording"),
-    )
-    .expect("bucket/key");
-    let store: Arc<dyn ObjectStore> = Arc::new(S3ObjectStore::new(s3.clone()));
-    store
-        .put(&recording, b"RIFF....WAVEfmt ")
-        .await
-        .expect("recording uploaded");
-
-    // The deployed state machine, on moto's Step Functions.
-    let sfn = aws_sdk_sfn::Client::new(&aws);
+    let sfn = aws_sdk_sfn::Client::new(&moto.sdk_config().await);
     let machine_arn = create_post_call_state_machine(&sfn)
         .await
         .expect("CreateStateMachine");
-    let starter = StepFunctionsStarter::new(sfn.clone(), machine_arn.clone());
+    let starter = StepFunctionsStarter::new(sfn.clone(), machine_arn);
+    let name = format!("contact-{VOICE_CONTACT_ID}");
+    let input = json!({ "ctr": voice_ctr(), "switches": all_switches() });
 
-    // The Lambdas' ports, as `activity_support::lambda::sdk_post_call_ports` builds them but
-    // aimed at moto.
-    let world = PostCallWorld::build({
-        let aws = aws.clone();
-        let s3 = s3.clone();
-        move |salesforce, _| moto_post_call_ports(&aws, s3, salesforce)
-    })
-    .await;
-
-    // Kinesis delivers the CTR to the trigger, which starts the execution on Step Functions.
-    let switches = all_switches();
-    let event = json!({ "Records": [kinesis_record("49590001", &ctr.to_string())] });
-    let (report, response) = ctr_trigger::handle(&starter, &switches, event.clone())
-        .await
-        .expect("a Kinesis event");
-    assert_eq!(response, json!({ "batchItemFailures": [] }));
-    let started = &report.started[0];
-    assert_eq!(started.execution_name, format!("contact-{VOICE_CONTACT}"));
-    let execution_arn = started.execution_arn.clone().expect("a new execution");
-
-    // Step Functions runs the execution: our engine, on the input Step Functions holds.
-    let described = sfn
-        .describe_execution()
-        .execution_arn(&execution_arn)
-        .send()
-        .await
-        .expect("DescribeExecution");
-    let input: Value = serde_json::from_str(described.input().expect("input")).expect("json");
-    assert_eq!(input["ctr"]["ContactId"], VOICE_CONTACT);
-    let run = world
-        .engine
-        .run(
-            &world.machine,
-            input.clone(),
-            ExecutionOptions {
-                name: Some(started.execution_name.clone()),
-                state_machine_name: Some("post-call".into()),
-                ..ExecutionOptions::default()
-            },
-        )
-        .await
-        .expect("runs");
-    assert_eq!(run.status, ExecutionStatus::Succeeded, "{:?}", run.cause);
-
-    // Kinesis redelivers while the execution runs (same name and input: Step Functions hands
-    // back the same execution), then after it ended (ExecutionAlreadyExists).
-    let (again, _) = ctr_trigger::handle(&starter, &switches, event.clone())
-        .await
-        .expect("a Kinesis event");
+    let Ok(StartOutcome::Started { execution_arn }) = starter.start_execution(&name, &input).await
+    else {
+        panic!("the first start starts");
+    };
+    // Kinesis redelivers while the execution runs: same name and input, same execution.
     assert_eq!(
-        again.started[0].execution_arn.as_deref(),
-        Some(execution_arn.as_str())
+        starter.start_execution(&name, &input).await,
+        Ok(StartOutcome::Started {
+            execution_arn: execution_arn.clone()
+        })
     );
     sfn.stop_execution()
         .execution_arn(&execution_arn)
         .send()
         .await
         .expect("StopExecution");
-    let (after_end, response) = ctr_trigger::handle(&starter, &switches, event)
-        .await
-        .expect("a Kinesis event");
-    assert_eq!(after_end.started[0].execution_arn, None);
-    assert_eq!(response, json!({ "batchItemFailures": [] }));
-    let executions = sfn
-        .list_executions()
-        .state_machine_arn(&machine_arn)
-        .send()
-        .await
-        .expect("ListExecutions");
+    // After it ended, Step Functions refuses the name: nothing new runs.
     assert_eq!(
-        executions.executions().len(),
-        1,
-        "one execution per contact"
-    );
-    assert!(matches!(
-        starter
-            .start_execution(&started.execution_name, &input)
-            .await,
+        starter.start_execution(&name, &input).await,
         Ok(StartOutcome::AlreadyStarted)
-    ));
+    );
+}
 
-    // A console re-run with the same input writes nothing twice.
+#[tokio::test]
+async fn a_voice_contact_on_aws_leaves_one_execution_one_transcription_job_and_a_completed_marker()
+{
+    let world = PostCallWorld::on_moto().await;
+    let (moto, machine_arn) = world.on_aws().expect("on moto");
+    let aws = moto.sdk_config().await;
+    let store = S3ObjectStore::new(s3_client(moto).await);
+    let ctr = voice_ctr();
+    let recording = ObjectLocation::from_recording_location(
+        ctr["Recording"]["Location"].as_str().expect("recording"),
+    )
+    .expect("bucket/key");
+    store
+        .put(&recording, b"RIFF....WAVEfmt ")
+        .await
+        .expect("recording uploaded");
+
+    // Delivered, redelivered, then re-run from the console.
+    let switches = all_switches();
+    let first = world.deliver(&[ctr.clone()], &switches).await;
+    let execution = &first.executions[0];
+    assert_eq!(
+        execution.status,
+        ExecutionStatus::Succeeded,
+        "{:?}",
+        execution.cause
+    );
+    let again = world.deliver(&[ctr], &switches).await;
+    assert!(again.executions.is_empty());
+    let input = execution.history[0].details.input.clone().expect("input");
     let rerun = world.rerun(input, "console-rerun").await;
     assert_eq!(
         rerun.status,
@@ -281,36 +219,18 @@ async fn a_voice_contact_runs_through_kinesis_step_functions_s3_transcribe_and_c
         rerun.cause
     );
 
+    let executions = aws_sdk_sfn::Client::new(&aws)
+        .list_executions()
+        .state_machine_arn(machine_arn)
+        .send()
+        .await
+        .expect("ListExecutions");
     assert_eq!(
-        world
-            .records_where(CTR_OBJECT, CONTACT_FIELD, VOICE_CONTACT)
-            .len(),
-        1
-    );
-    let ccas = world.records_where(CCA_OBJECT, CONTACT_FIELD, VOICE_CONTACT);
-    assert_eq!(ccas.len(), 1);
-    let cca = &ccas[0];
-    assert!(
-        cca["amazonconnect__RecordingPath__c"]
-            .as_str()
-            .is_some_and(|path| path.contains(VOICE_CONTACT)),
-        "{cca}"
-    );
-    let cca_id = cca["Id"].as_str().expect("id");
-    assert_eq!(
-        attachments_of(&world, cca_id),
-        vec!["AgentTranscripts.json", "CustomerTranscripts.json"]
-    );
-    // Comprehend's sentiment reached the record (the contact asked for `snt,kw`).
-    assert!(
-        cca.as_object()
-            .expect("record")
-            .iter()
-            .any(|(field, value)| field.contains("Sentiment") && !value.is_null()),
-        "{cca}"
+        executions.executions().len(),
+        1,
+        "one execution per contact"
     );
 
-    // One Transcribe job for the contact, whatever was re-run.
     let jobs = aws_sdk_transcribe::Client::new(&aws)
         .list_transcription_jobs()
         .send()
@@ -320,15 +240,23 @@ async fn a_voice_contact_runs_through_kinesis_step_functions_s3_transcribe_and_c
         .transcription_job_summaries()
         .iter()
         .filter_map(|job| job.transcription_job_name())
-        .filter(|name| name.contains(VOICE_CONTACT))
+        .filter(|name| name.contains(VOICE_CONTACT_ID))
         .collect();
-    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    assert_eq!(jobs.len(), 1, "one Transcribe job per contact: {jobs:?}");
+
+    let ccas = world.records_where(CCA_OBJECT, CONTACT_FIELD, VOICE_CONTACT_ID);
+    assert_eq!(ccas.len(), 1);
+    let cca_id = ccas[0]["Id"].as_str().expect("id");
+    assert_eq!(
+        world.attachment_names(cca_id),
+        vec!["AgentTranscripts.json", "CustomerTranscripts.json"]
+    );
 
     // The marker in the transcript bucket says the contact is done.
     let marker = store
         .get(&ObjectLocation::new(
             TRANSCRIPT_BUCKET,
-            format!("locks/{VOICE_CONTACT}.lock"),
+            format!("locks/{VOICE_CONTACT_ID}.lock"),
         ))
         .await
         .expect("get")

@@ -8,10 +8,6 @@ use salesforce_emulator::{Fault, FaultKind, FaultSchedule};
 use serde_json::{Value, json};
 use step_functions_engine::ExecutionStatus;
 
-const CTR_OBJECT: &str = "amazonconnect__AC_ContactTraceRecord__c";
-const CCA_OBJECT: &str = "amazonconnect__AC_ContactChannelAnalytics__c";
-const CONTACT_FIELD: &str = "amazonconnect__ContactId__c";
-
 /// Each scenario runs twice: on the embedded default (local S3, Transcribe and Comprehend, the
 /// trigger's own queue) and on moto (S3, Transcribe, Comprehend and Step Functions over HTTP,
 /// through the SDK adapters the Lambdas use).
@@ -60,16 +56,6 @@ fn with_contact(mut ctr: Value, contact_id: &str, attributes: &[(&str, &str)]) -
         map.insert((*key).to_string(), json!(value));
     }
     ctr
-}
-
-fn attachments_of(world: &PostCallWorld, parent: &str) -> Vec<String> {
-    let mut names: Vec<String> = world
-        .records_where("Attachment", "ParentId", parent)
-        .iter()
-        .filter_map(|attachment| attachment["Name"].as_str().map(str::to_string))
-        .collect();
-    names.sort();
-    names
 }
 
 async fn every_combination_of_attributes_and_switches_runs_exactly_the_enabled_branches(
@@ -142,7 +128,7 @@ async fn every_combination_of_attributes_and_switches_runs_exactly_the_enabled_b
                 Vec::new()
             };
             assert_eq!(
-                attachments_of(&world, id),
+                world.attachment_names(id),
                 expected,
                 "combination {combination:06b}"
             );
@@ -160,11 +146,7 @@ async fn every_combination_of_attributes_and_switches_runs_exactly_the_enabled_b
 async fn the_ctr_record_carries_the_mapped_fields(world: PostCallWorld) {
     let run = world.deliver(&[voice_ctr()], &all_switches()).await;
     assert_eq!(run.executions[0].status, ExecutionStatus::Succeeded);
-    let records = world.records_where(
-        CTR_OBJECT,
-        CONTACT_FIELD,
-        "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08",
-    );
+    let records = world.records_where(CTR_OBJECT, CONTACT_FIELD, VOICE_CONTACT_ID);
     let record = &records[0];
     assert_eq!(record["amazonconnect__Channel__c"], "VOICE");
     assert_eq!(record["amazonconnect__QueueName__c"], "Billing");
@@ -234,7 +216,7 @@ async fn a_ctr_delivered_twice_and_a_console_rerun_write_everything_exactly_once
         rerun.cause
     );
 
-    let contact_id = "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08";
+    let contact_id = VOICE_CONTACT_ID;
     assert_eq!(
         world
             .records_where(CTR_OBJECT, CONTACT_FIELD, contact_id)
@@ -245,7 +227,7 @@ async fn a_ctr_delivered_twice_and_a_console_rerun_write_everything_exactly_once
     assert_eq!(ccas.len(), 1);
     let cca_id = ccas[0]["Id"].as_str().expect("id");
     assert_eq!(
-        attachments_of(&world, cca_id),
+        world.attachment_names(cca_id),
         vec!["AgentTranscripts.json", "CustomerTranscripts.json"]
     );
 }
@@ -270,7 +252,7 @@ async fn a_failed_transcription_fails_the_execution_with_transcribes_reason() {
     let cause = execution.cause.as_deref().unwrap_or_default();
     assert!(cause.contains("doesn't point to an S3 object"), "{cause}");
     // What could be written before the failure stays written.
-    let contact_id = "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08";
+    let contact_id = VOICE_CONTACT_ID;
     assert_eq!(
         world
             .records_where(CTR_OBJECT, CONTACT_FIELD, contact_id)
@@ -325,7 +307,7 @@ async fn a_salesforce_outage_mid_run_then_a_rerun_loses_nothing_and_duplicates_n
         rerun.cause
     );
 
-    let contact_id = "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08";
+    let contact_id = VOICE_CONTACT_ID;
     assert_eq!(
         world
             .records_where(CTR_OBJECT, CONTACT_FIELD, contact_id)
@@ -335,7 +317,7 @@ async fn a_salesforce_outage_mid_run_then_a_rerun_loses_nothing_and_duplicates_n
     let ccas = world.records_where(CCA_OBJECT, CONTACT_FIELD, contact_id);
     assert_eq!(ccas.len(), 1);
     assert_eq!(
-        attachments_of(&world, ccas[0]["Id"].as_str().expect("id")),
+        world.attachment_names(ccas[0]["Id"].as_str().expect("id")),
         vec!["AgentTranscripts.json", "CustomerTranscripts.json"]
     );
 }

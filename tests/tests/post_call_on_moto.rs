@@ -200,7 +200,7 @@ async fn a_voice_contact_on_aws_leaves_one_execution_one_transcription_job_and_a
 
     // Delivered, redelivered, then re-run from the console.
     let switches = all_switches();
-    let first = world.deliver(&[ctr.clone()], &switches).await;
+    let first = world.deliver(std::slice::from_ref(&ctr), &switches).await;
     let execution = &first.executions[0];
     assert_eq!(
         execution.status,

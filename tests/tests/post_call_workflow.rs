@@ -353,3 +353,58 @@ async fn malformed_kinesis_records_are_skipped_with_their_reason_and_block_nothi
     assert_eq!(run.executions.len(), 1);
     assert_eq!(run.executions[0].status, ExecutionStatus::Succeeded);
 }
+
+#[tokio::test]
+async fn a_ctr_import_that_fails_for_good_still_lets_the_recording_branch_finish() {
+    let world = PostCallWorld::local(1).await;
+    // The CTR object keeps failing through every retry; the recording branch is unaffected.
+    world.emulator.control().inject_fault(Fault {
+        kind: FaultKind::ServerError(503),
+        schedule: FaultSchedule::Always,
+        path_contains: Some("AC_ContactTraceRecord__c".into()),
+        method: None,
+    });
+    let run = world.deliver(&[voice_ctr()], &all_switches()).await;
+    let execution = &run.executions[0];
+    assert_eq!(execution.status, ExecutionStatus::Failed);
+    assert_eq!(
+        execution.error.as_deref(),
+        Some("Salesforce.Transient"),
+        "{:?}",
+        execution.cause
+    );
+    assert!(
+        world
+            .records_where(CTR_OBJECT, CONTACT_FIELD, VOICE_CONTACT_ID)
+            .is_empty()
+    );
+    let ccas = world.records_where(CCA_OBJECT, CONTACT_FIELD, VOICE_CONTACT_ID);
+    assert_eq!(ccas.len(), 1, "the recording branch ran to its end");
+    assert_eq!(
+        world.attachment_names(ccas[0]["Id"].as_str().expect("id")),
+        vec!["AgentTranscripts.json", "CustomerTranscripts.json"]
+    );
+
+    // Once Salesforce accepts the CTR again, a console re-run completes the contact.
+    world.emulator.control().clear_faults();
+    let input = execution.history[0].details.input.clone().expect("input");
+    let rerun = world.rerun(input, "after-the-ctr-fix").await;
+    assert_eq!(
+        rerun.status,
+        ExecutionStatus::Succeeded,
+        "{:?}",
+        rerun.cause
+    );
+    assert_eq!(
+        world
+            .records_where(CTR_OBJECT, CONTACT_FIELD, VOICE_CONTACT_ID)
+            .len(),
+        1
+    );
+    assert_eq!(
+        world
+            .records_where(CCA_OBJECT, CONTACT_FIELD, VOICE_CONTACT_ID)
+            .len(),
+        1
+    );
+}

@@ -408,3 +408,45 @@ async fn a_ctr_import_that_fails_for_good_still_lets_the_recording_branch_finish
         1
     );
 }
+
+#[tokio::test]
+async fn an_updated_ctr_for_the_same_contact_updates_its_record_and_duplicates_nothing() {
+    let world = PostCallWorld::local(1).await;
+    let switches = all_switches();
+    let first = world.deliver(&[voice_ctr()], &switches).await;
+    assert_eq!(first.executions[0].status, ExecutionStatus::Succeeded);
+
+    // Connect publishes the contact again after an attribute changed.
+    let mut updated = voice_ctr();
+    updated["LastUpdateTimestamp"] = json!("2024-03-05T15:40:00Z");
+    updated["Attributes"]["intent"] = json!("refund_approved");
+    let second = world.deliver(&[updated], &switches).await;
+    assert_eq!(
+        second.executions.len(),
+        1,
+        "an update starts a new execution"
+    );
+    let execution = &second.executions[0];
+    assert_eq!(
+        execution.status,
+        ExecutionStatus::Succeeded,
+        "{:?}",
+        execution.cause
+    );
+
+    let records = world.records_where(CTR_OBJECT, CONTACT_FIELD, VOICE_CONTACT_ID);
+    assert_eq!(records.len(), 1);
+    let attributes: Value = serde_json::from_str(
+        records[0]["amazonconnect__Attributes__c"]
+            .as_str()
+            .expect("Attributes as JSON text"),
+    )
+    .expect("json");
+    assert_eq!(attributes["intent"], "refund_approved");
+    let ccas = world.records_where(CCA_OBJECT, CONTACT_FIELD, VOICE_CONTACT_ID);
+    assert_eq!(ccas.len(), 1);
+    assert_eq!(
+        world.attachment_names(ccas[0]["Id"].as_str().expect("id")),
+        vec!["AgentTranscripts.json", "CustomerTranscripts.json"]
+    );
+}

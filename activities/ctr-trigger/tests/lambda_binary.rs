@@ -93,7 +93,10 @@ async fn the_binary_starts_one_execution_per_contact_with_the_stack_settings() -
         .iter()
         .map(|execution| execution.name())
         .collect();
-    assert_eq!(names, vec![format!("contact-{VOICE_CONTACT}")]);
+    assert_eq!(
+        names,
+        vec![format!("contact-{VOICE_CONTACT}-20240305T142304Z")]
+    );
     let described = sfn
         .describe_execution()
         .execution_arn(executions.executions()[0].execution_arn())

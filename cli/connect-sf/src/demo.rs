@@ -117,8 +117,10 @@ fn new_records(before: &[(String, Value)], after: &[(String, Value)]) -> Vec<(St
 
 fn print_contact(execution: &ExecutionResult, written: &[(String, Value)]) {
     let contact_id = execution
-        .name
-        .strip_prefix("contact-")
+        .history
+        .first()
+        .and_then(|started| started.details.input.as_ref())
+        .and_then(|input| input["ctr"]["ContactId"].as_str())
         .unwrap_or(&execution.name);
     let status = serde_json::to_value(execution.status)
         .ok()

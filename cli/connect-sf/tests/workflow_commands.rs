@@ -397,7 +397,7 @@ fn invoke_ctr_trigger_prints_the_batch_response_and_each_execution() {
     );
     assert_eq!(
         executions[0]["name"],
-        "contact-8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08"
+        "contact-8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08-20240305T142304Z"
     );
 }
 

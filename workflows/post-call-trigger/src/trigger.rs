@@ -68,7 +68,7 @@ async fn start_one(
             return;
         }
     };
-    let name = execution_name(&ctr.contact_id);
+    let name = execution_name(&ctr.contact_id, ctr.last_update_timestamp.as_deref());
     let input = json!({ "ctr": ctr, "switches": switches, "executionName": name });
     match starter.start_execution(&name, &input).await {
         Ok(outcome) => {

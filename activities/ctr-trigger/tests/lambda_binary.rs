@@ -7,8 +7,8 @@ use end_to_end_tests::{
     MotoServer, REGION,
     lambda_process::ActivityProcess,
     lambda_runtime_api::{Completion, RuntimeApi},
+    post_call_on_aws::create_post_call_state_machine,
     post_call_world::{kinesis_record, voice_ctr},
-    repo_root,
 };
 use serde_json::{Value, json};
 
@@ -53,16 +53,7 @@ async fn the_binary_starts_one_execution_per_contact_with_the_stack_settings() -
 {
     let moto = MotoServer::start().await?;
     let sfn = aws_sdk_sfn::Client::new(&moto.sdk_config().await);
-    let definition = std::fs::read_to_string(repo_root().join("statemachines/post-call.asl.json"))?;
-    let machine_arn = sfn
-        .create_state_machine()
-        .name("post-call")
-        .definition(definition)
-        .role_arn("arn:aws:iam::123456789012:role/post-call-state-machine")
-        .send()
-        .await?
-        .state_machine_arn()
-        .to_string();
+    let machine_arn = create_post_call_state_machine(&sfn).await?;
 
     let runtime_api = RuntimeApi::start().await?;
     let mut process = ActivityProcess::spawn(

@@ -6,9 +6,11 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use end_to_end_tests::{
-    API_VERSION, MotoServer, REGION, password_secret_json, start_demo_emulator,
+    MotoServer,
+    lambda_process::{lambda_environment, salesforce_environment},
+    password_secret_json, start_demo_emulator,
 };
-use salesforce_emulator::{EmulatorControl, LoggedRequest, RunningEmulator, demo};
+use salesforce_emulator::{EmulatorControl, LoggedRequest, RunningEmulator};
 
 pub struct BenchEnvironment {
     emulator: RunningEmulator,
@@ -53,31 +55,9 @@ impl BenchEnvironment {
 
     /// The function's configuration as `template.yaml` would set it, aimed at the local stand-ins.
     pub fn activity_environment(&self) -> Vec<(String, String)> {
-        [
-            ("SF_HOST", self.emulator.base_url()),
-            ("SF_PRODUCTION", "false".to_owned()),
-            ("SF_VERSION", API_VERSION.to_owned()),
-            ("SF_USERNAME", demo::USERNAME.to_owned()),
-            (
-                "SF_CREDENTIALS_SECRETS_MANAGER_ARN",
-                self.secret_arn.clone(),
-            ),
-            ("AWS_REGION", REGION.to_owned()),
-            ("AWS_DEFAULT_REGION", REGION.to_owned()),
-            ("AWS_ENDPOINT_URL", self.moto.endpoint().to_owned()),
-            ("AWS_ACCESS_KEY_ID", "testing".to_owned()),
-            ("AWS_SECRET_ACCESS_KEY", "testing".to_owned()),
-            ("AWS_LAMBDA_FUNCTION_NAME", "sfInvokeAPI".to_owned()),
-            ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128".to_owned()),
-            ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST".to_owned()),
-            ("AWS_LAMBDA_LOG_LEVEL", "INFO".to_owned()),
-            ("AWS_LAMBDA_LOG_FORMAT", "JSON".to_owned()),
-            // Lambda runs every function in UTC.
-            ("TZ", ":UTC".to_owned()),
-        ]
-        .into_iter()
-        .map(|(name, value)| (name.to_owned(), value))
-        .collect()
+        let mut variables = salesforce_environment(&self.emulator.base_url(), &self.secret_arn);
+        variables.extend(lambda_environment("sfInvokeAPI", self.moto.endpoint()));
+        variables
     }
 }
 

@@ -159,6 +159,42 @@ fn parse_vm_hwm(status: &str) -> Option<u64> {
         .and_then(|kib| kib.parse().ok())
 }
 
+/// The variables Lambda sets for every function (JSON logs at INFO, UTC), with the AWS SDK
+/// aimed at `aws_endpoint` (moto) with dummy credentials.
+pub fn lambda_environment(function_name: &str, aws_endpoint: &str) -> Vec<(String, String)> {
+    [
+        ("AWS_REGION", crate::REGION),
+        ("AWS_DEFAULT_REGION", crate::REGION),
+        ("AWS_ENDPOINT_URL", aws_endpoint),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_LAMBDA_FUNCTION_NAME", function_name),
+        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"),
+        ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
+        ("AWS_LAMBDA_LOG_LEVEL", "INFO"),
+        ("AWS_LAMBDA_LOG_FORMAT", "JSON"),
+        ("TZ", ":UTC"),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_string(), value.to_string()))
+    .collect()
+}
+
+/// The Salesforce settings `template.yaml` gives every function, aimed at the emulator's demo
+/// org with the password-grant secret `secret_arn`.
+pub fn salesforce_environment(emulator_url: &str, secret_arn: &str) -> Vec<(String, String)> {
+    [
+        ("SF_HOST", emulator_url),
+        ("SF_PRODUCTION", "false"),
+        ("SF_VERSION", crate::API_VERSION),
+        ("SF_USERNAME", salesforce_emulator::demo::USERNAME),
+        ("SF_CREDENTIALS_SECRETS_MANAGER_ARN", secret_arn),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_string(), value.to_string()))
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -215,19 +215,7 @@ impl PostCallWorld {
                         .expect("DescribeExecution");
                     let input: Value =
                         serde_json::from_str(described.input().expect("input")).expect("json");
-                    let result = self
-                        .engine
-                        .run(
-                            &self.machine,
-                            input,
-                            ExecutionOptions {
-                                name: Some(started.execution_name.clone()),
-                                state_machine_name: Some("post-call".into()),
-                                ..ExecutionOptions::default()
-                            },
-                        )
-                        .await
-                        .expect("runs");
+                    let result = self.run_named(input, &started.execution_name).await;
                     // The execution has ended: Step Functions now refuses its name.
                     sfn.stop_execution()
                         .execution_arn(arn)
@@ -257,8 +245,18 @@ impl PostCallWorld {
         }
     }
 
-    /// A console re-run: the same input, a new execution name.
-    pub async fn rerun(&self, input: Value, name: &str) -> ExecutionResult {
+    /// A console re-run of `execution`: its input, a new execution name.
+    pub async fn rerun(&self, execution: &ExecutionResult, name: &str) -> ExecutionResult {
+        let input = execution
+            .history
+            .first()
+            .and_then(|started| started.details.input.clone())
+            .expect("the execution's input");
+        self.run_named(input, name).await
+    }
+
+    /// One execution of the post-call machine on the engine, as Step Functions would run it.
+    async fn run_named(&self, input: Value, name: &str) -> ExecutionResult {
         self.engine
             .run(
                 &self.machine,

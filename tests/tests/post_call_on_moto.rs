@@ -210,8 +210,7 @@ async fn a_voice_contact_on_aws_leaves_one_execution_one_transcription_job_and_a
     );
     let again = world.deliver(&[ctr], &switches).await;
     assert!(again.executions.is_empty());
-    let input = execution.history[0].details.input.clone().expect("input");
-    let rerun = world.rerun(input, "console-rerun").await;
+    let rerun = world.rerun(execution, "console-rerun").await;
     assert_eq!(
         rerun.status,
         ExecutionStatus::Succeeded,

@@ -203,12 +203,7 @@ async fn a_ctr_delivered_twice_and_a_console_rerun_write_everything_exactly_once
     assert!(again.report.batch_item_failures.is_empty());
 
     // Someone re-runs the execution from the console: same input, new name.
-    let input = first.executions[0].history[0]
-        .details
-        .input
-        .clone()
-        .expect("input");
-    let rerun = world.rerun(input, "console-rerun").await;
+    let rerun = world.rerun(&first.executions[0], "console-rerun").await;
     assert_eq!(
         rerun.status,
         ExecutionStatus::Succeeded,
@@ -298,8 +293,7 @@ async fn a_salesforce_outage_mid_run_then_a_rerun_loses_nothing_and_duplicates_n
     );
 
     world.emulator.control().clear_faults();
-    let input = failed.history[0].details.input.clone().expect("input");
-    let rerun = world.rerun(input, "after-the-outage").await;
+    let rerun = world.rerun(failed, "after-the-outage").await;
     assert_eq!(
         rerun.status,
         ExecutionStatus::Succeeded,
@@ -387,8 +381,7 @@ async fn a_ctr_import_that_fails_for_good_still_lets_the_recording_branch_finish
 
     // Once Salesforce accepts the CTR again, a console re-run completes the contact.
     world.emulator.control().clear_faults();
-    let input = execution.history[0].details.input.clone().expect("input");
-    let rerun = world.rerun(input, "after-the-ctr-fix").await;
+    let rerun = world.rerun(execution, "after-the-ctr-fix").await;
     assert_eq!(
         rerun.status,
         ExecutionStatus::Succeeded,

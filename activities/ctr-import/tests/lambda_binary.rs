@@ -5,14 +5,13 @@
 use std::path::Path;
 
 use end_to_end_tests::{
-    API_VERSION, MotoServer, REGION,
-    lambda_process::ActivityProcess,
+    MotoServer,
+    lambda_process::{ActivityProcess, lambda_environment, salesforce_environment},
     lambda_runtime_api::{Completion, RuntimeApi},
     password_secret_json,
     post_call_world::{all_switches, voice_ctr},
     start_demo_emulator,
 };
-use salesforce_emulator::demo;
 use serde_json::{Value, json};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_ctr-import");
@@ -27,25 +26,8 @@ async fn the_binary_imports_the_ctr_and_types_its_errors_for_the_state_machine()
     let secret_arn = moto
         .create_secret("ctr-import-credentials", &password_secret_json())
         .await?;
-    let environment: Vec<(String, String)> = [
-        ("SF_HOST", emulator.base_url()),
-        ("SF_PRODUCTION", "false".into()),
-        ("SF_VERSION", API_VERSION.into()),
-        ("SF_USERNAME", demo::USERNAME.into()),
-        ("SF_CREDENTIALS_SECRETS_MANAGER_ARN", secret_arn),
-        ("AWS_REGION", REGION.into()),
-        ("AWS_ENDPOINT_URL", moto.endpoint().into()),
-        ("AWS_ACCESS_KEY_ID", "testing".into()),
-        ("AWS_SECRET_ACCESS_KEY", "testing".into()),
-        ("AWS_LAMBDA_FUNCTION_NAME", "ctrImport".into()),
-        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128".into()),
-        ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST".into()),
-        ("AWS_LAMBDA_LOG_FORMAT", "JSON".into()),
-        ("AWS_LAMBDA_LOG_LEVEL", "INFO".into()),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_string(), value))
-    .collect();
+    let mut environment = salesforce_environment(&emulator.base_url(), &secret_arn);
+    environment.extend(lambda_environment("ctrImport", moto.endpoint()));
 
     let runtime_api = RuntimeApi::start().await?;
     let log = std::env::temp_dir().join(format!("ctr-import-{}.log", std::process::id()));

@@ -4,8 +4,8 @@
 use std::{path::Path, time::Duration};
 
 use end_to_end_tests::{
-    MotoServer, REGION,
-    lambda_process::ActivityProcess,
+    MotoServer,
+    lambda_process::{ActivityProcess, lambda_environment},
     lambda_runtime_api::{Completion, RuntimeApi},
     post_call_on_aws::create_post_call_state_machine,
     post_call_world::{kinesis_record, voice_ctr},
@@ -17,27 +17,20 @@ const VOICE_CONTACT: &str = "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08";
 
 /// The function's configuration as template.yaml sets it, aimed at moto.
 fn environment(moto: &MotoServer, state_machine_arn: Option<&str>) -> Vec<(String, String)> {
-    let mut variables: Vec<(String, String)> = [
-        ("AWS_REGION", REGION),
-        ("AWS_ENDPOINT_URL", moto.endpoint()),
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing"),
-        ("AWS_LAMBDA_FUNCTION_NAME", "ctrTrigger"),
-        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"),
-        ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
-        ("AWS_LAMBDA_LOG_FORMAT", "JSON"),
-        ("AWS_LAMBDA_LOG_LEVEL", "INFO"),
-        ("POSTCALL_CTR_IMPORT_ENABLED", "true"),
-        ("POSTCALL_RECORDING_IMPORT_ENABLED", "true"),
-        ("POSTCALL_TRANSCRIBE_ENABLED", "false"),
-        ("TRANSCRIPTION_JOB_CHECK_WAIT_TIME", "45"),
-        ("SF_ADAPTER_NAMESPACE", "amazonconnect"),
-        ("CONNECT_RECORDING_S3_BUCKET", "amazon-connect-3e91c4d7a2b8"),
-        ("TRANSCRIBE_OUTPUT_S3_BUCKET", "northwind-care-transcripts"),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_string(), value.to_string()))
-    .collect();
+    let mut variables = lambda_environment("ctrTrigger", moto.endpoint());
+    variables.extend(
+        [
+            ("POSTCALL_CTR_IMPORT_ENABLED", "true"),
+            ("POSTCALL_RECORDING_IMPORT_ENABLED", "true"),
+            ("POSTCALL_TRANSCRIBE_ENABLED", "false"),
+            ("TRANSCRIPTION_JOB_CHECK_WAIT_TIME", "45"),
+            ("SF_ADAPTER_NAMESPACE", "amazonconnect"),
+            ("CONNECT_RECORDING_S3_BUCKET", "amazon-connect-3e91c4d7a2b8"),
+            ("TRANSCRIBE_OUTPUT_S3_BUCKET", "northwind-care-transcripts"),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name.to_string(), value.to_string())),
+    );
     if let Some(arn) = state_machine_arn {
         variables.push(("POST_CALL_STATE_MACHINE_ARN".into(), arn.into()));
     }

@@ -74,22 +74,6 @@ impl Drop for PostCallWorld {
     }
 }
 
-/// Switches with every feature on and the local buckets.
-pub fn all_switches() -> PackageSwitches {
-    serde_json::from_value(json!({
-        "postcallCTRImportEnabled": true,
-        "postcallRecordingImportEnabled": true,
-        "postcallRedactedRecordingImportEnabled": true,
-        "postcallTranscribeEnabled": true,
-        "transcriptionJobCheckWaitTime": 20,
-        "salesforceAdapterNamespace": "amazonconnect",
-        "connectRecordingS3BucketName": "amazon-connect-3e91c4d7a2b8",
-        "transcribeOutputS3BucketName": "northwind-care-transcripts",
-        "region": "us-west-2"
-    }))
-    .expect("switches")
-}
-
 fn unique_storage() -> PathBuf {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -299,32 +283,4 @@ impl PostCallWorld {
         names.sort();
         names
     }
-}
-
-/// One Kinesis record carrying `data` (base64-encoded as Kinesis does).
-pub fn kinesis_record(sequence_number: &str, data: &str) -> Value {
-    json!({
-        "eventID": format!("shardId-000000000000:{sequence_number}"),
-        "eventSource": "aws:kinesis",
-        "kinesis": {
-            "data": base64::engine::general_purpose::STANDARD.encode(data),
-            "partitionKey": "ctr",
-            "sequenceNumber": sequence_number,
-            "kinesisSchemaVersion": "1.0"
-        }
-    })
-}
-
-/// The shipped fixture CTRs.
-pub fn voice_ctr() -> Value {
-    fixture("connect/contact-trace-record-voice.json")
-}
-
-pub fn chat_ctr() -> Value {
-    fixture("connect/contact-trace-record-chat.json")
-}
-
-fn fixture(path: &str) -> Value {
-    let path = crate::shared_dir().join("fixtures").join(path);
-    serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("json")
 }

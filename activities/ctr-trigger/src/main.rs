@@ -1,34 +1,22 @@
-//! Lambda entry point for the CTR stream consumer: wiring only.
+//! The CTR stream consumer as a Lambda function: Step Functions only.
 
 use aws_adapters::StepFunctionsStarter;
-use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
-use serde_json::Value;
+use post_call_trigger::{handle_batch, switches_from_lookup};
 
 #[tokio::main]
-async fn main() -> Result<(), lambda_runtime::Error> {
-    // Level and format come from the function's logging configuration (LambdaLoggingLevel).
-    lambda_runtime::tracing::init_default_subscriber();
-
+async fn main() -> Result<(), lambda_glue::Error> {
+    lambda_glue::init_logging();
     // Read once per container: a bad setting fails the cold start with the variable's name
     // instead of failing every record.
-    let switches = ctr_trigger::switches_from_env()?;
-    let state_machine_arn = std::env::var("POST_CALL_STATE_MACHINE_ARN")
-        .map_err(|_| "environment variable POST_CALL_STATE_MACHINE_ARN is required but not set")?;
-    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let switches = switches_from_lookup(env_config::from_process)?;
+    let state_machine_arn =
+        env_config::required(&env_config::from_process, "POST_CALL_STATE_MACHINE_ARN")?;
+    let aws = lambda_glue::aws_config().await;
     let starter = StepFunctionsStarter::new(aws_sdk_sfn::Client::new(&aws), state_machine_arn);
-
-    lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| {
-        let starter = &starter;
-        let switches = &switches;
-        async move {
-            let (_report, response) = ctr_trigger::handle(starter, switches, event.payload)
-                .await
-                .map_err(|error| Diagnostic {
-                    error_type: error.error_type().to_string(),
-                    error_message: error.to_string(),
-                })?;
-            Ok::<Value, Diagnostic>(response)
-        }
-    }))
+    lambda_glue::serve(|event, _remaining| async {
+        handle_batch(&starter, &switches, event)
+            .await
+            .map(|(_report, response)| response)
+    })
     .await
 }

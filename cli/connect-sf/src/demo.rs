@@ -8,7 +8,8 @@ use std::{collections::BTreeSet, process::ExitCode};
 use serde_json::Value;
 use step_functions_engine::{ExecutionResult, ExecutionStatus};
 
-use local_runtime::post_call_runner::{QueueingStarter, local_switches, trigger_and_run};
+use embedded::post_call_runner::{local_switches, trigger_and_run};
+use local_adapters::QueueingStarter;
 
 use crate::{
     local_runtime::{ClockChoice, LocalRuntime, LocalStorage},

@@ -3,7 +3,8 @@
 use std::{path::PathBuf, process::ExitCode};
 
 use anyhow::{Context, bail};
-use sf_invoke_api::Settings;
+use activity_contract::ErrorBody;
+use contact_flow::{InvocationSettings, handle_invocation};
 
 use crate::salesforce_target::{Target, connect};
 
@@ -23,8 +24,8 @@ pub async fn sf_invoke_api(options: InvokeOptions) -> anyhow::Result<ExitCode> {
     apply_params(&mut event, &options.params)?;
 
     let (target, client) = connect(options.seed.as_deref(), options.credentials.as_deref()).await?;
-    let settings = Settings::from_env()?;
-    let outcome = sf_invoke_api::handle(&client, event, &settings, None, chrono::Utc::now()).await;
+    let settings = InvocationSettings::from_lookup(&env_config_lookup)?;
+    let outcome = handle_invocation(&client, event, &settings, None, chrono::Utc::now()).await;
 
     if let Some(path) = &options.salesforce_dump {
         match &target {
@@ -46,14 +47,15 @@ pub async fn sf_invoke_api(options: InvokeOptions) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
-            let body = serde_json::json!({
-                "errorType": error.error_type(),
-                "errorMessage": error.to_string(),
-            });
-            eprintln!("{}", serde_json::to_string_pretty(&body)?);
+            eprintln!("{}", serde_json::to_string_pretty(&ErrorBody::of(&error))?);
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// The process environment, as the Lambda reads it.
+fn env_config_lookup(name: &str) -> Option<String> {
+    std::env::var(name).ok()
 }
 
 /// `--param key=value` sets `Details.Parameters.key`, as the install guide has users edit the
@@ -81,7 +83,8 @@ fn apply_params(event: &mut serde_json::Value, params: &[String]) -> anyhow::Res
 /// `connect-sf invoke ctr-trigger`: the trigger on a Kinesis event, then on the embedded
 /// default every execution it started, to completion on virtual time.
 pub async fn ctr_trigger(options: InvokeOptions) -> anyhow::Result<ExitCode> {
-    use local_runtime::post_call_runner::{QueueingStarter, local_switches, trigger_and_run};
+    use embedded::post_call_runner::{local_switches, trigger_and_run};
+    use local_adapters::QueueingStarter;
 
     use crate::{
         local_runtime::{ClockChoice, LocalRuntime, LocalStorage},
@@ -122,12 +125,8 @@ pub async fn ctr_trigger(options: InvokeOptions) -> anyhow::Result<ExitCode> {
     let run = match run {
         Ok(run) => run,
         Err(error) => {
-            if let Some(malformed) = error.downcast_ref::<ctr_trigger::MalformedEvent>() {
-                let body = serde_json::json!({
-                    "errorType": malformed.error_type(),
-                    "errorMessage": malformed.to_string(),
-                });
-                eprintln!("{}", serde_json::to_string_pretty(&body)?);
+            if let Some(malformed) = error.downcast_ref::<post_call_trigger::MalformedEvent>() {
+                eprintln!("{}", serde_json::to_string_pretty(&ErrorBody::of(malformed))?);
                 return Ok(ExitCode::FAILURE);
             }
             return Err(error);

@@ -8,14 +8,14 @@ use std::{
 };
 
 use anyhow::Context;
-use local_runtime::{activity_handlers, local_ports::local_post_call_ports};
+use embedded::{ports::local_ports, task_handlers};
 use step_functions_engine::{AcceleratedClock, Clock, Engine, Observer, RealClock, VirtualClock};
 
 use crate::{
     project::Project,
     salesforce_target::{Target, connect},
 };
-use local_runtime::template_wiring;
+use embedded::template_wiring;
 
 /// Which clock Wait states, retries and schedules use.
 #[derive(Debug, Clone, Copy)]
@@ -81,15 +81,15 @@ impl LocalRuntime {
         };
         std::fs::create_dir_all(&directory)
             .with_context(|| format!("cannot create {}", directory.display()))?;
-        let ports = local_post_call_ports(
-            client.clone(),
+        let ports = local_ports(
+            client,
             &directory,
             storage.transcribe_polls.unwrap_or(2),
         );
         let mut builder = Engine::builder()
             .clock(clock.build())
             .substitutions(substitutions);
-        for (name, handler) in activity_handlers::all(client, ports) {
+        for (name, handler) in task_handlers::handlers(&ports) {
             builder = builder.handler(name, handler);
         }
         if let Some(observer) = observer {

@@ -53,10 +53,12 @@ pub async fn connect(
                     "with SF_HOST set, pass --credentials FILE or set SF_CREDENTIALS_SECRETS_MANAGER_ARN",
                 )?;
                 let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-                SalesforceClient::with_secrets_manager(
+                SalesforceClient::new(
                     config,
-                    aws_sdk_secretsmanager::Client::new(&aws),
-                    secret,
+                    Arc::new(aws_adapters::SecretsManagerCredentials::new(
+                        aws_sdk_secretsmanager::Client::new(&aws),
+                        secret,
+                    )),
                 )?
             }
         };

@@ -1,6 +1,8 @@
 //! `connect-sf validate`: every `statemachines/*.asl.json` parses, passes the engine's checks
 //! with the template's substitutions and the local activity handlers, and uses exactly the
-//! placeholders `template.yaml` substitutes for it.
+//! placeholders `template.yaml` substitutes for it; every error name a Task's Retry or Catch
+//! matches is one its activity can return, each Retry covers exactly the retryable ones, and
+//! each Task has one name end to end (`contract_check`).
 
 use std::{
     collections::{BTreeSet, HashMap},
@@ -11,9 +13,7 @@ use std::{
 
 use step_functions_engine::{Engine, FnHandler, StateMachine, TaskFailure, TaskHandler};
 
-use local_runtime::activity_handlers;
-
-use local_runtime::template_wiring;
+use embedded::{contract_check, task_handlers, template_wiring};
 
 use crate::project::Project;
 
@@ -106,6 +106,12 @@ pub fn check(project: &Project) -> anyhow::Result<Vec<String>> {
         if let Err(error) = local_engine(&wiring.substitutions).prepare(&machine) {
             problems.push(format!("{shown}: with the local activities: {error}"));
         }
+        problems.extend(contract_check::check_state_machine(
+            &shown,
+            &definition,
+            wiring,
+            &task_handlers::contracts(),
+        ));
     }
     Ok(problems)
 }
@@ -118,7 +124,8 @@ fn local_engine(substitutions: &std::collections::BTreeMap<String, String>) -> E
             .map(|(key, value)| (key.clone(), value.clone()))
             .collect::<HashMap<_, _>>(),
     );
-    for name in activity_handlers::NAMES {
+    for contract in task_handlers::contracts() {
+        let name = contract.activity;
         let unused: Arc<dyn TaskHandler> = Arc::new(FnHandler(|_input, _context| async {
             Err(TaskFailure::new("NotRun", "validation only"))
         }));

@@ -1,10 +1,10 @@
-//! AWS SDK adapters for the post-call ports. Each implements one trait from `post-call` (or
-//! `post-call-trigger`) and translates the service's errors into the port's typed errors, so
+//! AWS SDK adapters, one per port. Each implements one trait from `post-call`,
+//! `post-call-trigger` or `salesforce-client` (credentials) and translates the service's errors into the port's typed errors, so
 //! the state machine's Retry blocks see "unavailable" (throttling, 5xx, network) apart from
 //! "refused" (bad request, missing permission).
 //!
 //! Enable only the services a Lambda calls: `s3`, `transcribe`, `comprehend`,
-//! `step-functions`.
+//! `step-functions`, `salesforce`.
 
 mod sdk_failure;
 
@@ -12,6 +12,8 @@ mod sdk_failure;
 mod comprehend_analysis;
 #[cfg(feature = "s3")]
 mod s3_object_store;
+#[cfg(feature = "salesforce")]
+mod secrets_manager_credentials;
 #[cfg(feature = "step-functions")]
 mod step_functions_starter;
 #[cfg(feature = "transcribe")]
@@ -21,6 +23,8 @@ mod transcribe_jobs;
 pub use comprehend_analysis::ComprehendAnalysis;
 #[cfg(feature = "s3")]
 pub use s3_object_store::S3ObjectStore;
+#[cfg(feature = "salesforce")]
+pub use secrets_manager_credentials::{SecretsManagerCredentials, salesforce_client_from_env};
 pub use sdk_failure::SdkFailure;
 #[cfg(feature = "step-functions")]
 pub use step_functions_starter::StepFunctionsStarter;

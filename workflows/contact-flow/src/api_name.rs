@@ -2,18 +2,7 @@
 
 use crate::error::InvokeError;
 
-/// An API name: ASCII letters, digits and underscores, starting with a letter
-/// (`Case`, `amazonconnect__AC_Object__c`).
-pub fn is_api_name(name: &str) -> bool {
-    let mut characters = name.chars();
-    matches!(characters.next(), Some(first) if first.is_ascii_alphabetic())
-        && characters.all(|character| character.is_ascii_alphanumeric() || character == '_')
-}
-
-/// A field path: API names joined by `.` (`Account.Owner.Name`).
-pub fn is_field_path(path: &str) -> bool {
-    path.split('.').all(is_api_name)
-}
+pub use salesforce_client::names::{is_api_name, is_field_path};
 
 /// The object name, validated.
 pub fn validate_object<'a>(name: &str, value: &'a str) -> Result<&'a str, InvokeError> {
@@ -71,7 +60,7 @@ pub(crate) fn printable(value: &str) -> String {
     if value.chars().count() > 80 {
         shown.push('…');
     }
-    crate::phone::redact_digit_runs(&shown)
+    redaction::redact_personal_data(&shown)
 }
 
 #[cfg(test)]

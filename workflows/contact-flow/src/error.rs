@@ -8,13 +8,27 @@
 //! `Salesforce.NotFound`, `Salesforce.InvalidField`, `Salesforce.MalformedQuery`,
 //! `Salesforce.MultipleMatches`, `Salesforce.ApiLimitExceeded`, `Salesforce.Transient`,
 //! `Salesforce.Rejected`, `Salesforce.UnexpectedResponse`). Salesforce's own `errorCode` (open
-//! ended) stays in the message, so the set of types is closed. Messages never carry a
-//! parameter's value when it could be personal data: phone-like digit runs are masked.
+//! ended) stays in the message, so the set of types is closed: [`InvokeErrorKind`] and the
+//! client's kinds are the list. Messages never carry a parameter's value when it could be
+//! personal data: phone numbers and e-mail addresses are masked.
 
 use salesforce_client::SalesforceError;
 
 use crate::operation::Operation;
-use crate::phone::redact_digit_runs;
+
+activity_contract::error_kinds! {
+    /// sfInvokeAPI's own failures; Salesforce's are the client's kinds.
+    pub enum InvokeErrorKind {
+        MissingOperation => "MissingOperation", retryable = false;
+        UnknownOperation => "UnknownOperation", retryable = false;
+        MissingParameter => "MissingParameter", retryable = false;
+        InvalidParameter => "InvalidParameter", retryable = false;
+        UnsafePlaceholder => "UnsafePlaceholder", retryable = false;
+        MissingTemplateKey => "MissingTemplateKey", retryable = false;
+        ResultTooLarge => "ResultTooLarge", retryable = false;
+        KeyCollision => "KeyCollision", retryable = false;
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum InvokeError {
@@ -42,47 +56,26 @@ pub enum InvokeError {
     ResultTooLarge { bytes: usize, limit: usize },
     #[error("two result values would share the key {key}")]
     KeyCollision { key: String },
-    #[error("{}", redact_digit_runs(&.0.to_string()))]
+    #[error("{}", redaction::redact_personal_data(&.0.to_string()))]
     Salesforce(#[from] SalesforceError),
 }
 
 impl InvokeError {
     /// The stable error type (see the module documentation for the scheme).
     pub fn error_type(&self) -> &'static str {
-        match self {
-            Self::MissingOperation => "MissingOperation",
-            Self::UnknownOperation { .. } => "UnknownOperation",
-            Self::MissingParameter { .. } => "MissingParameter",
-            Self::InvalidParameter { .. } => "InvalidParameter",
-            Self::UnsafePlaceholder { .. } => "UnsafePlaceholder",
-            Self::MissingTemplateKey { .. } => "MissingTemplateKey",
-            Self::ResultTooLarge { .. } => "ResultTooLarge",
-            Self::KeyCollision { .. } => "KeyCollision",
-            Self::Salesforce(error) => error.error_type(),
-        }
+        let kind = match self {
+            Self::MissingOperation => InvokeErrorKind::MissingOperation,
+            Self::UnknownOperation { .. } => InvokeErrorKind::UnknownOperation,
+            Self::MissingParameter { .. } => InvokeErrorKind::MissingParameter,
+            Self::InvalidParameter { .. } => InvokeErrorKind::InvalidParameter,
+            Self::UnsafePlaceholder { .. } => InvokeErrorKind::UnsafePlaceholder,
+            Self::MissingTemplateKey { .. } => InvokeErrorKind::MissingTemplateKey,
+            Self::ResultTooLarge { .. } => InvokeErrorKind::ResultTooLarge,
+            Self::KeyCollision { .. } => InvokeErrorKind::KeyCollision,
+            Self::Salesforce(error) => return error.error_type(),
+        };
+        kind.name()
     }
-
-    /// Every `error_type()` value this crate can produce.
-    pub const ERROR_TYPES: [&'static str; 18] = [
-        "MissingOperation",
-        "UnknownOperation",
-        "MissingParameter",
-        "InvalidParameter",
-        "UnsafePlaceholder",
-        "MissingTemplateKey",
-        "ResultTooLarge",
-        "KeyCollision",
-        "Salesforce.Authentication",
-        "Salesforce.Credentials",
-        "Salesforce.NotFound",
-        "Salesforce.InvalidField",
-        "Salesforce.MalformedQuery",
-        "Salesforce.MultipleMatches",
-        "Salesforce.ApiLimitExceeded",
-        "Salesforce.Transient",
-        "Salesforce.Rejected",
-        "Salesforce.UnexpectedResponse",
-    ];
 
     /// A transient Salesforce failure: the same call may succeed if tried again.
     pub fn is_transient(&self) -> bool {
@@ -101,6 +94,22 @@ impl InvokeError {
             operation,
             name: name.into(),
         }
+    }
+}
+
+impl activity_contract::NamedError for InvokeError {
+    fn error_name(&self) -> &'static str {
+        self.error_type()
+    }
+
+    fn is_retryable(&self) -> bool {
+        matches!(self, Self::Salesforce(error) if error.is_retryable_later())
+    }
+
+    fn error_names() -> Vec<activity_contract::ErrorName> {
+        let mut names = InvokeErrorKind::error_names();
+        names.extend(<SalesforceError as activity_contract::NamedError>::error_names());
+        names
     }
 }
 
@@ -169,8 +178,13 @@ mod tests {
 
     #[test]
     fn when_listing_error_types_should_cover_every_variant_once() {
+        use activity_contract::NamedError;
         let produced: Vec<&str> = every_error().iter().map(InvokeError::error_type).collect();
-        assert_eq!(produced, InvokeError::ERROR_TYPES.to_vec());
+        let listed: Vec<&str> = InvokeError::error_names()
+            .iter()
+            .map(|name| name.name)
+            .collect();
+        assert_eq!(produced, listed);
     }
 
     #[test]

@@ -4,13 +4,15 @@
 //! crate validates them, builds every SOQL/SOSL text with escaping (no value supplied at call
 //! time can change a query's meaning), calls Salesforce through the narrow [`SalesforceApi`]
 //! port and returns the flat string map Connect accepts (under its 32 KB limit). It knows
-//! nothing of Lambda: the activity decodes the event and calls [`invoke`].
+//! nothing of Lambda: the activity's `main` and the local runner both call
+//! [`handle_invocation`] with the contact-flow event.
 
 pub mod api_name;
 pub mod chatter_template;
 pub mod date_formula;
 pub mod error;
 pub mod flatten;
+pub mod invocation;
 pub mod invoke;
 pub mod operation;
 mod operations;
@@ -24,8 +26,8 @@ pub mod soql_builder;
 pub mod testing;
 
 pub use error::InvokeError;
+pub use invocation::{InvocationError, InvocationSettings, handle_invocation};
 pub use invoke::invoke;
 pub use operation::Operation;
 pub use parameters::FlowParameters;
-pub use phone::redact_phone;
 pub use port::SalesforceApi;

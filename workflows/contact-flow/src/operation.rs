@@ -117,7 +117,7 @@ impl Operation {
             .into_iter()
             .find(|operation| operation.name() == given)
             .ok_or_else(|| InvokeError::UnknownOperation {
-                given: crate::phone::redact_digit_runs(&shorten(given, 64)),
+                given: redaction::redact_personal_data(&shorten(given, 64)),
             })
     }
 }

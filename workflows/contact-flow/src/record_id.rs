@@ -2,21 +2,7 @@
 
 use crate::error::InvokeError;
 
-const SUFFIX_ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
-
-/// True for a 15-character alphanumeric id, or an 18-character one whose last three
-/// characters are the correct case-safe checksum of the first fifteen.
-pub fn is_record_id(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    if !bytes.iter().all(u8::is_ascii_alphanumeric) {
-        return false;
-    }
-    match bytes.len() {
-        15 => true,
-        18 => case_safe_suffix(&bytes[..15]) == bytes[15..],
-        _ => false,
-    }
-}
+pub use salesforce_client::names::is_record_id;
 
 /// The value, if it is a record id; `InvalidParameter` naming the parameter otherwise.
 pub fn validate_record_id<'a>(name: &str, value: &'a str) -> Result<&'a str, InvokeError> {
@@ -29,19 +15,6 @@ pub fn validate_record_id<'a>(name: &str, value: &'a str) -> Result<&'a str, Inv
             "must be a Salesforce record id (15 letters and digits, or 18 with a valid case-safe suffix)",
         ))
     }
-}
-
-fn case_safe_suffix(id15: &[u8]) -> [u8; 3] {
-    let mut suffix = [0u8; 3];
-    for (chunk_index, chunk) in id15.chunks(5).enumerate() {
-        let bits = chunk
-            .iter()
-            .enumerate()
-            .filter(|(_, byte)| byte.is_ascii_uppercase())
-            .fold(0usize, |bits, (position, _)| bits | (1 << position));
-        suffix[chunk_index] = SUFFIX_ALPHABET[bits];
-    }
-    suffix
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use salesforce_client::escape::{soql_like_literal, soql_string};
 
 use crate::api_name::{is_field_path, printable};
 use crate::error::InvokeError;
-use crate::phone::redact_phone;
+use redaction::redact_phone;
 
 /// The full lookup query. `fields` and `object` must already be validated API names.
 pub fn lookup_query<'a>(

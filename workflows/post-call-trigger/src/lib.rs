@@ -9,10 +9,16 @@
 //! - A record whose execution could not be started is reported in `batchItemFailures`, so
 //!   Lambda retries from that record only.
 
+mod batch;
 mod execution_name;
+mod kinesis_event;
+mod settings;
 mod starter;
 mod trigger;
 
+pub use batch::{BatchErrorKind, MalformedEvent, batch_response, handle_batch};
 pub use execution_name::execution_name;
+pub use kinesis_event::{KinesisCtrEvent, KinesisCtrRecord, KinesisRecordData};
+pub use settings::{SettingsError, switches_from_lookup};
 pub use starter::{ExecutionStarter, StartError, StartOutcome};
 pub use trigger::{SkippedRecord, StartedExecution, TriggerReport, trigger_post_call};

@@ -1,14 +1,12 @@
 //! One Kinesis batch → one execution per CTR.
 
-use post_call::{
-    PackageSwitches,
-    ctr::{KinesisCtrEvent, KinesisCtrRecord},
-};
+use post_call::PackageSwitches;
 use serde::Serialize;
 use serde_json::json;
 
 use crate::{
     execution_name::execution_name,
+    kinesis_event::{KinesisCtrEvent, KinesisCtrRecord},
     starter::{ExecutionStarter, StartOutcome},
 };
 

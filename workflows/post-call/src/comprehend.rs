@@ -236,7 +236,6 @@ pub fn format_syntax(tokens: &[SyntaxToken]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::local::WordListAnalysis;
 
     fn result(sentiment: Sentiment, positive: f64, negative: f64) -> SentimentResult {
         SentimentResult {
@@ -298,27 +297,5 @@ mod tests {
         assert_eq!(comprehend_language("en-US"), "en");
         assert_eq!(comprehend_language("es-US"), "es");
         assert_eq!(comprehend_language("zh-TW"), "zh-TW");
-    }
-
-    #[tokio::test]
-    async fn when_text_is_longer_than_one_request_should_send_only_fitting_chunks() {
-        let text = "I am very happy with the great service. ".repeat(400);
-        assert!(text.len() > MAX_ANALYSIS_BYTES);
-        let local = WordListAnalysis::new();
-        let formatted = analyse(
-            &local,
-            &text,
-            "en-US",
-            &[
-                ComprehendAnalysis::Sentiment,
-                ComprehendAnalysis::KeyPhrases,
-            ],
-        )
-        .await
-        .unwrap();
-        assert!(formatted.sentiment.unwrap().starts_with("POSITIVE, "));
-        assert!(formatted.keywords.unwrap().contains("happy"));
-        assert!(local.largest_request_bytes() <= MAX_ANALYSIS_BYTES);
-        assert!(local.requests() >= 2);
     }
 }

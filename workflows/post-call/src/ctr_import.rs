@@ -1,4 +1,4 @@
-//! Step "CtrImport": the CTR as an `AC_ContactTraceRecord__c`, upserted by `ContactId__c` so
+//! The `ImportCtr` step: the CTR as an `AC_ContactTraceRecord__c`, upserted by `ContactId__c` so
 //! a redelivered CTR or a re-run updates the same record.
 //!
 //! Input: `{"ctr": <CTR>, "switches": <PackageSwitches>}`; output:
@@ -237,8 +237,8 @@ pub async fn import_ctr(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::local::MemorySalesforce;
-    use crate::test_fixtures;
+    use crate::testing::MemorySalesforce;
+    use crate::testing::fixtures;
     use serde_json::json;
 
     fn switches(namespace: &str, region: &str) -> PackageSwitches {
@@ -400,7 +400,7 @@ mod tests {
     async fn when_salesforce_is_down_should_be_a_retryable_error_naming_the_contact() {
         let salesforce = MemorySalesforce::cti_org("amazonconnect", false);
         salesforce.fail_next(
-            crate::local::SalesforceCall::Upsert,
+            crate::testing::SalesforceCall::Upsert,
             salesforce_client::SalesforceError::Transient {
                 error_code: "SERVER_UNAVAILABLE".into(),
                 message: "maintenance".into(),

@@ -1,19 +1,43 @@
 //! Why a post-call step failed, with a stable Step Functions error name.
 //!
-//! `error_type()` values (what `Retry`/`Catch` `ErrorEquals` match): `MalformedCtr`,
-//! `InvalidConfiguration`, `NoRecording`, `NotPlanned`, `ContactAnalytics.Pending`, `Markers.Unavailable`,
-//! `Markers.Failed`, `Transcribe.Unavailable`, `Transcribe.Rejected`, `Transcribe.JobFailed`,
-//! `Transcribe.NotComplete`, `Transcribe.UnsupportedMediaFormat`, `Transcript.NotFound`,
-//! `Transcript.Malformed`, `ObjectStore.Unavailable`, `ObjectStore.Failed`,
-//! `Comprehend.Unavailable`, `Comprehend.Rejected`, and `Salesforce.<class>` for every class
-//! of [`SalesforceError`]. Retry only when [`PostCallError::is_retryable`] (their names are in
-//! [`PostCallError::RETRYABLE_ERROR_TYPES`]).
+//! `error_type()` values (what `Retry`/`Catch` `ErrorEquals` match) are the names of
+//! [`PostCallErrorKind`] and, for Salesforce failures, of the client's `SalesforceErrorKind`;
+//! each step lists the ones it can return (`crate::steps`). Retry only when
+//! [`PostCallError::is_retryable`].
 
+use activity_contract::{ErrorName, NamedError};
 use salesforce_client::SalesforceError;
 
 use crate::ctr::MalformedCtr;
 use crate::ports::{MarkerError, StoreError, TextAnalysisError, TranscriberError};
-use crate::redact::mask_digit_runs;
+use redaction::redact_personal_data;
+
+activity_contract::error_kinds! {
+    /// Every post-call failure other than Salesforce's, with its stable name.
+    pub enum PostCallErrorKind {
+        MalformedCtr => "MalformedCtr", retryable = false;
+        InvalidConfiguration => "InvalidConfiguration", retryable = false;
+        NoRecording => "NoRecording", retryable = false;
+        NotPlanned => "NotPlanned", retryable = false;
+        /// Another execution is creating the contact's CCA: wait for it.
+        ContactAnalyticsPending => "ContactAnalytics.Pending", retryable = true;
+        MarkersUnavailable => "Markers.Unavailable", retryable = true;
+        MarkersFailed => "Markers.Failed", retryable = false;
+        TranscribeUnavailable => "Transcribe.Unavailable", retryable = true;
+        TranscribeRejected => "Transcribe.Rejected", retryable = false;
+        TranscribeJobFailed => "Transcribe.JobFailed", retryable = false;
+        /// The transcript import ran before the job completed: a wiring error, since the state
+        /// machine's Choice only goes there once it has; retrying the same input cannot help.
+        TranscribeNotComplete => "Transcribe.NotComplete", retryable = false;
+        TranscribeUnsupportedMediaFormat => "Transcribe.UnsupportedMediaFormat", retryable = false;
+        TranscriptNotFound => "Transcript.NotFound", retryable = false;
+        TranscriptMalformed => "Transcript.Malformed", retryable = false;
+        ObjectStoreUnavailable => "ObjectStore.Unavailable", retryable = true;
+        ObjectStoreFailed => "ObjectStore.Failed", retryable = false;
+        ComprehendUnavailable => "Comprehend.Unavailable", retryable = true;
+        ComprehendRejected => "Comprehend.Rejected", retryable = false;
+    }
+}
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum PostCallError {
@@ -42,7 +66,7 @@ pub enum PostCallError {
         action: &'static str,
         source: MarkerError,
     },
-    #[error("contact {contact_id}: Salesforce failed to {action}: {}", mask_digit_runs(&source.to_string()))]
+    #[error("contact {contact_id}: Salesforce failed to {action}: {}", redact_personal_data(&source.to_string()))]
     Salesforce {
         contact_id: String,
         action: String,
@@ -98,48 +122,53 @@ impl PostCallError {
         }
     }
 
+    /// The kind of a non-Salesforce failure (`None` for Salesforce's, named by the client).
+    pub fn kind(&self) -> Option<PostCallErrorKind> {
+        use PostCallErrorKind as Kind;
+        let either = |retryable: bool, unavailable: Kind, failed: Kind| {
+            if retryable { unavailable } else { failed }
+        };
+        Some(match self {
+            Self::MalformedCtr(_) => Kind::MalformedCtr,
+            Self::InvalidConfiguration { .. } => Kind::InvalidConfiguration,
+            Self::NoRecording { .. } => Kind::NoRecording,
+            Self::NotPlanned { .. } => Kind::NotPlanned,
+            Self::ContactAnalyticsPending { .. } => Kind::ContactAnalyticsPending,
+            Self::Markers { source, .. } => either(
+                source.is_retryable(),
+                Kind::MarkersUnavailable,
+                Kind::MarkersFailed,
+            ),
+            Self::Salesforce { .. } => return None,
+            Self::Transcriber { source, .. } => either(
+                source.is_retryable(),
+                Kind::TranscribeUnavailable,
+                Kind::TranscribeRejected,
+            ),
+            Self::TranscriptionFailed { .. } => Kind::TranscribeJobFailed,
+            Self::TranscriptionNotComplete { .. } => Kind::TranscribeNotComplete,
+            Self::UnsupportedMediaFormat { .. } => Kind::TranscribeUnsupportedMediaFormat,
+            Self::TranscriptNotFound { .. } => Kind::TranscriptNotFound,
+            Self::MalformedTranscript { .. } => Kind::TranscriptMalformed,
+            Self::ObjectStore(source) => either(
+                source.is_retryable(),
+                Kind::ObjectStoreUnavailable,
+                Kind::ObjectStoreFailed,
+            ),
+            Self::TextAnalysis { source, .. } => either(
+                source.is_retryable(),
+                Kind::ComprehendUnavailable,
+                Kind::ComprehendRejected,
+            ),
+        })
+    }
+
     /// The stable error name (see the module documentation).
     pub fn error_type(&self) -> &'static str {
-        match self {
-            Self::MalformedCtr(_) => "MalformedCtr",
-            Self::InvalidConfiguration { .. } => "InvalidConfiguration",
-            Self::NoRecording { .. } => "NoRecording",
-            Self::NotPlanned { .. } => "NotPlanned",
-            Self::ContactAnalyticsPending { .. } => "ContactAnalytics.Pending",
-            Self::Markers { source, .. } => {
-                if source.is_retryable() {
-                    "Markers.Unavailable"
-                } else {
-                    "Markers.Failed"
-                }
-            }
-            Self::Salesforce { source, .. } => source.error_type(),
-            Self::Transcriber { source, .. } => {
-                if source.is_retryable() {
-                    "Transcribe.Unavailable"
-                } else {
-                    "Transcribe.Rejected"
-                }
-            }
-            Self::TranscriptionFailed { .. } => "Transcribe.JobFailed",
-            Self::TranscriptionNotComplete { .. } => "Transcribe.NotComplete",
-            Self::UnsupportedMediaFormat { .. } => "Transcribe.UnsupportedMediaFormat",
-            Self::TranscriptNotFound { .. } => "Transcript.NotFound",
-            Self::MalformedTranscript { .. } => "Transcript.Malformed",
-            Self::ObjectStore(source) => {
-                if source.is_retryable() {
-                    "ObjectStore.Unavailable"
-                } else {
-                    "ObjectStore.Failed"
-                }
-            }
-            Self::TextAnalysis { source, .. } => {
-                if source.is_retryable() {
-                    "Comprehend.Unavailable"
-                } else {
-                    "Comprehend.Rejected"
-                }
-            }
+        match (self, self.kind()) {
+            (Self::Salesforce { source, .. }, _) => source.error_type(),
+            (_, Some(kind)) => kind.name(),
+            (_, None) => "Salesforce.UnexpectedResponse",
         }
     }
 
@@ -147,7 +176,7 @@ impl PostCallError {
     /// limit, and another execution still creating the CCA. Never a bad input.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::ContactAnalyticsPending { .. } | Self::TranscriptionNotComplete { .. } => true,
+            Self::ContactAnalyticsPending { .. } => true,
             Self::Markers { source, .. } => source.is_retryable(),
             Self::Salesforce { source, .. } => source.is_retryable_later(),
             Self::Transcriber { source, .. } => source.is_retryable(),
@@ -156,53 +185,22 @@ impl PostCallError {
             _ => false,
         }
     }
+}
 
-    /// Every `error_type()` value.
-    pub const ERROR_TYPES: [&'static str; 28] = [
-        "MalformedCtr",
-        "InvalidConfiguration",
-        "NoRecording",
-        "NotPlanned",
-        "ContactAnalytics.Pending",
-        "Markers.Unavailable",
-        "Markers.Failed",
-        "Transcribe.Unavailable",
-        "Transcribe.Rejected",
-        "Transcribe.JobFailed",
-        "Transcribe.NotComplete",
-        "Transcribe.UnsupportedMediaFormat",
-        "Transcript.NotFound",
-        "Transcript.Malformed",
-        "ObjectStore.Unavailable",
-        "ObjectStore.Failed",
-        "Comprehend.Unavailable",
-        "Comprehend.Rejected",
-        "Salesforce.Authentication",
-        "Salesforce.Credentials",
-        "Salesforce.NotFound",
-        "Salesforce.InvalidField",
-        "Salesforce.MalformedQuery",
-        "Salesforce.MultipleMatches",
-        "Salesforce.ApiLimitExceeded",
-        "Salesforce.Transient",
-        "Salesforce.Rejected",
-        "Salesforce.UnexpectedResponse",
-    ];
+impl NamedError for PostCallError {
+    fn error_name(&self) -> &'static str {
+        self.error_type()
+    }
 
-    /// The `error_type()` values for which `is_retryable()` can be true (a Retry's
-    /// `ErrorEquals`). `Salesforce.Credentials` is retryable only when its cause (Secrets
-    /// Manager unreachable) is transient; retrying a permanent one merely delays the failure.
-    pub const RETRYABLE_ERROR_TYPES: [&'static str; 9] = [
-        "ContactAnalytics.Pending",
-        "Markers.Unavailable",
-        "Transcribe.Unavailable",
-        "Transcribe.NotComplete",
-        "ObjectStore.Unavailable",
-        "Comprehend.Unavailable",
-        "Salesforce.Transient",
-        "Salesforce.ApiLimitExceeded",
-        "Salesforce.Credentials",
-    ];
+    fn is_retryable(&self) -> bool {
+        PostCallError::is_retryable(self)
+    }
+
+    fn error_names() -> Vec<ErrorName> {
+        let mut names = PostCallErrorKind::error_names();
+        names.extend(SalesforceError::error_names());
+        names
+    }
 }
 
 #[cfg(test)]
@@ -235,10 +233,12 @@ mod tests {
     }
 
     #[test]
-    fn when_listing_error_types_should_cover_every_retryable_one() {
-        for name in PostCallError::RETRYABLE_ERROR_TYPES {
-            assert!(PostCallError::ERROR_TYPES.contains(&name), "{name}");
-        }
+    fn when_an_error_is_retryable_should_carry_a_name_listed_as_retryable() {
+        let retryable: Vec<&str> = PostCallError::error_names()
+            .into_iter()
+            .filter(|name| name.retryable)
+            .map(|name| name.name)
+            .collect();
         let samples = [
             PostCallError::ContactAnalyticsPending {
                 contact_id: "c".into(),
@@ -265,8 +265,14 @@ mod tests {
         ];
         for error in samples {
             assert!(error.is_retryable());
-            assert!(PostCallError::RETRYABLE_ERROR_TYPES.contains(&error.error_type()));
+            assert!(retryable.contains(&error.error_type()), "{}", error.error_type());
         }
+        let not_complete = PostCallError::TranscriptionNotComplete {
+            job_name: "j".into(),
+            status: "IN_PROGRESS".into(),
+        };
+        assert!(!not_complete.is_retryable());
+        assert!(!retryable.contains(&not_complete.error_type()));
     }
 
     #[test]

@@ -184,7 +184,7 @@ pub fn plan_post_call(ctr: &ContactTraceRecord, switches: &PackageSwitches) -> P
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_fixtures;
+    use crate::testing::fixtures;
     use serde_json::{Map, Value, json};
 
     fn ctr_with(attributes: &[(&str, &str)], audio: bool) -> ContactTraceRecord {

@@ -1,4 +1,4 @@
-//! Step "RecordingImport": the contact's Contact Channel Analytics record, with the recording
+//! The `ImportRecording` step: the contact's Contact Channel Analytics record, with the recording
 //! path (`recording` variant) or without it (`redacted`), created exactly once.
 //!
 //! Input: `{"ctr": <CTR>, "switches": <PackageSwitches>, "executionName": "…"}` (the
@@ -78,8 +78,8 @@ pub async fn import_recording(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::local::{MemoryMarkers, MemorySalesforce};
-    use crate::test_fixtures;
+    use crate::testing::{MemoryMarkers, MemorySalesforce};
+    use crate::testing::fixtures;
     use serde_json::json;
 
     #[tokio::test]

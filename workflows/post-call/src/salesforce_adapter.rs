@@ -87,15 +87,11 @@ fn ids(records: &[Record]) -> Vec<String> {
 /// Object and field names come from constants and a validated namespace; this is the last
 /// guard before they meet SOQL text.
 fn check_api_name(name: &str) -> Result<(), SalesforceError> {
-    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if valid {
-        Ok(())
-    } else {
-        Err(SalesforceError::Rejected {
+    salesforce_client::ApiName::parse(name)
+        .map(|_| ())
+        .map_err(|error| SalesforceError::Rejected {
             status: 400,
             error_code: "INVALID_API_NAME".into(),
-            message: format!("{name:?} is not a Salesforce API name"),
+            message: format!("{name:?} is {error}"),
         })
-    }
 }

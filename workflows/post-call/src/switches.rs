@@ -97,13 +97,12 @@ fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
     }
     match Flag::deserialize(deserializer)? {
         Flag::Bool(value) => Ok(value),
-        Flag::Text(text) => match text.trim() {
-            "true" | "True" | "TRUE" => Ok(true),
-            "false" | "False" | "FALSE" => Ok(false),
-            other => Err(serde::de::Error::custom(format!(
-                "expected true/True/false/False, found {other:?}"
-            ))),
-        },
+        Flag::Text(text) => env_config::parse_bool(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "expected true/True/false/False, found {:?}",
+                text.trim()
+            ))
+        }),
     }
 }
 

@@ -191,7 +191,7 @@ pub fn full_text(segments: &[TranscriptSegment]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_fixtures;
+    use crate::testing::fixtures;
 
     fn fixture() -> TranscribeOutput {
         TranscribeOutput::parse(

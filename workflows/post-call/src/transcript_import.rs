@@ -1,4 +1,4 @@
-//! Step "ImportTranscript": the finished transcript's two sides as attachments on the CCA, the
+//! The `ImportTranscript` step: the finished transcript's two sides as attachments on the CCA, the
 //! requested Comprehend analyses on the customer's side, then the contact marked COMPLETED.
 //!
 //! Input: `{"ctr": <CTR>, "switches": <PackageSwitches>, "executionName": "…",

@@ -8,10 +8,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::{
+    names::{ApiName, RecordId},
     api_usage::ApiUsage,
     auth::Authenticator,
     config::SalesforceConfig,
-    credentials::{CredentialSource, SecretsManagerCredentials},
+    credentials::CredentialSource,
     describe::{DescribeCache, ObjectDescribe},
     error::SalesforceError,
     records::{
@@ -79,18 +80,6 @@ impl SalesforceClient {
             transport: Arc::new(Transport::new(http, auth, config)),
             describe_cache,
         })
-    }
-
-    /// A client whose credentials come from the Secrets Manager secret `secret_id`.
-    pub fn with_secrets_manager(
-        config: SalesforceConfig,
-        secrets: aws_sdk_secretsmanager::Client,
-        secret_id: impl Into<String>,
-    ) -> Result<Self, SalesforceError> {
-        Self::new(
-            config,
-            Arc::new(SecretsManagerCredentials::new(secrets, secret_id)),
-        )
     }
 
     /// The org's daily API usage from the most recent response, if any was seen.
@@ -374,35 +363,27 @@ impl SalesforceClient {
     }
 }
 
-/// Object and field API names go into URL paths: allow only what Salesforce allows in names,
-/// so a caller-supplied `sf_object` cannot reach another endpoint.
+/// Object and field API names go into URL paths: only a valid [`ApiName`] may, so a
+/// caller-supplied `sf_object` cannot reach another endpoint.
 fn api_name(name: &str) -> Result<&str, SalesforceError> {
-    let valid = !name.is_empty()
-        && name.len() <= 120
-        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if valid {
-        Ok(name)
-    } else {
-        Err(SalesforceError::Rejected {
+    ApiName::parse(name)
+        .map(|_| name)
+        .map_err(|error| SalesforceError::Rejected {
             status: 400,
             error_code: "INVALID_API_NAME".into(),
-            message: format!("'{name}' is not a valid Salesforce object or field name"),
+            message: format!("'{name}' is {error}"),
         })
-    }
 }
 
-/// Record ids are 15 or 18 alphanumeric characters.
+/// Record ids go into URL paths too: only a valid [`RecordId`].
 fn record_id(id: &str) -> Result<&str, SalesforceError> {
-    if matches!(id.len(), 15 | 18) && id.chars().all(|c| c.is_ascii_alphanumeric()) {
-        Ok(id)
-    } else {
-        Err(SalesforceError::Rejected {
+    RecordId::parse(id)
+        .map(|_| id)
+        .map_err(|error| SalesforceError::Rejected {
             status: 400,
             error_code: "MALFORMED_ID".into(),
-            message: format!("'{id}' is not a Salesforce record id (15 or 18 letters and digits)"),
+            message: format!("'{}' is {error}", redaction::redact_personal_data(id)),
         })
-    }
 }
 
 #[cfg(test)]

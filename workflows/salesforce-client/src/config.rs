@@ -204,16 +204,13 @@ pub enum ConfigError {
     },
 }
 
-/// Parses the `true`/`True`/`false`/`False` switches the stack parameters allow.
+/// Parses the `true`/`True`/`false`/`False` switches the stack parameters allow (any
+/// capitalisation, as [`env_config::parse_bool`] decides for every function).
 pub fn parse_bool(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
-    match value.trim() {
-        "true" | "True" | "TRUE" => Ok(true),
-        "false" | "False" | "FALSE" => Ok(false),
-        other => Err(ConfigError::Invalid {
-            variable,
-            reason: format!("'{other}' is not true or false"),
-        }),
-    }
+    env_config::parse_bool(value).ok_or_else(|| ConfigError::Invalid {
+        variable,
+        reason: format!("'{}' is not true or false", value.trim()),
+    })
 }
 
 fn parse_number(variable: &'static str, value: &str) -> Result<u64, ConfigError> {

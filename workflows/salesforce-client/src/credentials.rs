@@ -114,60 +114,6 @@ pub trait CredentialSource: Send + Sync {
     async fn load(&self) -> Result<SalesforceCredentials, CredentialsError>;
 }
 
-/// Reads the secret from AWS Secrets Manager.
-pub struct SecretsManagerCredentials {
-    client: aws_sdk_secretsmanager::Client,
-    secret_id: String,
-}
-
-impl SecretsManagerCredentials {
-    pub fn new(client: aws_sdk_secretsmanager::Client, secret_id: impl Into<String>) -> Self {
-        Self {
-            client,
-            secret_id: secret_id.into(),
-        }
-    }
-}
-
-#[async_trait]
-impl CredentialSource for SecretsManagerCredentials {
-    async fn load(&self) -> Result<SalesforceCredentials, CredentialsError> {
-        let output = self
-            .client
-            .get_secret_value()
-            .secret_id(&self.secret_id)
-            .send()
-            .await
-            .map_err(|error| {
-                let service_error = error.as_service_error();
-                if service_error.is_some_and(|e| e.is_resource_not_found_exception()) {
-                    CredentialsError::SecretNotFound {
-                        secret: self.secret_id.clone(),
-                    }
-                } else {
-                    let reason = service_error
-                        .and_then(|e| e.meta().message().map(str::to_string))
-                        .unwrap_or_else(|| {
-                            aws_sdk_secretsmanager::error::DisplayErrorContext(&error).to_string()
-                        });
-                    CredentialsError::Unavailable {
-                        secret: self.secret_id.clone(),
-                        reason,
-                    }
-                }
-            })?;
-        let text = output
-            .secret_string()
-            .ok_or_else(|| CredentialsError::Malformed {
-                reason: format!(
-                    "secret {} has no SecretString (binary secrets are not supported)",
-                    self.secret_id
-                ),
-            })?;
-        SalesforceCredentials::from_json(text)
-    }
-}
-
 /// Credentials held in memory: from a local JSON file (same keys as the secret) or built in
 /// code for tests and the local runner.
 #[derive(Debug, Clone)]

@@ -5,6 +5,24 @@ use serde::Deserialize;
 
 use crate::credentials::CredentialsError;
 
+activity_contract::error_kinds! {
+    /// Every class of Salesforce failure, with the name callers report. `Credentials` is
+    /// retryable as a name: an unreachable Secrets Manager is transient (a missing secret is
+    /// not, and retrying it merely delays the failure).
+    pub enum SalesforceErrorKind {
+        Authentication => "Salesforce.Authentication", retryable = false;
+        Credentials => "Salesforce.Credentials", retryable = true;
+        NotFound => "Salesforce.NotFound", retryable = false;
+        InvalidField => "Salesforce.InvalidField", retryable = false;
+        MalformedQuery => "Salesforce.MalformedQuery", retryable = false;
+        MultipleMatches => "Salesforce.MultipleMatches", retryable = false;
+        ApiLimitExceeded => "Salesforce.ApiLimitExceeded", retryable = true;
+        Transient => "Salesforce.Transient", retryable = true;
+        Rejected => "Salesforce.Rejected", retryable = false;
+        UnexpectedResponse => "Salesforce.UnexpectedResponse", retryable = false;
+    }
+}
+
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum SalesforceError {
     /// Login refused, or the session stayed invalid after one refresh.
@@ -45,21 +63,26 @@ pub enum SalesforceError {
 }
 
 impl SalesforceError {
+    /// The kind of failure, whose name callers report.
+    pub fn kind(&self) -> SalesforceErrorKind {
+        match self {
+            Self::Authentication { .. } => SalesforceErrorKind::Authentication,
+            Self::Credentials(_) => SalesforceErrorKind::Credentials,
+            Self::NotFound { .. } => SalesforceErrorKind::NotFound,
+            Self::InvalidField { .. } => SalesforceErrorKind::InvalidField,
+            Self::MalformedQuery { .. } => SalesforceErrorKind::MalformedQuery,
+            Self::MultipleMatches { .. } => SalesforceErrorKind::MultipleMatches,
+            Self::ApiLimitExceeded { .. } => SalesforceErrorKind::ApiLimitExceeded,
+            Self::Transient { .. } => SalesforceErrorKind::Transient,
+            Self::Rejected { .. } => SalesforceErrorKind::Rejected,
+            Self::UnexpectedResponse(_) => SalesforceErrorKind::UnexpectedResponse,
+        }
+    }
+
     /// The stable error type callers report (`Salesforce.Transient`, `Salesforce.NotFound`, …):
     /// what an activity's Lambda error says and what state machines' Retry and Catch match.
     pub fn error_type(&self) -> &'static str {
-        match self {
-            Self::Authentication { .. } => "Salesforce.Authentication",
-            Self::Credentials(_) => "Salesforce.Credentials",
-            Self::NotFound { .. } => "Salesforce.NotFound",
-            Self::InvalidField { .. } => "Salesforce.InvalidField",
-            Self::MalformedQuery { .. } => "Salesforce.MalformedQuery",
-            Self::MultipleMatches { .. } => "Salesforce.MultipleMatches",
-            Self::ApiLimitExceeded { .. } => "Salesforce.ApiLimitExceeded",
-            Self::Transient { .. } => "Salesforce.Transient",
-            Self::Rejected { .. } => "Salesforce.Rejected",
-            Self::UnexpectedResponse(_) => "Salesforce.UnexpectedResponse",
-        }
+        self.kind().name()
     }
 
     /// Salesforce's `errorCode` (or our own code for non-Salesforce failures).
@@ -196,6 +219,20 @@ pub(crate) fn truncate(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_string(),
+    }
+}
+
+impl activity_contract::NamedError for SalesforceError {
+    fn error_name(&self) -> &'static str {
+        self.error_type()
+    }
+
+    fn is_retryable(&self) -> bool {
+        self.is_retryable_later()
+    }
+
+    fn error_names() -> Vec<activity_contract::ErrorName> {
+        SalesforceErrorKind::error_names()
     }
 }
 

@@ -15,6 +15,7 @@ pub mod credentials;
 pub mod describe;
 pub mod error;
 pub mod escape;
+pub mod names;
 pub mod records;
 mod transport;
 
@@ -23,11 +24,12 @@ pub use auth::AuthGrant;
 pub use client::SalesforceClient;
 pub use config::{ApiVersion, AuthGrantChoice, RetryPolicy, SalesforceConfig};
 pub use credentials::{
-    CredentialSource, CredentialsError, SalesforceCredentials, SecretsManagerCredentials,
+    CredentialSource, CredentialsError, SalesforceCredentials,
     StaticCredentials,
 };
 pub use describe::{DescribeField, ObjectDescribe};
-pub use error::SalesforceError;
+pub use error::{SalesforceError, SalesforceErrorKind};
+pub use names::{ApiName, NameError, RecordId};
 pub use records::{
     Attachment, CollectionError, CollectionRecordResult, FeedElement, MessageSegment,
     ParameterizedSearch, Record, SearchObject, UpsertOutcome,

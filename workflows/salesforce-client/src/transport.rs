@@ -171,7 +171,7 @@ impl Transport {
             .text()
             .await
             .map_err(|error| SalesforceError::transport(&error))?;
-        tracing::debug!(method = %request.method, path = %redact_path(&request.path), status, "Salesforce call");
+        tracing::debug!(method = %request.method, path = %redaction::path_shape(&request.path), status, "Salesforce call");
         if status < 400 {
             Ok(ApiResponse { status, body })
         } else {
@@ -180,11 +180,3 @@ impl Transport {
     }
 }
 
-/// Paths may carry external-id values (e.g. a phone number); log only their shape.
-fn redact_path(path: &str) -> String {
-    path.split('/')
-        .enumerate()
-        .map(|(index, segment)| if index >= 3 { "…" } else { segment })
-        .collect::<Vec<_>>()
-        .join("/")
-}

@@ -5,7 +5,7 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::model::ContactTraceRecord;
-use crate::redact::mask_digit_runs;
+use redaction::redact_personal_data;
 
 /// Why a Kinesis record is not a usable CTR. Messages never quote the record's content.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -57,7 +57,7 @@ pub fn parse_ctr_json(bytes: &[u8]) -> Result<ContactTraceRecord, MalformedCtr> 
     };
     serde_json::from_value(value).map_err(|error| MalformedCtr::InvalidShape {
         contact_id,
-        reason: mask_digit_runs(&error.to_string()),
+        reason: redact_personal_data(&error.to_string()),
     })
 }
 
@@ -75,7 +75,7 @@ fn json_kind(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_fixtures;
+    use crate::testing::fixtures;
 
     fn encode(text: &str) -> String {
         base64::engine::general_purpose::STANDARD.encode(text)

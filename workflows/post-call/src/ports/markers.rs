@@ -6,7 +6,7 @@
 //! executions cannot both create it. Its state is `IN_PROGRESS` then `COMPLETED`, with the ids
 //! as the old package's metadata keys: [`ContactMarker::body`] and [`ContactMarker::metadata`]
 //! give them, [`ContactMarker::from_parts`] reads them back (keys compared case-insensitively).
-//! `local::StoredMarkers` keeps both in the object's body as one JSON document, because an
+//! [`crate::stored_markers::StoredMarkers`] keeps both in the object's body as one JSON document, because an
 //! atomic create must carry the whole marker.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! Step "CheckTranscription": one look at the job, for a Choice on `complete`.
+//! The `CheckTranscription` step: one look at the job, for a Choice on `complete`.
 //!
 //! Input: `{"transcription": <TranscriptionProgress>}`; output: the same shape with the new
 //! status and `polls` + 1. A FAILED job is the error `Transcribe.JobFailed` carrying

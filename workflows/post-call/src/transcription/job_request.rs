@@ -114,7 +114,7 @@ fn is_language_code(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_fixtures;
+    use crate::testing::fixtures;
 
     #[test]
     fn when_voice_ctr_is_transcribed_should_point_at_its_wav_with_channels() {

@@ -1,4 +1,4 @@
-//! Step "StartTranscription".
+//! The `StartTranscription` step.
 //!
 //! Input: `{"ctr": <CTR>, "switches": <PackageSwitches>, "executionName": "…"}`; output: a
 //! [`TranscriptionProgress`].

@@ -1,0 +1,199 @@
+//! One `sfInvokeAPI` invocation as Amazon Connect makes it: read the contact-flow event, run the
+//! operation under a deadline below Connect's 8-second limit, return the flat string map.
+//! The Lambda `main` and the local runner (`connect-sf invoke`, the embedded engine) both call
+//! [`handle_invocation`].
+
+use std::{collections::BTreeMap, time::Duration};
+
+use activity_contract::{ErrorName, NamedError};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::{FlowParameters, InvokeError, SalesforceApi};
+
+/// Connect waits at most 8 s for a Lambda; answering with a clear error before that beats
+/// being cut off with a generic failure.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_millis(7000);
+
+/// The variable that bounds one invocation, in milliseconds.
+pub const DEADLINE_VARIABLE: &str = "SF_INVOKE_DEADLINE_MS";
+
+/// Settings read once at cold start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvocationSettings {
+    /// Upper bound for one invocation, token refresh included.
+    pub deadline: Duration,
+}
+
+impl Default for InvocationSettings {
+    fn default() -> Self {
+        Self {
+            deadline: DEFAULT_DEADLINE,
+        }
+    }
+}
+
+impl InvocationSettings {
+    /// Reads `SF_INVOKE_DEADLINE_MS` (optional, 100–7900, default 7000).
+    pub fn from_lookup(
+        lookup: &impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, env_config::ConfigError> {
+        let milliseconds = env_config::number_in(
+            lookup,
+            DEADLINE_VARIABLE,
+            100..=7900u64,
+            DEFAULT_DEADLINE.as_millis() as u64,
+            "a number of milliseconds between 100 and 7900",
+        )?;
+        Ok(Self {
+            deadline: Duration::from_millis(milliseconds),
+        })
+    }
+}
+
+/// What this activity reads of a contact-flow event: `Details.Parameters`, and the contact's
+/// id and channel for the log line. Everything else (endpoints that are `null` for chat and
+/// task contacts, segment attributes, fields Connect adds later) is ignored.
+#[derive(Debug, Deserialize)]
+struct ContactFlowEvent {
+    #[serde(rename = "Details")]
+    details: EventDetails,
+}
+
+#[derive(Debug, Deserialize)]
+struct EventDetails {
+    #[serde(rename = "Parameters", default)]
+    parameters: Value,
+    #[serde(rename = "ContactData", default)]
+    contact_data: Option<ContactData>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ContactData {
+    #[serde(rename = "ContactId", default)]
+    contact_id: Option<String>,
+    #[serde(rename = "Channel", default)]
+    channel: Option<String>,
+}
+
+activity_contract::error_kinds! {
+    /// Failures of the invocation itself, around the operation's.
+    pub enum InvocationErrorKind {
+        MalformedEvent => "MalformedEvent", retryable = false;
+        DeadlineExceeded => "DeadlineExceeded", retryable = true;
+    }
+}
+
+/// Why an invocation failed; its name is what Connect and the logs see.
+#[derive(Debug, thiserror::Error)]
+pub enum InvocationError {
+    #[error("the event is not an Amazon Connect contact-flow event: {reason}")]
+    MalformedEvent { reason: String },
+    #[error(transparent)]
+    Invoke(#[from] InvokeError),
+    #[error("{operation} did not finish within {} ms (Connect waits at most 8 s)", .deadline.as_millis())]
+    DeadlineExceeded {
+        operation: String,
+        deadline: Duration,
+    },
+}
+
+impl NamedError for InvocationError {
+    fn error_name(&self) -> &'static str {
+        match self {
+            Self::MalformedEvent { .. } => InvocationErrorKind::MalformedEvent.name(),
+            Self::Invoke(error) => error.error_type(),
+            Self::DeadlineExceeded { .. } => InvocationErrorKind::DeadlineExceeded.name(),
+        }
+    }
+
+    fn is_retryable(&self) -> bool {
+        match self {
+            Self::MalformedEvent { .. } => false,
+            Self::Invoke(error) => error.is_retryable(),
+            Self::DeadlineExceeded { .. } => true,
+        }
+    }
+
+    fn error_names() -> Vec<ErrorName> {
+        let mut names = InvocationErrorKind::error_names();
+        names.extend(InvokeError::error_names());
+        names
+    }
+}
+
+/// Runs one invocation. `remaining` is the time Lambda still allows, when known; the
+/// effective deadline is the shorter of that and the configured one.
+pub async fn handle_invocation(
+    api: &dyn SalesforceApi,
+    event: Value,
+    settings: &InvocationSettings,
+    remaining: Option<Duration>,
+    now: DateTime<Utc>,
+) -> Result<BTreeMap<String, String>, InvocationError> {
+    let event: ContactFlowEvent =
+        serde_json::from_value(event).map_err(|error| InvocationError::MalformedEvent {
+            reason: redaction::without_quoted_values(&error.to_string()),
+        })?;
+    let parameters = FlowParameters::from_json(&event.details.parameters)?;
+    let contact = event.details.contact_data.unwrap_or_default();
+    let contact_id = contact.contact_id.unwrap_or_default();
+    let channel = contact.channel.unwrap_or_default();
+    let operation = parameters
+        .optional("sf_operation")
+        .unwrap_or("(none)")
+        .to_string();
+    let deadline = remaining
+        .map(|left| left.min(settings.deadline))
+        .unwrap_or(settings.deadline);
+
+    let started = std::time::Instant::now();
+    let outcome = tokio::time::timeout(deadline, crate::invoke(api, &parameters, now)).await;
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    match outcome {
+        Ok(Ok(result)) => {
+            tracing::info!(operation = %operation, contact_id = %contact_id, channel = %channel, elapsed_ms, sf_count = result.get("sf_count").map(String::as_str), "sfInvokeAPI succeeded");
+            Ok(result)
+        }
+        Ok(Err(error)) => {
+            let error = InvocationError::from(error);
+            tracing::warn!(operation = %operation, contact_id = %contact_id, channel = %channel, elapsed_ms, error_type = %error.error_name(), error = %redaction::redact_personal_data(&error.to_string()), "sfInvokeAPI failed");
+            Err(error)
+        }
+        Err(_) => {
+            tracing::error!(operation = %operation, contact_id = %contact_id, channel = %channel, elapsed_ms, "sfInvokeAPI deadline exceeded");
+            Err(InvocationError::DeadlineExceeded {
+                operation,
+                deadline,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(value: &'static str) -> impl Fn(&str) -> Option<String> {
+        move |name| (name == DEADLINE_VARIABLE).then(|| value.to_string())
+    }
+
+    #[test]
+    fn when_unset_should_default_to_seven_seconds() {
+        assert_eq!(
+            InvocationSettings::from_lookup(&|_| None).map(|s| s.deadline),
+            Ok(Duration::from_secs(7))
+        );
+    }
+
+    #[test]
+    fn when_beyond_connects_limit_should_be_refused() {
+        assert!(InvocationSettings::from_lookup(&lookup("9000")).is_err());
+        assert!(InvocationSettings::from_lookup(&lookup("soon")).is_err());
+        assert_eq!(
+            InvocationSettings::from_lookup(&lookup("2500")).map(|s| s.deadline),
+            Ok(Duration::from_millis(2500))
+        );
+    }
+}

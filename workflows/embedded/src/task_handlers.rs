@@ -1,0 +1,145 @@
+//! The activities a local state machine can call, each running its domain step in-process
+//! where AWS would invoke the Lambda, registered under its activity name (the crate in
+//! `activities/`, which `template_wiring` derives from the template's
+//! `DefinitionSubstitutions`). [`contracts`] lists what each can fail with, for checks that
+//! need no running backend.
+
+use std::sync::Arc;
+
+use activity_contract::{ErrorBody, ErrorName, NamedError, Task, TaskError, activity_name, run_task};
+use async_trait::async_trait;
+use contact_flow::{InvocationError, InvocationSettings, handle_invocation};
+use post_call::steps::{
+    CheckTranscription, ImportCtr, ImportRecording, ImportRecordingPorts, ImportTranscript,
+    ImportTranscriptPorts, PlanContact, StartTranscription, StartTranscriptionPorts,
+};
+use post_call::ports::SalesforceWrites;
+use serde_json::Value;
+use step_functions_engine::{TaskContext, TaskFailure, TaskHandler};
+
+use crate::ports::EmbeddedPorts;
+
+/// The activity contact flows call, which no state machine of ours does (registered so an
+/// ad-hoc definition can).
+pub const SF_INVOKE_API: &str = "sf-invoke-api";
+
+/// What one activity can fail with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityContract {
+    /// The activity crate's name (`import-ctr`).
+    pub activity: String,
+    /// The Task state it implements, for the post-call steps.
+    pub state: Option<&'static str>,
+    /// Every error name it can return, sorted.
+    pub error_names: Vec<ErrorName>,
+}
+
+fn task_contract<T: Task>() -> ActivityContract {
+    ActivityContract {
+        activity: activity_name(T::STATE),
+        state: Some(T::STATE),
+        error_names: TaskError::<T::Error>::names_for::<T>(),
+    }
+}
+
+/// Every registered activity's contract.
+pub fn contracts() -> Vec<ActivityContract> {
+    vec![
+        ActivityContract {
+            activity: SF_INVOKE_API.to_string(),
+            state: None,
+            error_names: activity_contract::names_of::<InvocationError>(),
+        },
+        task_contract::<PlanContact>(),
+        task_contract::<ImportCtr>(),
+        task_contract::<ImportRecording>(),
+        task_contract::<StartTranscription>(),
+        task_contract::<CheckTranscription>(),
+        task_contract::<ImportTranscript>(),
+    ]
+}
+
+/// Every activity handler of the embedded default, by activity name, each given only the
+/// ports its step calls.
+pub fn handlers(ports: &EmbeddedPorts) -> Vec<(String, Arc<dyn TaskHandler>)> {
+    let salesforce: Arc<dyn SalesforceWrites> = ports.salesforce.clone();
+    vec![
+        (
+            SF_INVOKE_API.to_string(),
+            Arc::new(SfInvokeApiTask {
+                salesforce: ports.salesforce.clone(),
+            }) as Arc<dyn TaskHandler>,
+        ),
+        step::<PlanContact>(()),
+        step::<ImportCtr>(salesforce.clone()),
+        step::<ImportRecording>(ImportRecordingPorts {
+            salesforce: salesforce.clone(),
+            store: ports.store.clone(),
+        }),
+        step::<StartTranscription>(StartTranscriptionPorts {
+            store: ports.store.clone(),
+            transcriber: ports.transcriber.clone(),
+        }),
+        step::<CheckTranscription>(ports.transcriber.clone()),
+        step::<ImportTranscript>(ImportTranscriptPorts {
+            salesforce,
+            store: ports.store.clone(),
+            analysis: ports.analysis.clone(),
+        }),
+    ]
+}
+
+fn step<T: Task>(ports: T::Ports) -> (String, Arc<dyn TaskHandler>) {
+    (
+        activity_name(T::STATE),
+        Arc::new(StepTask::<T> { ports }) as Arc<dyn TaskHandler>,
+    )
+}
+
+/// How Step Functions reports a Lambda's error: `Error` is its `errorType`, `Cause` the JSON
+/// text of the error body.
+fn lambda_failure(error: &dyn NamedError) -> TaskFailure {
+    let body = ErrorBody::of(error);
+    TaskFailure::new(&body.error_type, body.to_json_text())
+}
+
+struct StepTask<T: Task> {
+    ports: T::Ports,
+}
+
+#[async_trait]
+impl<T: Task> TaskHandler for StepTask<T> {
+    async fn invoke(&self, input: Value, context: &TaskContext) -> Result<Value, TaskFailure> {
+        run_task::<T>(&self.ports, input, context.clock.now())
+            .await
+            .map_err(|error| lambda_failure(&error))
+    }
+}
+
+struct SfInvokeApiTask {
+    salesforce: Arc<salesforce_client::SalesforceClient>,
+}
+
+#[async_trait]
+impl TaskHandler for SfInvokeApiTask {
+    async fn invoke(&self, input: Value, context: &TaskContext) -> Result<Value, TaskFailure> {
+        let now = context.clock.now();
+        handle_invocation(
+            self.salesforce.as_ref(),
+            input,
+            &InvocationSettings::default(),
+            None,
+            now,
+        )
+        .await
+        .map(|result| {
+            Value::Object(
+                result
+                    .into_iter()
+                    .map(|(key, value)| (key, Value::String(value)))
+                    .collect(),
+            )
+        })
+        .map_err(|error| lambda_failure(&error))
+    }
+}

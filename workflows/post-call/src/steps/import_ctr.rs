@@ -1,0 +1,32 @@
+//! `ImportCtr`: upserts the contact's `AC_ContactTraceRecord__c` by `ContactId__c`.
+
+use std::sync::Arc;
+
+use activity_contract::{ErrorName, Task};
+use chrono::{DateTime, Utc};
+
+use crate::PostCallError;
+use crate::ctr_import::{CtrImportInput, CtrImportOutput, import_ctr};
+use crate::ports::SalesforceWrites;
+
+pub struct ImportCtr;
+
+impl Task for ImportCtr {
+    const STATE: &'static str = "ImportCtr";
+    type Ports = Arc<dyn SalesforceWrites>;
+    type Input = CtrImportInput;
+    type Output = CtrImportOutput;
+    type Error = PostCallError;
+
+    fn error_names() -> Vec<ErrorName> {
+        super::names(&[], true)
+    }
+
+    async fn run(
+        salesforce: &Arc<dyn SalesforceWrites>,
+        input: CtrImportInput,
+        _: DateTime<Utc>,
+    ) -> Result<CtrImportOutput, PostCallError> {
+        import_ctr(salesforce.as_ref(), &input.ctr, &input.switches).await
+    }
+}

@@ -1,0 +1,50 @@
+//! `ImportRecording`: the contact's Contact Channel Analytics record, created exactly once
+//! (the contact marker in the transcript bucket makes the creation atomic).
+
+use std::sync::Arc;
+
+use activity_contract::{ErrorName, Task};
+use chrono::{DateTime, Utc};
+
+use crate::PostCallError;
+use crate::error::PostCallErrorKind;
+use crate::ports::{ObjectStore, SalesforceWrites};
+use crate::recording_import::{RecordingImportInput, RecordingImportOutput, import_recording};
+use crate::stored_markers::StoredMarkers;
+
+pub struct ImportRecording;
+
+pub struct ImportRecordingPorts {
+    pub salesforce: Arc<dyn SalesforceWrites>,
+    /// Holds the contact markers (`locks/<ContactId>.lock` in the transcript bucket).
+    pub store: Arc<dyn ObjectStore>,
+}
+
+impl Task for ImportRecording {
+    const STATE: &'static str = "ImportRecording";
+    type Ports = ImportRecordingPorts;
+    type Input = RecordingImportInput;
+    type Output = RecordingImportOutput;
+    type Error = PostCallError;
+
+    fn error_names() -> Vec<ErrorName> {
+        use PostCallErrorKind as Kind;
+        super::names(
+            &[
+                Kind::ContactAnalyticsPending,
+                Kind::MarkersUnavailable,
+                Kind::MarkersFailed,
+            ],
+            true,
+        )
+    }
+
+    async fn run(
+        ports: &ImportRecordingPorts,
+        input: RecordingImportInput,
+        now: DateTime<Utc>,
+    ) -> Result<RecordingImportOutput, PostCallError> {
+        let markers = StoredMarkers::new(ports.store.clone(), &input.switches.transcript_bucket);
+        import_recording(ports.salesforce.as_ref(), &markers, &input, now).await
+    }
+}

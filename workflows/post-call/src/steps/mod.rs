@@ -1,0 +1,38 @@
+//! The Task states of `statemachines/post-call.asl.json`, one file each, named as the state.
+//! Each is an [`activity_contract::Task`]: typed input, the ports that step calls and nothing
+//! else, typed output, and the error names it can return. The Lambda `main` of
+//! `activities/<state in kebab-case>` and the local engine both run it with `run_task`.
+
+mod check_transcription;
+mod import_ctr;
+mod import_recording;
+mod import_transcript;
+mod plan_contact;
+mod start_transcription;
+
+use activity_contract::{ErrorName, NamedError};
+use salesforce_client::SalesforceError;
+
+use crate::error::PostCallErrorKind;
+
+pub use check_transcription::CheckTranscription;
+pub use import_ctr::ImportCtr;
+pub use import_recording::{ImportRecording, ImportRecordingPorts};
+pub use import_transcript::{ImportTranscript, ImportTranscriptPorts};
+pub use plan_contact::PlanContact;
+pub use start_transcription::{StartTranscription, StartTranscriptionPorts};
+
+/// The names of `kinds`, plus every Salesforce name when the step calls Salesforce.
+fn names(kinds: &[PostCallErrorKind], calls_salesforce: bool) -> Vec<ErrorName> {
+    let mut names: Vec<ErrorName> = kinds
+        .iter()
+        .map(|kind| ErrorName {
+            name: kind.name(),
+            retryable: kind.retryable(),
+        })
+        .collect();
+    if calls_salesforce {
+        names.extend(SalesforceError::error_names());
+    }
+    names
+}

@@ -1,0 +1,55 @@
+//! `StartTranscription`: submits the contact's Amazon Transcribe job, once per contact (the
+//! marker records the job name, so a retry or a re-run never pays for a second job).
+
+use std::sync::Arc;
+
+use activity_contract::{ErrorName, Task};
+use chrono::{DateTime, Utc};
+
+use crate::PostCallError;
+use crate::error::PostCallErrorKind;
+use crate::ports::{ObjectStore, Transcriber};
+use crate::stored_markers::StoredMarkers;
+use crate::transcription::{StartTranscriptionInput, TranscriptionProgress, start_transcription};
+
+pub struct StartTranscription;
+
+pub struct StartTranscriptionPorts {
+    /// Holds the contact markers.
+    pub store: Arc<dyn ObjectStore>,
+    pub transcriber: Arc<dyn Transcriber>,
+}
+
+impl Task for StartTranscription {
+    const STATE: &'static str = "StartTranscription";
+    type Ports = StartTranscriptionPorts;
+    type Input = StartTranscriptionInput;
+    type Output = TranscriptionProgress;
+    type Error = PostCallError;
+
+    fn error_names() -> Vec<ErrorName> {
+        use PostCallErrorKind as Kind;
+        super::names(
+            &[
+                Kind::NotPlanned,
+                Kind::NoRecording,
+                Kind::InvalidConfiguration,
+                Kind::TranscribeUnsupportedMediaFormat,
+                Kind::MarkersUnavailable,
+                Kind::MarkersFailed,
+                Kind::TranscribeUnavailable,
+                Kind::TranscribeRejected,
+            ],
+            false,
+        )
+    }
+
+    async fn run(
+        ports: &StartTranscriptionPorts,
+        input: StartTranscriptionInput,
+        now: DateTime<Utc>,
+    ) -> Result<TranscriptionProgress, PostCallError> {
+        let markers = StoredMarkers::new(ports.store.clone(), &input.switches.transcript_bucket);
+        start_transcription(&markers, ports.transcriber.as_ref(), &input, now).await
+    }
+}

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::bail;
 
-pub use end_to_end_tests::lambda_process::ActivityProcess;
+pub use test_harness::lambda_process::ActivityProcess;
 
 /// Fails early, with the command that builds it, when the binary is missing.
 pub fn check_binary(binary: &Path) -> anyhow::Result<()> {

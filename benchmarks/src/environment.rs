@@ -5,12 +5,12 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use end_to_end_tests::{
+use salesforce_emulator::{EmulatorControl, LoggedRequest, RunningEmulator};
+use test_harness::{
     MotoServer,
     lambda_process::{lambda_environment, salesforce_environment},
     password_secret_json, start_demo_emulator,
 };
-use salesforce_emulator::{EmulatorControl, LoggedRequest, RunningEmulator};
 
 pub struct BenchEnvironment {
     emulator: RunningEmulator,

@@ -16,7 +16,7 @@ use anyhow::{Context, ensure};
 use clap::{Args, Parser, Subcommand};
 
 use crate::{environment::BenchEnvironment, report::Report};
-use end_to_end_tests::lambda_runtime_api as runtime_api;
+use test_harness::lambda_runtime_api as runtime_api;
 
 #[derive(Parser)]
 #[command(
@@ -75,8 +75,8 @@ async fn sf_invoke_api(args: SfInvokeApiArgs) -> anyhow::Result<()> {
         args.cold_runs > 0 && args.warm_runs > 0,
         "--cold-runs and --warm-runs must be at least 1"
     );
-    let root = end_to_end_tests::repo_root();
-    let fixtures = end_to_end_tests::shared_dir().join("fixtures/connect");
+    let root = test_harness::repo_root();
+    let fixtures = test_harness::shared_dir().join("fixtures/connect");
     let (events_dir, events) = events::warm_events(
         args.events.as_deref(),
         &root.join("activities/sf-invoke-api/events"),

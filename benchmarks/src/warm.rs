@@ -194,7 +194,7 @@ pub async fn floor(environment: &BenchEnvironment, runs: usize) -> anyhow::Resul
         .context("floor: no access_token in the token response")?;
     let url = format!(
         "{base}/services/data/{}/query?q=SELECT+Id+FROM+Contact+LIMIT+1",
-        end_to_end_tests::API_VERSION
+        test_harness::API_VERSION
     );
 
     let mut latencies = Vec::with_capacity(runs);

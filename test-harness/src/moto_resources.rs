@@ -38,4 +38,3 @@ pub async fn create_post_call_state_machine(sfn: &aws_sdk_sfn::Client) -> anyhow
         .await?;
     Ok(created.state_machine_arn().to_string())
 }
-

@@ -4,16 +4,16 @@
 
 use std::sync::Arc;
 
-use activity_support::PostCallPorts;
 use async_trait::async_trait;
 use aws_adapters::{ComprehendAnalysis, S3ObjectStore, TranscribeJobs};
+use embedded::ports::EmbeddedPorts;
 use post_call::ports::{
     JobStatus, ObjectLocation, ObjectStore, Transcriber, TranscriberError, TranscriptionJob,
     TranscriptionJobRequest,
 };
 use salesforce_client::SalesforceClient;
 
-use crate::{MotoServer, repo_root, shared_dir};
+use test_harness::shared_dir;
 
 /// Amazon Transcribe on moto tracks a job's lifecycle but writes no output; this writes the
 /// recorded two-channel transcript where Transcribe reports it once the job completes, as the
@@ -64,15 +64,15 @@ impl Transcriber for TranscribeWritingOutput {
     }
 }
 
-/// The ports as `activity_support::lambda::sdk_post_call_ports` builds them in Lambda, with S3
+/// The ports the Lambdas' `main`s build (each takes its own share), with S3
 /// (`s3`, see [`s3_client`]), Transcribe and Comprehend on moto (`aws`).
 pub fn moto_post_call_ports(
     aws: &aws_config::SdkConfig,
     s3: aws_sdk_s3::Client,
     salesforce: Arc<SalesforceClient>,
-) -> PostCallPorts {
+) -> EmbeddedPorts {
     let store: Arc<dyn ObjectStore> = Arc::new(S3ObjectStore::new(s3));
-    PostCallPorts {
+    EmbeddedPorts {
         salesforce,
         store: store.clone(),
         transcriber: Arc::new(TranscribeWritingOutput::new(

@@ -9,14 +9,12 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use activity_support::PostCallPorts;
-use base64::Engine as _;
-use local_runtime::{
-    activity_handlers,
-    local_ports::local_post_call_ports,
-    post_call_runner::{QueueingStarter, TriggerRun, trigger_and_run},
-    template_wiring,
+use embedded::{
+    ports::{EmbeddedPorts, local_ports},
+    post_call_runner::{TriggerRun, trigger_and_run},
+    task_handlers, template_wiring,
 };
+use local_adapters::QueueingStarter;
 use post_call::PackageSwitches;
 use salesforce_client::SalesforceClient;
 use salesforce_emulator::RunningEmulator;
@@ -27,13 +25,14 @@ use step_functions_engine::{
 
 use aws_adapters::StepFunctionsStarter;
 
-use crate::{
-    MotoServer, client_config, client_with_secret, password_secret_json,
-    post_call_on_aws::{
-        create_buckets, create_post_call_state_machine, moto_post_call_ports, s3_client,
-    },
-    repo_root, start_demo_emulator,
+use test_harness::{
+    MotoServer, client_config, client_with_secret,
+    fixtures::{all_switches, kinesis_record},
+    moto_resources::{create_buckets, create_post_call_state_machine, s3_client},
+    password_secret_json, repo_root, start_demo_emulator,
 };
+
+use crate::post_call_on_aws::moto_post_call_ports;
 
 /// The org's objects and key field (the managed package's namespace).
 pub const CTR_OBJECT: &str = "amazonconnect__AC_ContactTraceRecord__c";
@@ -84,10 +83,7 @@ impl PostCallWorld {
     /// Local S3 (a directory), local Transcribe completing after `transcribe_polls` checks,
     /// local Comprehend.
     pub async fn local(transcribe_polls: u32) -> Self {
-        Self::build(|salesforce, storage| {
-            local_post_call_ports(salesforce, storage, transcribe_polls)
-        })
-        .await
+        Self::build(|salesforce, storage| local_ports(salesforce, storage, transcribe_polls)).await
     }
 
     /// AWS on moto's server: the trigger starts executions on Step Functions, and the
@@ -122,7 +118,7 @@ impl PostCallWorld {
 
     /// Any ports; `make` gets the Salesforce client and a scratch directory.
     pub async fn build(
-        make: impl FnOnce(Arc<SalesforceClient>, &std::path::Path) -> PostCallPorts,
+        make: impl FnOnce(Arc<SalesforceClient>, &std::path::Path) -> EmbeddedPorts,
     ) -> Self {
         let emulator = start_demo_emulator().await;
         let salesforce = Arc::new(client_with_secret(
@@ -143,7 +139,7 @@ impl PostCallWorld {
         let mut builder = Engine::builder()
             .clock(Arc::new(VirtualClock::new()))
             .substitutions(substitutions);
-        for (name, handler) in activity_handlers::all(salesforce.clone(), ports) {
+        for (name, handler) in task_handlers::handlers(&ports) {
             builder = builder.handler(name, handler);
         }
         let text = std::fs::read_to_string(repo_root().join("statemachines/post-call.asl.json"))
@@ -180,7 +176,7 @@ impl PostCallWorld {
             Trigger::StepFunctions {
                 sfn, starter, ran, ..
             } => {
-                let (report, response) = ctr_trigger::handle(starter, switches, event)
+                let (report, response) = post_call_trigger::handle_batch(starter, switches, event)
                     .await
                     .expect("a Kinesis event");
                 let mut executions = Vec::new();

@@ -3,14 +3,14 @@
 
 use std::{path::Path, time::Duration};
 
-use end_to_end_tests::{
+use serde_json::{Value, json};
+use test_harness::{
     MotoServer,
+    fixtures::{kinesis_record, voice_ctr},
     lambda_process::{ActivityProcess, lambda_environment},
     lambda_runtime_api::{Completion, RuntimeApi},
-    post_call_on_aws::create_post_call_state_machine,
-    post_call_world::{kinesis_record, voice_ctr},
+    moto_resources::create_post_call_state_machine,
 };
-use serde_json::{Value, json};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_ctr-trigger");
 const VOICE_CONTACT: &str = "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08";

@@ -1,20 +1,19 @@
-//! The `ctr-import` Lambda binary as Step Functions invokes it: the state input through a local
+//! The `import-ctr` Lambda binary as Step Functions invokes it: the state input through a local
 //! Runtime API, Salesforce credentials from Secrets Manager (moto), the org the emulator serves.
-//! Every post-call activity's `main` is the same `serve_post_call_activity` wiring.
+//! Every post-call activity's `main` is the same `lambda_glue::serve_task` wiring.
 
 use std::path::Path;
 
-use end_to_end_tests::{
+use serde_json::{Value, json};
+use test_harness::{
     MotoServer,
+    fixtures::{all_switches, voice_ctr},
     lambda_process::{ActivityProcess, lambda_environment, salesforce_environment},
     lambda_runtime_api::{Completion, RuntimeApi},
-    password_secret_json,
-    post_call_world::{all_switches, voice_ctr},
-    start_demo_emulator,
+    password_secret_json, start_demo_emulator,
 };
-use serde_json::{Value, json};
 
-const BINARY: &str = env!("CARGO_BIN_EXE_ctr-import");
+const BINARY: &str = env!("CARGO_BIN_EXE_import-ctr");
 const VOICE_CONTACT: &str = "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08";
 const CTR_OBJECT: &str = "amazonconnect__AC_ContactTraceRecord__c";
 
@@ -24,13 +23,13 @@ async fn the_binary_imports_the_ctr_and_types_its_errors_for_the_state_machine()
     let emulator = start_demo_emulator().await;
     let moto = MotoServer::start().await?;
     let secret_arn = moto
-        .create_secret("ctr-import-credentials", &password_secret_json())
+        .create_secret("import-ctr-credentials", &password_secret_json())
         .await?;
     let mut environment = salesforce_environment(&emulator.base_url(), &secret_arn);
-    environment.extend(lambda_environment("ctrImport", moto.endpoint()));
+    environment.extend(lambda_environment("importCtr", moto.endpoint()));
 
     let runtime_api = RuntimeApi::start().await?;
-    let log = std::env::temp_dir().join(format!("ctr-import-{}.log", std::process::id()));
+    let log = std::env::temp_dir().join(format!("import-ctr-{}.log", std::process::id()));
     let mut process = ActivityProcess::spawn(
         Path::new(BINARY),
         &environment,
@@ -65,7 +64,7 @@ async fn the_binary_imports_the_ctr_and_types_its_errors_for_the_state_machine()
     assert_eq!(error["errorType"], "InvalidInput");
     let message = error["errorMessage"].as_str().unwrap_or_default();
     assert!(
-        message.contains("ctr-import") && message.contains("ctr"),
+        message.contains("import-ctr") && message.contains("ctr"),
         "{message}"
     );
     process.stop().await?;

@@ -8,9 +8,10 @@
 use std::fmt::Write as _;
 
 use anyhow::Context;
-use end_to_end_tests::{post_call_world::*, repo_root};
 use serde_json::{Value, json};
 use step_functions_engine::{ExecutionResult, ExecutionStatus};
+use test_harness::{fixtures::*, repo_root};
+use tests::post_call_world::*;
 
 /// Standard workflows: USD per state transition (us-east-1 list price, 2026).
 const PRICE_PER_TRANSITION: f64 = 0.000_025;

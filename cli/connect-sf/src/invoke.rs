@@ -2,8 +2,8 @@
 
 use std::{path::PathBuf, process::ExitCode};
 
-use anyhow::{Context, bail};
 use activity_contract::ErrorBody;
+use anyhow::{Context, bail};
 use contact_flow::{InvocationSettings, handle_invocation};
 
 use crate::salesforce_target::{Target, connect};
@@ -126,7 +126,10 @@ pub async fn ctr_trigger(options: InvokeOptions) -> anyhow::Result<ExitCode> {
         Ok(run) => run,
         Err(error) => {
             if let Some(malformed) = error.downcast_ref::<post_call_trigger::MalformedEvent>() {
-                eprintln!("{}", serde_json::to_string_pretty(&ErrorBody::of(malformed))?);
+                eprintln!(
+                    "{}",
+                    serde_json::to_string_pretty(&ErrorBody::of(malformed))?
+                );
                 return Ok(ExitCode::FAILURE);
             }
             return Err(error);

@@ -81,11 +81,7 @@ impl LocalRuntime {
         };
         std::fs::create_dir_all(&directory)
             .with_context(|| format!("cannot create {}", directory.display()))?;
-        let ports = local_ports(
-            client,
-            &directory,
-            storage.transcribe_polls.unwrap_or(2),
-        );
+        let ports = local_ports(client, &directory, storage.transcribe_polls.unwrap_or(2));
         let mut builder = Engine::builder()
             .clock(clock.build())
             .substitutions(substitutions);

@@ -192,9 +192,13 @@ mod tests {
 
     #[tokio::test]
     async fn when_the_input_does_not_decode_should_name_the_activity_and_never_quote_values() {
-        let error = run_task::<CheckAnswer>(&(), serde_json::json!({"phone": "+12065550143"}), Utc::now())
-            .await
-            .expect_err("wrong type");
+        let error = run_task::<CheckAnswer>(
+            &(),
+            serde_json::json!({"phone": "+12065550143"}),
+            Utc::now(),
+        )
+        .await
+        .expect_err("wrong type");
         assert_eq!(error.error_name(), "InvalidInput");
         let message = error.to_string();
         assert!(message.contains("check-answer"), "{message}");

@@ -23,9 +23,9 @@ mod transcribe_jobs;
 pub use comprehend_analysis::ComprehendAnalysis;
 #[cfg(feature = "s3")]
 pub use s3_object_store::S3ObjectStore;
+pub use sdk_failure::SdkFailure;
 #[cfg(feature = "salesforce")]
 pub use secrets_manager_credentials::{SecretsManagerCredentials, salesforce_client_from_env};
-pub use sdk_failure::SdkFailure;
 #[cfg(feature = "step-functions")]
 pub use step_functions_starter::StepFunctionsStarter;
 #[cfg(feature = "transcribe")]

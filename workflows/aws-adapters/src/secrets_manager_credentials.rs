@@ -62,7 +62,6 @@ impl CredentialSource for SecretsManagerCredentials {
     }
 }
 
-
 /// The Salesforce client from the function's environment (`SF_*`, read now) and the secret
 /// named by `SF_CREDENTIALS_SECRETS_MANAGER_ARN` (fetched on first use, then kept for the life
 /// of the container). Only functions that call Salesforce build one.
@@ -71,6 +70,7 @@ pub fn salesforce_client_from_env(
 ) -> Result<SalesforceClient, Box<dyn std::error::Error + Send + Sync>> {
     let config = SalesforceConfig::from_env()?;
     let secret_arn = env_config::secret_arn(&env_config::from_process)?;
-    let credentials = SecretsManagerCredentials::new(aws_sdk_secretsmanager::Client::new(aws), secret_arn);
+    let credentials =
+        SecretsManagerCredentials::new(aws_sdk_secretsmanager::Client::new(aws), secret_arn);
     Ok(SalesforceClient::new(config, Arc::new(credentials))?)
 }

@@ -110,7 +110,11 @@ fn check_errors(at: &str, task: &Value, contract: &ActivityContract, problems: &
     let mut retried = BTreeSet::new();
     let mut retries_everything = false;
     for (field, is_retry) in [("Retry", true), ("Catch", false)] {
-        let rules = task.get(field).and_then(Value::as_array).into_iter().flatten();
+        let rules = task
+            .get(field)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
         for (index, rule) in rules.enumerate() {
             let names = rule
                 .get("ErrorEquals")
@@ -151,12 +155,7 @@ fn check_errors(at: &str, task: &Value, contract: &ActivityContract, problems: &
 
 /// `None` when `name` can be raised for this Task; otherwise the problem, with the closest
 /// real name when there is one.
-fn unknown_name(
-    place: &str,
-    name: &str,
-    activity: &str,
-    known: &BTreeSet<&str>,
-) -> Option<String> {
+fn unknown_name(place: &str, name: &str, activity: &str, known: &BTreeSet<&str>) -> Option<String> {
     if name.starts_with("Lambda.") || known.contains(name) {
         return None;
     }
@@ -228,7 +227,12 @@ fn collect_tasks<'a>(machine: &'a Value, tasks: &mut Vec<(String, &'a Value)>) {
         match state.get("Type").and_then(Value::as_str) {
             Some("Task") => tasks.push((name.clone(), state)),
             Some("Parallel") => {
-                for branch in state.get("Branches").and_then(Value::as_array).into_iter().flatten() {
+                for branch in state
+                    .get("Branches")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     collect_tasks(branch, tasks);
                 }
             }
@@ -267,12 +271,28 @@ mod tests {
 
     #[test]
     fn when_a_name_is_one_letter_off_should_suggest_the_real_one() {
-        assert_eq!(edit_distance("Salesforce.Transeint", "Salesforce.Transient"), 2);
+        assert_eq!(
+            edit_distance("Salesforce.Transeint", "Salesforce.Transient"),
+            2
+        );
         let known = BTreeSet::from(["Salesforce.Transient", "Salesforce.NotFound"]);
-        let problem = unknown_name("f: state S, Retry[0]", "Salesforce.Transeint", "import-ctr", &known)
-            .unwrap_or_default();
-        assert!(problem.contains("did you mean \"Salesforce.Transient\""), "{problem}");
-        assert_eq!(unknown_name("p", "Lambda.ServiceException", "a", &known), None);
-        assert!(unknown_name("p", "States.Al", "a", &known).is_some_and(|p| p.contains("States.ALL")));
+        let problem = unknown_name(
+            "f: state S, Retry[0]",
+            "Salesforce.Transeint",
+            "import-ctr",
+            &known,
+        )
+        .unwrap_or_default();
+        assert!(
+            problem.contains("did you mean \"Salesforce.Transient\""),
+            "{problem}"
+        );
+        assert_eq!(
+            unknown_name("p", "Lambda.ServiceException", "a", &known),
+            None
+        );
+        assert!(
+            unknown_name("p", "States.Al", "a", &known).is_some_and(|p| p.contains("States.ALL"))
+        );
     }
 }

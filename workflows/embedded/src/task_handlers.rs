@@ -6,14 +6,16 @@
 
 use std::sync::Arc;
 
-use activity_contract::{ErrorBody, ErrorName, NamedError, Task, TaskError, activity_name, run_task};
+use activity_contract::{
+    ErrorBody, ErrorName, NamedError, Task, TaskError, activity_name, run_task,
+};
 use async_trait::async_trait;
 use contact_flow::{InvocationError, InvocationSettings, handle_invocation};
+use post_call::ports::SalesforceWrites;
 use post_call::steps::{
     CheckTranscription, ImportCtr, ImportRecording, ImportRecordingPorts, ImportTranscript,
     ImportTranscriptPorts, PlanContact, StartTranscription, StartTranscriptionPorts,
 };
-use post_call::ports::SalesforceWrites;
 use serde_json::Value;
 use step_functions_engine::{TaskContext, TaskFailure, TaskHandler};
 

@@ -226,8 +226,8 @@ impl<S: ObjectStore> Transcriber for LocalTranscriber<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use post_call::testing::MemoryObjectStore;
     use post_call::ports::MediaFormat;
+    use post_call::testing::MemoryObjectStore;
     use post_call::transcript::TranscribeOutput;
     use std::sync::Arc;
 

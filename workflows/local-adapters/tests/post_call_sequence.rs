@@ -8,15 +8,17 @@ use chrono::Utc;
 use salesforce_client::SalesforceError;
 use serde_json::{Value, json};
 
+use local_adapters::{LocalTranscriber, WordListAnalysis};
 use post_call::ctr::ContactTraceRecord;
 use post_call::ctr_import::{CtrImportInput, import_ctr};
-use local_adapters::{LocalTranscriber, WordListAnalysis};
-use post_call::testing::{MemoryMarkers, MemoryObjectStore, MemorySalesforce, SalesforceCall};
 use post_call::ports::{JobStatus, MarkerError, MarkerState, ObjectLocation, ObjectStore};
 use post_call::recording_import::{RecordingImportInput, import_recording};
 use post_call::switches::PackageSwitches;
 use post_call::testing::fixtures;
-use post_call::transcript_import::{TranscriptImportInput, TranscriptImportPorts, import_transcript};
+use post_call::testing::{MemoryMarkers, MemoryObjectStore, MemorySalesforce, SalesforceCall};
+use post_call::transcript_import::{
+    TranscriptImportInput, TranscriptImportPorts, import_transcript,
+};
 use post_call::transcription::{
     CheckTranscriptionInput, StartTranscriptionInput, TranscriptionProgress, check_transcription,
     start_transcription,
@@ -461,4 +463,3 @@ async fn when_text_is_longer_than_one_request_should_send_only_fitting_chunks() 
     assert!(local.largest_request_bytes() <= post_call::analysis_text::MAX_ANALYSIS_BYTES);
     assert!(local.requests() >= 2);
 }
-

@@ -96,10 +96,12 @@ mod tests {
     fn invalid_values_name_the_variable() {
         assert_eq!(
             switches(&[("POSTCALL_CTR_IMPORT_ENABLED", "yes")]),
-            Err(SettingsError::Variable(env_config::ConfigError::NotABoolean {
-                name: "POSTCALL_CTR_IMPORT_ENABLED".into(),
-                value: "yes".into()
-            }))
+            Err(SettingsError::Variable(
+                env_config::ConfigError::NotABoolean {
+                    name: "POSTCALL_CTR_IMPORT_ENABLED".into(),
+                    value: "yes".into()
+                }
+            ))
         );
         let error = switches(&[("TRANSCRIPTION_JOB_CHECK_WAIT_TIME", "0")]).expect_err("zero");
         assert!(

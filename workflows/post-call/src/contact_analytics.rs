@@ -186,9 +186,9 @@ fn live_other_owner(marker: &ContactMarker, claim: Claim<'_>) -> Option<String> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{MemoryMarkers, MemorySalesforce, SalesforceCall};
     use crate::ports::MarkerError;
     use crate::testing::fixtures;
+    use crate::testing::{MemoryMarkers, MemorySalesforce, SalesforceCall};
     use salesforce_client::SalesforceError;
 
     const CCA: &str = "amazonconnect__AC_ContactChannelAnalytics__c";

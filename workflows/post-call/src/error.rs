@@ -265,7 +265,11 @@ mod tests {
         ];
         for error in samples {
             assert!(error.is_retryable());
-            assert!(retryable.contains(&error.error_type()), "{}", error.error_type());
+            assert!(
+                retryable.contains(&error.error_type()),
+                "{}",
+                error.error_type()
+            );
         }
         let not_complete = PostCallError::TranscriptionNotComplete {
             job_name: "j".into(),

@@ -78,8 +78,8 @@ pub async fn import_recording(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{MemoryMarkers, MemorySalesforce};
     use crate::testing::fixtures;
+    use crate::testing::{MemoryMarkers, MemorySalesforce};
     use serde_json::json;
 
     #[tokio::test]

@@ -115,8 +115,8 @@ impl<S: ObjectStore> ContactMarkers for StoredMarkers<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::MemoryObjectStore;
     use crate::ports::MarkerState;
+    use crate::testing::MemoryObjectStore;
 
     #[tokio::test]
     async fn when_marker_is_created_twice_should_return_the_first_one() {

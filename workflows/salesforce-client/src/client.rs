@@ -8,13 +8,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::{
-    names::{ApiName, RecordId},
     api_usage::ApiUsage,
     auth::Authenticator,
     config::SalesforceConfig,
     credentials::CredentialSource,
     describe::{DescribeCache, ObjectDescribe},
     error::SalesforceError,
+    names::{ApiName, RecordId},
     records::{
         Attachment, CollectionRecordResult, FeedElement, MessageSegment, ParameterizedSearch,
         Record, UpsertOutcome,

@@ -24,8 +24,7 @@ pub use auth::AuthGrant;
 pub use client::SalesforceClient;
 pub use config::{ApiVersion, AuthGrantChoice, RetryPolicy, SalesforceConfig};
 pub use credentials::{
-    CredentialSource, CredentialsError, SalesforceCredentials,
-    StaticCredentials,
+    CredentialSource, CredentialsError, SalesforceCredentials, StaticCredentials,
 };
 pub use describe::{DescribeField, ObjectDescribe};
 pub use error::{SalesforceError, SalesforceErrorKind};

@@ -16,7 +16,9 @@ pub enum NameError {
         "not a Salesforce API name (letters, digits and underscores, starting with a letter, at most 120)"
     )]
     NotAnApiName,
-    #[error("not a Salesforce record id (15 letters and digits, or 18 with a valid case-safe suffix)")]
+    #[error(
+        "not a Salesforce record id (15 letters and digits, or 18 with a valid case-safe suffix)"
+    )]
     NotARecordId,
 }
 

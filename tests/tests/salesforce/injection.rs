@@ -1,12 +1,12 @@
 //! Values full of quotes, backslashes, wildcards and SOSL reserved characters, passed through
 //! the client's escaping, must be matched literally: they can never change a query's meaning.
 
-use end_to_end_tests::*;
 use salesforce_client::{
     ParameterizedSearch, Record, SalesforceClient, SearchObject,
     escape::{soql_like_literal, soql_quoted, sosl_phrase, sosl_term},
 };
 use serde_json::json;
+use test_harness::*;
 
 const DECOY: &str = "Qqqq Wwww";
 

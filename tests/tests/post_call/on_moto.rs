@@ -5,11 +5,6 @@
 //! those adapters.
 
 use aws_adapters::{ComprehendAnalysis, S3ObjectStore, StepFunctionsStarter, TranscribeJobs};
-use end_to_end_tests::{
-    MotoServer,
-    post_call_on_aws::{create_buckets, create_post_call_state_machine, s3_client},
-    post_call_world::*,
-};
 use post_call::ports::{
     JobStatus, MediaFormat, ObjectLocation, ObjectStore, StoreError, TextAnalysis, Transcriber,
     TranscriberError, TranscriptionJobRequest,
@@ -17,6 +12,12 @@ use post_call::ports::{
 use post_call_trigger::{ExecutionStarter, StartOutcome};
 use serde_json::json;
 use step_functions_engine::ExecutionStatus;
+use test_harness::{
+    MotoServer,
+    fixtures::*,
+    moto_resources::{create_buckets, create_post_call_state_machine, s3_client},
+};
+use tests::post_call_world::*;
 
 const RECORDING_BUCKET: &str = "amazon-connect-3e91c4d7a2b8";
 const TRANSCRIPT_BUCKET: &str = "northwind-care-transcripts";

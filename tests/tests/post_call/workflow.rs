@@ -3,10 +3,11 @@
 //! handler, the Salesforce emulator over HTTP; S3, Transcribe, Comprehend and Step Functions
 //! local or on moto (see `on_local_and_moto!`).
 
-use end_to_end_tests::post_call_world::*;
 use salesforce_emulator::{Fault, FaultKind, FaultSchedule};
 use serde_json::{Value, json};
 use step_functions_engine::ExecutionStatus;
+use test_harness::fixtures::*;
+use tests::post_call_world::*;
 
 /// Each scenario runs twice: on the embedded default (local S3, Transcribe and Comprehend, the
 /// trigger's own queue) and on moto (S3, Transcribe, Comprehend and Step Functions over HTTP,
@@ -230,10 +231,10 @@ async fn a_ctr_delivered_twice_and_a_console_rerun_write_everything_exactly_once
 #[tokio::test]
 async fn a_failed_transcription_fails_the_execution_with_transcribes_reason() {
     let world = PostCallWorld::build(|salesforce, storage| {
-        let mut ports = local_runtime::local_ports::local_post_call_ports(salesforce, storage, 2);
+        let mut ports = embedded::ports::local_ports(salesforce, storage, 2);
         // The recording object does not exist in the local S3: Transcribe fails the job.
         ports.transcriber = std::sync::Arc::new(
-            post_call::local::LocalTranscriber::new(ports.store.clone())
+            local_adapters::LocalTranscriber::new(ports.store.clone())
                 .completing_after(2)
                 .failing_when_media_missing(),
         );

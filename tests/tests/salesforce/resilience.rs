@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use end_to_end_tests::*;
 use salesforce_client::{Record, SalesforceError};
 use salesforce_emulator::{Fault, FaultKind, FaultSchedule};
 use serde_json::json;
+use test_harness::*;
 
 const QUERY: &str = "SELECT Id FROM Contact LIMIT 1";
 

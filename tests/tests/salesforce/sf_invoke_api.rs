@@ -1,15 +1,18 @@
 //! sfInvokeAPI end to end: the shipped contact-flow events go through the real handler
-//! (`sf_invoke_api::handle`, exactly what the Lambda binary runs) and the real Salesforce client
+//! (`contact_flow::handle_invocation`, exactly what the Lambda binary runs) and the real Salesforce client
 //! over HTTP to the emulator loaded with the demo org.
 
 use std::{collections::BTreeMap, path::PathBuf, time::Duration};
 
+use activity_contract::NamedError;
 use chrono::Utc;
-use end_to_end_tests::*;
+use contact_flow::{
+    InvocationError as HandlerError, InvocationSettings as Settings, handle_invocation as handle,
+};
 use salesforce_client::SalesforceClient;
 use salesforce_emulator::{Fault, FaultKind, FaultSchedule};
 use serde_json::{Value, json};
-use sf_invoke_api::{HandlerError, Settings, handle};
+use test_harness::*;
 
 type FlowResult = BTreeMap<String, String>;
 
@@ -219,7 +222,7 @@ async fn phone_lookup_of_an_unparsable_number_is_a_clear_error() {
     )
     .await
     .expect_err("unparsable number");
-    assert_eq!(error.error_type(), "InvalidParameter");
+    assert_eq!(error.error_name(), "InvalidParameter");
     assert!(error.to_string().contains("sf_phone"), "{error}");
 }
 
@@ -277,7 +280,7 @@ async fn delete_returns_204_and_removes_the_record() {
     let again = invoke(&client, event("delete"))
         .await
         .expect_err("deleting twice");
-    assert_eq!(again.error_type(), "Salesforce.NotFound");
+    assert_eq!(again.error_name(), "Salesforce.NotFound");
 }
 
 #[tokio::test]
@@ -392,7 +395,7 @@ async fn chatter_message_with_a_missing_key_is_a_clear_error() {
     )
     .await
     .expect_err("missing template key");
-    assert_eq!(error.error_type(), "MissingTemplateKey");
+    assert_eq!(error.error_name(), "MissingTemplateKey");
     assert!(error.to_string().contains("amount"), "{error}");
 }
 
@@ -596,7 +599,7 @@ async fn query_placeholder_outside_a_literal_accepts_only_inert_values() {
         )
         .await
         .expect_err("unsafe placeholder");
-        assert_eq!(error.error_type(), "UnsafePlaceholder", "{value:?}");
+        assert_eq!(error.error_name(), "UnsafePlaceholder", "{value:?}");
         assert!(error.to_string().contains("{{n}}"), "{error}");
     }
 }
@@ -655,7 +658,7 @@ async fn object_and_field_names_are_validated_not_spliced() {
         let error = invoke(&client, event_with(&parameters))
             .await
             .expect_err("invalid name");
-        assert_eq!(error.error_type(), "InvalidParameter", "{name}={value:?}");
+        assert_eq!(error.error_name(), "InvalidParameter", "{name}={value:?}");
         assert!(error.to_string().contains(name), "{error}");
     }
 }
@@ -670,7 +673,7 @@ async fn missing_sf_operation_is_a_typed_error_listing_the_valid_ones() {
     let error = invoke(&client, event_with(&[("sf_object", "Case")]))
         .await
         .expect_err("no operation");
-    assert_eq!(error.error_type(), "MissingOperation");
+    assert_eq!(error.error_name(), "MissingOperation");
     let message = error.to_string();
     assert!(message.contains("sf_operation is missing"), "{message}");
     assert!(message.contains("phoneLookup"), "{message}");
@@ -682,7 +685,7 @@ async fn unknown_sf_operation_is_named_in_the_error() {
     let error = invoke(&client, event_with(&[("sf_operation", "lookupp")]))
         .await
         .expect_err("unknown operation");
-    assert_eq!(error.error_type(), "UnknownOperation");
+    assert_eq!(error.error_name(), "UnknownOperation");
     assert!(error.to_string().contains("\"lookupp\""), "{error}");
 }
 
@@ -710,7 +713,7 @@ async fn missing_required_parameter_names_the_operation_and_the_parameter() {
         let error = invoke(&client, event_with(&parameters))
             .await
             .expect_err("missing parameter");
-        assert_eq!(error.error_type(), "MissingParameter", "{parameters:?}");
+        assert_eq!(error.error_name(), "MissingParameter", "{parameters:?}");
         let message = error.to_string();
         assert!(
             message.contains(&format!("parameter {missing}")),
@@ -733,7 +736,7 @@ async fn events_that_are_not_contact_flow_events_are_rejected_clearly() {
         let error = invoke(&client, payload.clone())
             .await
             .expect_err("not a Connect event");
-        assert_eq!(error.error_type(), "MalformedEvent", "{payload}");
+        assert_eq!(error.error_name(), "MalformedEvent", "{payload}");
         assert!(
             error
                 .to_string()
@@ -757,7 +760,7 @@ async fn salesforce_errors_carry_their_error_code() {
     )
     .await
     .expect_err("invalid field");
-    assert_eq!(error.error_type(), "Salesforce.InvalidField");
+    assert_eq!(error.error_name(), "Salesforce.InvalidField");
     assert!(error.to_string().contains("INVALID_FIELD"), "{error}");
 }
 
@@ -792,13 +795,13 @@ async fn a_slow_salesforce_hits_the_deadline_before_connect_gives_up() {
         path_contains: Some("/query".into()),
         method: None,
     });
-    let settings = Settings::from_value(Some("300")).expect("settings");
+    let settings = Settings::from_lookup(&|_: &str| Some("300".to_string())).expect("settings");
     let started = std::time::Instant::now();
     let error = handle(&client, event("lookup"), &settings, None, Utc::now())
         .await
         .expect_err("deadline");
     let elapsed = started.elapsed();
-    assert_eq!(error.error_type(), "DeadlineExceeded");
+    assert_eq!(error.error_name(), "DeadlineExceeded");
     assert!(error.to_string().contains("300 ms"), "{error}");
     assert!(elapsed < Duration::from_millis(1200), "took {elapsed:?}");
 
@@ -824,11 +827,11 @@ async fn the_deadline_covers_signing_in() {
         path_contains: Some("/oauth2/token".into()),
         method: None,
     });
-    let settings = Settings::from_value(Some("300")).expect("settings");
+    let settings = Settings::from_lookup(&|_: &str| Some("300".to_string())).expect("settings");
     let error = handle(&client, event("lookup"), &settings, None, Utc::now())
         .await
         .expect_err("deadline");
-    assert_eq!(error.error_type(), "DeadlineExceeded");
+    assert_eq!(error.error_name(), "DeadlineExceeded");
 }
 
 #[tokio::test]
@@ -867,6 +870,6 @@ async fn result_over_connects_limit_is_an_error_not_a_truncation() {
     )
     .await
     .expect_err("too large");
-    assert_eq!(error.error_type(), "ResultTooLarge");
+    assert_eq!(error.error_name(), "ResultTooLarge");
     assert!(error.to_string().contains("32768") || error.to_string().contains("limit"));
 }

@@ -1,12 +1,12 @@
 //! Every client operation against the emulator over HTTP.
 
 use base64::Engine;
-use end_to_end_tests::*;
 use salesforce_client::{
     Attachment, FeedElement, MessageSegment, ParameterizedSearch, Record, SalesforceError,
     SearchObject, UpsertOutcome,
 };
 use serde_json::{Value, json};
+use test_harness::*;
 
 const CONTACT_ID: &str = "0035e00000Xk9QmAAJ";
 const CASE_ID: &str = "5005e00001Hn2WQAAZ";

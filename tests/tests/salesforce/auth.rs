@@ -6,11 +6,12 @@ use std::sync::{
 };
 
 use async_trait::async_trait;
-use end_to_end_tests::*;
+use aws_adapters::SecretsManagerCredentials;
 use salesforce_client::{
     AuthGrantChoice, CredentialSource, CredentialsError, SalesforceClient, SalesforceCredentials,
-    SalesforceError, SecretsManagerCredentials,
+    SalesforceError,
 };
+use test_harness::*;
 
 async fn assert_can_query(client: &SalesforceClient) {
     let records = client
@@ -120,9 +121,11 @@ async fn credentials_come_from_secrets_manager_for_each_grant() {
         ("sf/client-credentials", client_credentials_secret_json()),
     ] {
         let arn = moto.create_secret(name, &secret).await.expect("secret");
-        let client =
-            SalesforceClient::with_secrets_manager(client_config(&emulator), secrets.clone(), arn)
-                .expect("client");
+        let client = SalesforceClient::new(
+            client_config(&emulator),
+            Arc::new(SecretsManagerCredentials::new(secrets.clone(), arn)),
+        )
+        .expect("client");
         assert_can_query(&client).await;
     }
     assert_eq!(emulator.control().tokens_issued(), 3);
@@ -133,9 +136,11 @@ async fn missing_secret_is_a_clear_error() {
     let moto = MotoServer::start().await.expect("moto");
     let emulator = start_demo_emulator().await;
     let secrets = aws_sdk_secretsmanager::Client::new(&moto.sdk_config().await);
-    let client =
-        SalesforceClient::with_secrets_manager(client_config(&emulator), secrets, "sf/absent")
-            .expect("client");
+    let client = SalesforceClient::new(
+        client_config(&emulator),
+        Arc::new(SecretsManagerCredentials::new(secrets, "sf/absent")),
+    )
+    .expect("client");
     let error = client.query("SELECT Id FROM Contact").await.unwrap_err();
     assert!(
         matches!(&error, SalesforceError::Credentials(CredentialsError::SecretNotFound { secret }) if secret == "sf/absent"),

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use end_to_end_tests::repo_root;
+use test_harness::repo_root;
 
 fn template() -> String {
     std::fs::read_to_string(repo_root().join("template.yaml")).expect("template.yaml")

@@ -1,9 +1,9 @@
 //! The bearer token: reused while valid, refreshed once on INVALID_SESSION_ID, single-flight
 //! under concurrent requests, and never refreshed in a loop.
 
-use end_to_end_tests::*;
 use salesforce_client::SalesforceError;
 use salesforce_emulator::{Fault, FaultKind, FaultSchedule};
+use test_harness::*;
 
 const QUERY: &str = "SELECT Id FROM Contact LIMIT 1";
 

@@ -1,0 +1,5 @@
+//! The post-call workflow end to end, on the embedded default and on moto: one test binary for
+//! the area.
+
+mod on_moto;
+mod workflow;

@@ -1,0 +1,6 @@
+//! The project's own shape: the SAM template, the crate map's invariants over `cargo metadata`,
+//! one name per step and one error contract between the state machines and the activities.
+
+mod architecture;
+mod error_contract;
+mod template;

@@ -62,7 +62,7 @@ impl Org {
 /// The workflow input as the trigger builds it, with the CTR straight from Kinesis.
 fn workflow_input(execution: &str) -> Value {
     let event: Value =
-        serde_json::from_str(&test_fixtures::text("connect/kinesis-ctr-event.json")).unwrap();
+        serde_json::from_str(&fixtures::text("connect/kinesis-ctr-event.json")).unwrap();
     let data = event["Records"][0]["kinesis"]["data"].as_str().unwrap();
     let mut ctr: Value = serde_json::from_slice(
         &base64::engine::general_purpose::STANDARD

@@ -37,12 +37,12 @@ impl KinesisCtrRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::fixtures;
+    use post_call::testing::fixtures;
 
     #[test]
     fn when_reading_the_kinesis_fixture_should_decode_both_ctrs() {
         let event: KinesisCtrEvent =
-            serde_json::from_str(&test_fixtures::text("connect/kinesis-ctr-event.json")).unwrap();
+            serde_json::from_str(&fixtures::text("connect/kinesis-ctr-event.json")).unwrap();
         let ids: Vec<String> = event
             .records
             .iter()
@@ -56,7 +56,7 @@ mod tests {
             ]
         );
         let voice = event.records[0].decode().unwrap();
-        let file: ContactTraceRecord = serde_json::from_str(&test_fixtures::text(
+        let file: ContactTraceRecord = serde_json::from_str(&fixtures::text(
             "connect/contact-trace-record-voice.json",
         ))
         .unwrap();

@@ -58,7 +58,7 @@ async fn start_one(
     let ctr = match record.decode() {
         Ok(ctr) => ctr,
         Err(malformed) => {
-            tracing::warn!(sequence_number = %sequence_number, reason = %malformed, "skipping a malformed CTR record");
+            tracing::warn!(sequence_number = %sequence_number, reason = %redaction::redact_personal_data(&malformed.to_string()), "skipping a malformed CTR record");
             report.skipped.push(SkippedRecord {
                 sequence_number,
                 reason: malformed.to_string(),
@@ -82,7 +82,7 @@ async fn start_one(
             });
         }
         Err(error) => {
-            tracing::error!(contact_id = %ctr.contact_id, sequence_number = %sequence_number, error = %error, "could not start the post-call workflow; the record will be retried");
+            tracing::error!(contact_id = %ctr.contact_id, sequence_number = %sequence_number, error = %redaction::redact_personal_data(&error.to_string()), "could not start the post-call workflow; the record will be retried");
             report.batch_item_failures.push(sequence_number);
         }
     }

@@ -215,7 +215,7 @@ mod tests {
         ensure_contact_analytics(
             salesforce,
             markers,
-            &test_fixtures::voice_ctr(),
+            &fixtures::voice_ctr(),
             &PackageSwitches {
                 region: "us-west-2".into(),
                 ..PackageSwitches::default()
@@ -229,7 +229,7 @@ mod tests {
 
     #[test]
     fn when_variant_is_redacted_should_leave_out_the_recording_path() {
-        let ctr = test_fixtures::voice_ctr();
+        let ctr = fixtures::voice_ctr();
         let namespace = Namespace::parse("amazonconnect").unwrap();
         let with = cca_fields(&ctr, &namespace, true, Some("us-west-2"));
         assert_eq!(

@@ -252,7 +252,7 @@ mod tests {
     #[test]
     fn when_voice_ctr_is_mapped_should_fill_every_anchor_field_with_the_prefix() {
         let fields = ctr_fields(
-            &test_fixtures::voice_ctr(),
+            &fixtures::voice_ctr(),
             &Namespace::parse("amazonconnect").unwrap(),
             None,
         );
@@ -343,7 +343,7 @@ mod tests {
     #[test]
     fn when_chat_ctr_with_nulls_is_mapped_without_namespace_should_omit_missing_parts() {
         let fields = ctr_fields(
-            &test_fixtures::chat_ctr(),
+            &fixtures::chat_ctr(),
             &Namespace::none(),
             Some("us-west-2"),
         );
@@ -366,7 +366,7 @@ mod tests {
     #[tokio::test]
     async fn when_same_ctr_is_imported_twice_should_keep_one_record() {
         let salesforce = MemorySalesforce::cti_org("amazonconnect", true);
-        let ctr = test_fixtures::voice_ctr();
+        let ctr = fixtures::voice_ctr();
         let switches = switches("amazonconnect", "us-west-2");
         let first = import_ctr(&salesforce, &ctr, &switches).await.unwrap();
         let second = import_ctr(&salesforce, &ctr, &switches).await.unwrap();
@@ -386,7 +386,7 @@ mod tests {
         let salesforce = MemorySalesforce::cti_org("", false);
         import_ctr(
             &salesforce,
-            &test_fixtures::chat_ctr(),
+            &fixtures::chat_ctr(),
             &switches("-", "us-west-2"),
         )
         .await
@@ -408,7 +408,7 @@ mod tests {
         );
         let error = import_ctr(
             &salesforce,
-            &test_fixtures::voice_ctr(),
+            &fixtures::voice_ctr(),
             &PackageSwitches::default(),
         )
         .await

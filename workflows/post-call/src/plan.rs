@@ -188,7 +188,7 @@ mod tests {
     use serde_json::{Map, Value, json};
 
     fn ctr_with(attributes: &[(&str, &str)], audio: bool) -> ContactTraceRecord {
-        let mut ctr = test_fixtures::voice_ctr();
+        let mut ctr = fixtures::voice_ctr();
         let mut map = Map::new();
         for (key, value) in attributes {
             map.insert((*key).into(), Value::String((*value).into()));
@@ -212,7 +212,7 @@ mod tests {
 
     #[test]
     fn when_voice_fixture_is_planned_should_match_the_documented_json() {
-        let plan = plan_post_call(&test_fixtures::voice_ctr(), &PackageSwitches::default());
+        let plan = plan_post_call(&fixtures::voice_ctr(), &PackageSwitches::default());
         assert_eq!(
             serde_json::to_value(&plan).unwrap(),
             json!({"contactId":"8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08","ctrImport":true,
@@ -224,7 +224,7 @@ mod tests {
     #[test]
     fn when_plan_input_comes_from_the_execution_state_should_read_ctr_and_switches() {
         let input: PlanInput = serde_json::from_value(json!({
-            "ctr": serde_json::to_value(test_fixtures::chat_ctr()).unwrap(),
+            "ctr": serde_json::to_value(fixtures::chat_ctr()).unwrap(),
             "switches": {"postcallCTRImportEnabled": "false"},
             "executionName": "ignored"
         }))
@@ -234,7 +234,7 @@ mod tests {
 
     #[test]
     fn when_chat_fixture_is_planned_should_only_import_the_ctr() {
-        let plan = plan_post_call(&test_fixtures::chat_ctr(), &PackageSwitches::default());
+        let plan = plan_post_call(&fixtures::chat_ctr(), &PackageSwitches::default());
         assert!(plan.ctr_import);
         assert_eq!(plan.recording_import, RecordingImport::None);
         assert!(!plan.transcribe && !plan.contact_analytics && plan.comprehend.is_empty());

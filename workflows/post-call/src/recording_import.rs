@@ -87,7 +87,7 @@ mod tests {
         let salesforce = MemorySalesforce::cti_org("amazonconnect", false);
         let markers = MemoryMarkers::new();
         let input: RecordingImportInput = serde_json::from_value(json!({
-            "ctr": serde_json::to_value(test_fixtures::voice_ctr()).unwrap(),
+            "ctr": serde_json::to_value(fixtures::voice_ctr()).unwrap(),
             "switches": {},
             "executionName": "exec-1",
             "plan": {"ignored": true}
@@ -118,7 +118,7 @@ mod tests {
     async fn when_only_the_redacted_variant_applies_should_complete_without_a_path() {
         let salesforce = MemorySalesforce::cti_org("", false);
         let markers = MemoryMarkers::new();
-        let mut ctr = test_fixtures::voice_ctr();
+        let mut ctr = fixtures::voice_ctr();
         ctr.attributes = Some(
             json!({"postcallRedactedRecordingImportEnabled": "true"})
                 .as_object()
@@ -150,7 +150,7 @@ mod tests {
         let salesforce = MemorySalesforce::cti_org("amazonconnect", false);
         let markers = MemoryMarkers::new();
         let input = RecordingImportInput {
-            ctr: test_fixtures::chat_ctr(),
+            ctr: fixtures::chat_ctr(),
             switches: PackageSwitches::default(),
             execution_name: None,
         };

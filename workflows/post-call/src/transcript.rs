@@ -195,7 +195,7 @@ mod tests {
 
     fn fixture() -> TranscribeOutput {
         TranscribeOutput::parse(
-            test_fixtures::text("transcribe/transcript-two-channel.json").as_bytes(),
+            fixtures::text("transcribe/transcript-two-channel.json").as_bytes(),
         )
         .unwrap()
     }

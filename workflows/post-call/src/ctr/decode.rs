@@ -83,7 +83,7 @@ mod tests {
 
     #[test]
     fn when_data_is_the_voice_ctr_should_decode_every_part() {
-        let ctr = decode_kinesis_data(&encode(&test_fixtures::text(
+        let ctr = decode_kinesis_data(&encode(&fixtures::text(
             "connect/contact-trace-record-voice.json",
         )))
         .unwrap();
@@ -104,7 +104,7 @@ mod tests {
     #[test]
     fn when_ctr_is_a_chat_with_nulls_should_decode_without_agent_queue_or_recording() {
         let ctr = parse_ctr_json(
-            test_fixtures::text("connect/contact-trace-record-chat.json").as_bytes(),
+            fixtures::text("connect/contact-trace-record-chat.json").as_bytes(),
         )
         .unwrap();
         assert_eq!(ctr.channel.as_deref(), Some("CHAT"));

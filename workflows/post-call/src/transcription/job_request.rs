@@ -118,7 +118,7 @@ mod tests {
 
     #[test]
     fn when_voice_ctr_is_transcribed_should_point_at_its_wav_with_channels() {
-        let ctr = test_fixtures::voice_ctr();
+        let ctr = fixtures::voice_ctr();
         let name = JobName::for_attempt(&ctr.contact_id, "7be1a94f0c3d4e2a9f61b0d8c5e2a173");
         let request = build_job_request(&ctr, &name, "en-US", "northwind-transcripts").unwrap();
         assert_eq!(
@@ -150,7 +150,7 @@ mod tests {
 
     #[test]
     fn when_recording_or_language_is_unusable_should_say_which() {
-        let mut ctr = test_fixtures::voice_ctr();
+        let mut ctr = fixtures::voice_ctr();
         let name = JobName::random(&ctr.contact_id);
         assert_eq!(
             build_job_request(&ctr, &name, "en US; drop", "b")
@@ -167,7 +167,7 @@ mod tests {
                 .error_type(),
             "Transcribe.UnsupportedMediaFormat"
         );
-        let chat = test_fixtures::chat_ctr();
+        let chat = fixtures::chat_ctr();
         assert_eq!(
             build_job_request(&chat, &name, "en-US", "b")
                 .unwrap_err()

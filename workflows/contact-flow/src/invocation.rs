@@ -63,8 +63,9 @@ struct ContactFlowEvent {
 
 #[derive(Debug, Deserialize)]
 struct EventDetails {
+    /// An object of parameters (`null` or missing: none); anything else is not Connect's.
     #[serde(rename = "Parameters", default)]
-    parameters: Value,
+    parameters: Option<serde_json::Map<String, Value>>,
     #[serde(rename = "ContactData", default)]
     contact_data: Option<ContactData>,
 }
@@ -136,7 +137,7 @@ pub async fn handle_invocation(
         serde_json::from_value(event).map_err(|error| InvocationError::MalformedEvent {
             reason: redaction::without_quoted_values(&error.to_string()),
         })?;
-    let parameters = FlowParameters::from_json(&event.details.parameters)?;
+    let parameters = FlowParameters::try_from(event.details.parameters.unwrap_or_default())?;
     let contact = event.details.contact_data.unwrap_or_default();
     let contact_id = contact.contact_id.unwrap_or_default();
     let channel = contact.channel.unwrap_or_default();

@@ -56,10 +56,9 @@ mod tests {
             ]
         );
         let voice = event.records[0].decode().unwrap();
-        let file: ContactTraceRecord = serde_json::from_str(&fixtures::text(
-            "connect/contact-trace-record-voice.json",
-        ))
-        .unwrap();
+        let file: ContactTraceRecord =
+            serde_json::from_str(&fixtures::text("connect/contact-trace-record-voice.json"))
+                .unwrap();
         assert_eq!(voice, file);
     }
 }

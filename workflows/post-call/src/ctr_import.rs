@@ -342,11 +342,7 @@ mod tests {
 
     #[test]
     fn when_chat_ctr_with_nulls_is_mapped_without_namespace_should_omit_missing_parts() {
-        let fields = ctr_fields(
-            &fixtures::chat_ctr(),
-            &Namespace::none(),
-            Some("us-west-2"),
-        );
+        let fields = ctr_fields(&fixtures::chat_ctr(), &Namespace::none(), Some("us-west-2"));
         assert_eq!(fields["Channel__c"], "CHAT");
         assert_eq!(fields["AgentConnectionAttempts__c"], 0);
         assert_eq!(fields["Region__c"], "us-west-2");

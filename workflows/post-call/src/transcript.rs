@@ -194,10 +194,8 @@ mod tests {
     use crate::testing::fixtures;
 
     fn fixture() -> TranscribeOutput {
-        TranscribeOutput::parse(
-            fixtures::text("transcribe/transcript-two-channel.json").as_bytes(),
-        )
-        .unwrap()
+        TranscribeOutput::parse(fixtures::text("transcribe/transcript-two-channel.json").as_bytes())
+            .unwrap()
     }
 
     #[test]

@@ -119,7 +119,7 @@ fn is_iso_date_prefix(run: &str) -> bool {
 }
 
 fn redact_email_addresses(text: &str) -> String {
-    let is_local = |c: char| c.is_alphanumeric() || "._%+-'".contains(c);
+    let is_local = |c: char| c.is_alphanumeric() || "._%+-".contains(c);
     let is_domain = |c: char| c.is_alphanumeric() || c == '-' || c == '.';
     let characters: Vec<char> = text.chars().collect();
     let mut output = String::with_capacity(text.len());

@@ -103,10 +103,9 @@ mod tests {
 
     #[test]
     fn when_ctr_is_a_chat_with_nulls_should_decode_without_agent_queue_or_recording() {
-        let ctr = parse_ctr_json(
-            fixtures::text("connect/contact-trace-record-chat.json").as_bytes(),
-        )
-        .unwrap();
+        let ctr =
+            parse_ctr_json(fixtures::text("connect/contact-trace-record-chat.json").as_bytes())
+                .unwrap();
         assert_eq!(ctr.channel.as_deref(), Some("CHAT"));
         assert!(ctr.agent.is_none() && ctr.queue.is_none() && ctr.recording.is_none());
         assert!(ctr.customer_endpoint_address().is_none());

@@ -1,5 +1,8 @@
-//! The whole post-call sequence over the laptop adapters and the test doubles, as the state machine runs it: twice for
-//! a redelivered CTR, with crashes between steps, and with a failing transcription.
+//! The whole post-call sequence over the laptop adapters and the test doubles, as the state
+//! machine runs it: twice for a redelivered CTR, with crashes between steps, and with a failing
+//! transcription.
+
+#![allow(clippy::unwrap_used)] // a test: a panic is the failure report
 
 use std::sync::Arc;
 

@@ -15,9 +15,11 @@ pub fn text(relative: &str) -> String {
 }
 
 pub fn voice_ctr() -> crate::ctr::ContactTraceRecord {
-    serde_json::from_str(&text("connect/contact-trace-record-voice.json")).unwrap()
+    serde_json::from_str(&text("connect/contact-trace-record-voice.json"))
+        .expect("the voice CTR fixture is a CTR")
 }
 
 pub fn chat_ctr() -> crate::ctr::ContactTraceRecord {
-    serde_json::from_str(&text("connect/contact-trace-record-chat.json")).unwrap()
+    serde_json::from_str(&text("connect/contact-trace-record-chat.json"))
+        .expect("the chat CTR fixture is a CTR")
 }

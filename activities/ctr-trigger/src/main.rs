@@ -12,7 +12,7 @@ async fn main() -> Result<(), lambda_glue::Error> {
     let state_machine_arn =
         env_config::required(&env_config::from_process, "POST_CALL_STATE_MACHINE_ARN")?;
     let aws = lambda_glue::aws_config().await;
-    let starter = StepFunctionsStarter::new(aws_sdk_sfn::Client::new(&aws), state_machine_arn);
+    let starter = StepFunctionsStarter::from_config(&aws, state_machine_arn);
     lambda_glue::serve(|event, _remaining| async {
         handle_batch(&starter, &switches, event)
             .await

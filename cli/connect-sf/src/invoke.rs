@@ -24,7 +24,7 @@ pub async fn sf_invoke_api(options: InvokeOptions) -> anyhow::Result<ExitCode> {
     apply_params(&mut event, &options.params)?;
 
     let (target, client) = connect(options.seed.as_deref(), options.credentials.as_deref()).await?;
-    let settings = InvocationSettings::from_lookup(&env_config_lookup)?;
+    let settings = InvocationSettings::from_lookup(&env_config::from_process)?;
     let outcome = handle_invocation(&client, event, &settings, None, chrono::Utc::now()).await;
 
     if let Some(path) = &options.salesforce_dump {
@@ -51,11 +51,6 @@ pub async fn sf_invoke_api(options: InvokeOptions) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
-}
-
-/// The process environment, as the Lambda reads it.
-fn env_config_lookup(name: &str) -> Option<String> {
-    std::env::var(name).ok()
 }
 
 /// `--param key=value` sets `Details.Parameters.key`, as the install guide has users edit the

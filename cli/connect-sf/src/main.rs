@@ -30,8 +30,20 @@ enum Command {
         #[arg(long, default_value_t = 8080)]
         port: u16,
         /// Records to load instead of the demo org (`{"Contact": [...], ...}`).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "no_seed")]
         seed: Option<PathBuf>,
+        /// Start with an empty org.
+        #[arg(long)]
+        no_seed: bool,
+        /// CTI adapter namespace prefix; `-` for none.
+        #[arg(long, default_value = "amazonconnect")]
+        namespace: String,
+        /// Give the CTI objects a Region__c field.
+        #[arg(long)]
+        with_region: bool,
+        /// Write every record here as JSON after each write and at shutdown.
+        #[arg(long)]
+        dump_file: Option<PathBuf>,
     },
     /// Run an activity's handler on one event and print its result as JSON.
     Invoke {
@@ -145,10 +157,29 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off")),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never in a file or a pipe.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Sandbox { port, seed } => sandbox::run(port, seed.as_deref()).await,
+        Command::Sandbox {
+            port,
+            seed,
+            no_seed,
+            namespace,
+            with_region,
+            dump_file,
+        } => {
+            sandbox::run(sandbox::SandboxOptions {
+                port,
+                seed,
+                no_seed,
+                namespace,
+                with_region,
+                dump_file,
+            })
+            .await
+        }
         Command::Invoke {
             activity,
             event,

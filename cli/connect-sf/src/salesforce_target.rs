@@ -42,6 +42,11 @@ pub async fn connect(
     seed: Option<&Path>,
     credentials: Option<&Path>,
 ) -> anyhow::Result<(Target, SalesforceClient)> {
+    if std::env::var_os("SF_HOST").is_none() && credentials.is_some() {
+        anyhow::bail!(
+            "--credentials applies to a real org: set SF_HOST (with SF_VERSION and SF_USERNAME) to the org's URL; without SF_HOST the embedded demo org answers"
+        );
+    }
     if std::env::var_os("SF_HOST").is_some() {
         let config = SalesforceConfig::from_env()?;
         let client = match credentials {
@@ -49,7 +54,7 @@ pub async fn connect(
                 SalesforceClient::new(config, Arc::new(StaticCredentials::from_json_file(path)?))?
             }
             None => {
-                let secret = std::env::var("SF_CREDENTIALS_SECRETS_MANAGER_ARN").context(
+                let secret = env_config::secret_arn(&env_config::from_process).context(
                     "with SF_HOST set, pass --credentials FILE or set SF_CREDENTIALS_SECRETS_MANAGER_ARN",
                 )?;
                 let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
@@ -66,6 +71,10 @@ pub async fn connect(
     }
 
     let emulator = start_embedded(seed, 0).await?;
+    eprintln!(
+        "connect-sf: the embedded demo org answers ({}); set SF_HOST to use a real org",
+        emulator.base_url()
+    );
     let host = url::Url::parse(&emulator.base_url())?;
     let mut config = SalesforceConfig::for_host(host, "v60.0".parse::<ApiVersion>()?);
     config.username = Some(demo::USERNAME.to_string());

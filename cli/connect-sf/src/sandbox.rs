@@ -1,23 +1,68 @@
-//! `connect-sf sandbox`: the emulator as a long-running local org.
+//! `connect-sf sandbox`: the emulator as a long-running local org, and what to set to point
+//! `connect-sf invoke` (or a locally run Lambda) at it.
 
-use std::{path::Path, process::ExitCode};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
-use salesforce_emulator::demo;
+use salesforce_emulator::{EmulatorConfig, demo};
 
-use crate::salesforce_target::start_embedded;
+use crate::salesforce_target::read_seed;
 
-pub async fn run(port: u16, seed: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let emulator = start_embedded(seed, port).await?;
+pub struct SandboxOptions {
+    pub port: u16,
+    pub seed: Option<PathBuf>,
+    pub no_seed: bool,
+    /// CTI adapter namespace prefix; blank or `-` for none.
+    pub namespace: String,
+    pub with_region: bool,
+    pub dump_file: Option<PathBuf>,
+}
+
+pub async fn run(options: SandboxOptions) -> anyhow::Result<ExitCode> {
+    let seed = match (&options.seed, options.no_seed) {
+        (_, true) => None,
+        (Some(path), false) => Some(read_seed(path)?),
+        (None, false) => Some(demo::seed_data()),
+    };
+    let namespace = match options.namespace.trim() {
+        "" | "-" => None,
+        prefix => Some(prefix.to_owned()),
+    };
+    let emulator = salesforce_emulator::start(
+        EmulatorConfig {
+            namespace,
+            with_region: options.with_region,
+            seed,
+            dump_file: options.dump_file,
+            ..EmulatorConfig::default()
+        },
+        SocketAddr::from(([127, 0, 0, 1], options.port)),
+    )
+    .await?;
+    // The demo credentials are public by design; a file with the secret's keys lets `invoke`
+    // and a locally run Lambda sign in exactly as they would with Secrets Manager.
+    let credentials =
+        std::env::temp_dir().join(format!("connect-sf-sandbox-{}.json", options.port));
+    std::fs::write(
+        &credentials,
+        serde_json::to_string_pretty(&serde_json::json!({
+            "Password": demo::PASSWORD,
+            "AccessToken": demo::SECURITY_TOKEN,
+            "ConsumerKey": demo::CONSUMER_KEY,
+            "ConsumerSecret": demo::CONSUMER_SECRET,
+        }))?,
+    )?;
     println!(
-        "Salesforce sandbox on {url} (login and instance URL)\n  username {user}\n  password {password} + security token {token}\n  consumer key {key}\n  consumer secret {secret}\nRecords: {url}/__emulator/records   Ctrl-C to stop.",
+        "Salesforce sandbox on {url} (login and instance URL)\n  username {user}\n  password {password} + security token {token}\n  consumer key {key}\n  consumer secret {secret}\nPoint connect-sf invoke (or a local Lambda) at it:\n  export SF_HOST={url} SF_PRODUCTION=false SF_VERSION=v60.0 SF_USERNAME={user}\n  connect-sf invoke sf-invoke-api --event EVENT --credentials {credentials}\nRecords: {url}/__emulator/records   Ctrl-C to stop.",
         url = emulator.base_url(),
         user = demo::USERNAME,
         password = demo::PASSWORD,
         token = demo::SECURITY_TOKEN,
         key = demo::CONSUMER_KEY,
         secret = demo::CONSUMER_SECRET,
+        credentials = credentials.display(),
     );
     tokio::signal::ctrl_c().await?;
     emulator.shutdown().await;
+    let _ = std::fs::remove_file(&credentials);
     Ok(ExitCode::SUCCESS)
 }

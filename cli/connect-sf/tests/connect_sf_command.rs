@@ -186,12 +186,15 @@ fn a_failing_invocation_prints_the_typed_error_on_stderr_and_exits_non_zero() {
     ]);
     assert!(!output.status.success());
     assert!(output.stdout.is_empty(), "nothing on stdout on error");
-    let error: Value = serde_json::from_slice(&output.stderr).unwrap_or_else(|e| {
-        panic!(
-            "stderr is not JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // One line says which org answered; the rest is the error, as JSON.
+    let (notice, body) = stderr.split_once('\n').unwrap_or_default();
+    assert!(
+        notice.starts_with("connect-sf: the embedded demo org answers"),
+        "{stderr}"
+    );
+    let error: Value = serde_json::from_str(body)
+        .unwrap_or_else(|e| panic!("stderr after the notice is not JSON ({e}): {stderr}"));
     assert_eq!(error["errorType"], "UnknownOperation");
     assert!(
         error["errorMessage"]
@@ -261,4 +264,87 @@ fn free_port() -> u16 {
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())
         .expect("a free port")
+}
+
+#[test]
+fn credentials_without_a_real_org_are_refused_instead_of_answered_by_the_demo_org() {
+    let event = events_dir().join("event-lookup.json");
+    let credentials = std::env::temp_dir().join(format!("creds-{}.json", std::process::id()));
+    std::fs::write(&credentials, r#"{"Password": "x"}"#).expect("write");
+    let output = connect_sf(&[
+        "invoke",
+        "sf-invoke-api",
+        "--event",
+        event.to_str().expect("path"),
+        "--credentials",
+        credentials.to_str().expect("path"),
+    ]);
+    let _ = std::fs::remove_file(&credentials);
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("set SF_HOST"), "{stderr}");
+}
+
+/// Every shipped event at `RUST_LOG=debug`: the logs say what happened, without any phone
+/// number or e-mail address the event carries, and without a colour code (stderr is not a
+/// terminal here).
+#[test]
+fn debug_logs_of_every_shipped_event_carry_no_phone_number_or_email_address() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(events_dir()).expect("events") {
+        let path = entry.expect("entry").path();
+        let event: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("event")).expect("JSON");
+        let mut personal = Vec::new();
+        personal_values(&event, &mut personal);
+        let output = Command::new(env!("CARGO_BIN_EXE_connect-sf"))
+            .args([
+                "invoke",
+                "sf-invoke-api",
+                "--event",
+                path.to_str().expect("path"),
+            ])
+            .env_remove("SF_HOST")
+            .env("RUST_LOG", "debug")
+            .output()
+            .expect("run connect-sf");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("sfInvokeAPI"),
+            "{}: no log line: {stderr}",
+            path.display()
+        );
+        assert!(
+            !stderr.contains('\u{1b}'),
+            "{}: colour codes: {stderr}",
+            path.display()
+        );
+        for value in &personal {
+            assert!(
+                !stderr.contains(value.as_str()),
+                "{}: {value} in the logs: {stderr}",
+                path.display()
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 18, "only {checked} events");
+}
+
+/// What in an event is personal: e-mail addresses, and phone numbers (seven or more digits
+/// and no letters), each as the tail a log line could show (last seven digits).
+fn personal_values(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::String(text) if text.contains('@') && text.contains('.') => found.push(text.clone()),
+        Value::String(text) if !text.chars().any(char::is_alphabetic) => {
+            let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+            if digits.len() >= 7 && !text.contains(':') {
+                found.push(digits[digits.len() - 7..].to_string());
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| personal_values(item, found)),
+        Value::Object(map) => map.values().for_each(|item| personal_values(item, found)),
+        _ => {}
+    }
 }

@@ -350,3 +350,68 @@ fn every_activity_is_one_template_function_of_the_same_name() {
         );
     }
 }
+
+#[test]
+fn only_functions_that_call_salesforce_get_the_salesforce_settings() {
+    let template: serde_yaml_ng::Value = serde_yaml_ng::from_str(
+        &std::fs::read_to_string(repo_root().join("template.yaml")).expect("template.yaml"),
+    )
+    .expect("template.yaml is YAML");
+    let global = &template["Globals"]["Function"]["Environment"]["Variables"];
+    assert!(
+        global.get("SF_HOST").is_none()
+            && global.get("SF_CREDENTIALS_SECRETS_MANAGER_ARN").is_none(),
+        "Globals give every function the Salesforce settings"
+    );
+    let resources = template["Resources"].as_mapping().expect("Resources");
+    let workspace = workspace();
+    let mut salesforce_callers = 0;
+    for name in workspace
+        .members
+        .keys()
+        .filter(|n| workspace.under(n, "activities"))
+    {
+        let calls_salesforce =
+            workspace
+                .declared(name)
+                .iter()
+                .any(|(dependency, kind, features)| {
+                    dependency == "aws-adapters"
+                        && kind == "normal"
+                        && features.iter().any(|feature| feature == "salesforce")
+                });
+        salesforce_callers += usize::from(calls_salesforce);
+        let function = resources
+            .values()
+            .find(|resource| {
+                resource["Properties"]["CodeUri"].as_str() == Some(&format!("activities/{name}"))
+            })
+            .unwrap_or_else(|| panic!("no function for activities/{name}"));
+        let variables = &function["Properties"]["Environment"]["Variables"];
+        for variable in [
+            "SF_HOST",
+            "SF_VERSION",
+            "SF_CREDENTIALS_SECRETS_MANAGER_ARN",
+        ] {
+            assert_eq!(
+                variables.get(variable).is_some(),
+                calls_salesforce,
+                "activities/{name} {} Salesforce, so its function {} {variable}",
+                if calls_salesforce {
+                    "calls"
+                } else {
+                    "never calls"
+                },
+                if calls_salesforce {
+                    "needs"
+                } else {
+                    "must not get"
+                },
+            );
+        }
+    }
+    assert_eq!(
+        salesforce_callers, 4,
+        "sf-invoke-api and three post-call steps call Salesforce"
+    );
+}

@@ -73,14 +73,53 @@ async fn wrong_password_is_an_authentication_error_with_salesforce_code() {
         other => panic!("expected an authentication error, got {other:?}"),
     }
     assert!(!error.to_string().contains("not-the-password"));
-    // A refused login is not retried: one token request only.
-    let token_requests = emulator
-        .control()
-        .requests()
-        .iter()
-        .filter(|r| r.path.ends_with("/oauth2/token"))
-        .count();
-    assert_eq!(token_requests, 1);
+    // A refused login is tried once more with the secret read again (it may just have been
+    // rotated), then not at all for a while: a wrong password cannot lock the user out.
+    let token_requests = || {
+        emulator
+            .control()
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/oauth2/token"))
+            .count()
+    };
+    assert_eq!(token_requests(), 2);
+    let again = client.query("SELECT Id FROM Contact").await.unwrap_err();
+    assert_eq!(again.error_type(), "Salesforce.Authentication");
+    assert_eq!(token_requests(), 2, "no login while backing off");
+}
+
+#[tokio::test]
+async fn a_rotated_secret_is_read_again_after_a_refused_login() {
+    let emulator = start_demo_emulator().await;
+    let source = RotatedSecret {
+        loads: AtomicU32::new(0),
+    };
+    let client = SalesforceClient::new(client_config(&emulator), Arc::new(source)).expect("client");
+    // The container read the secret before it was rotated: the first login is refused, the
+    // secret is read again, and the second login succeeds.
+    let records = client
+        .query("SELECT Id FROM Contact")
+        .await
+        .expect("signed in");
+    assert!(!records.is_empty());
+    assert_eq!(emulator.control().tokens_issued(), 1);
+}
+
+/// The old password on the first read, the rotated (right) one after.
+struct RotatedSecret {
+    loads: AtomicU32,
+}
+
+#[async_trait]
+impl CredentialSource for RotatedSecret {
+    async fn load(&self) -> Result<SalesforceCredentials, CredentialsError> {
+        let mut secret = password_secret_json();
+        if self.loads.fetch_add(1, Ordering::SeqCst) == 0 {
+            secret["Password"] = "the-password-before-rotation".into();
+        }
+        SalesforceCredentials::from_json(&secret.to_string())
+    }
 }
 
 #[tokio::test]

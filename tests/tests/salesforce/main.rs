@@ -2,6 +2,7 @@
 //! for the area.
 
 mod auth;
+mod every_channel;
 mod injection;
 mod operations;
 mod resilience;

@@ -503,16 +503,29 @@ async fn lookup_values_are_matched_literally() {
 }
 
 #[tokio::test]
-async fn lookup_keeps_percent_as_the_only_wildcard() {
+async fn lookup_wildcards_apply_only_to_the_fields_named_in_sf_like() {
     let (_emulator, client) = start().await;
     seed_hostile_contacts(&client).await;
-    // `%` is the documented wildcard; `_` and quotes after it stay literal.
+    // By default a `%` is a character like any other: nothing is named `under_%`.
+    let literal = invoke_ok(
+        &client,
+        event_with(&[
+            ("sf_operation", "lookup_all"),
+            ("sf_object", "Contact"),
+            ("sf_fields", "Id, LastName"),
+            ("LastName", "under_%"),
+        ]),
+    )
+    .await;
+    assert_eq!(pairs(&literal), vec![("sf_count", "0")]);
+    // Named in sf_like, `%` and `_` are wildcards; quotes stay literal.
     let result = invoke_ok(
         &client,
         event_with(&[
             ("sf_operation", "lookup_all"),
             ("sf_object", "Contact"),
             ("sf_fields", "Id, LastName"),
+            ("sf_like", "LastName"),
             ("LastName", "under_%"),
         ]),
     )
@@ -526,6 +539,7 @@ async fn lookup_keeps_percent_as_the_only_wildcard() {
             ("sf_operation", "lookup_all"),
             ("sf_object", "Contact"),
             ("sf_fields", "Id"),
+            ("sf_like", "LastName"),
             ("LastName", "under%' OR LastName != '%"),
         ]),
     )
@@ -795,7 +809,10 @@ async fn a_slow_salesforce_hits_the_deadline_before_connect_gives_up() {
         path_contains: Some("/query".into()),
         method: None,
     });
-    let settings = Settings::from_lookup(&|_: &str| Some("300".to_string())).expect("settings");
+    let settings = Settings::from_lookup(&|name: &str| {
+        (name == "SF_INVOKE_DEADLINE_MS").then(|| "300".to_string())
+    })
+    .expect("settings");
     let started = std::time::Instant::now();
     let error = handle(&client, event("lookup"), &settings, None, Utc::now())
         .await
@@ -827,7 +844,10 @@ async fn the_deadline_covers_signing_in() {
         path_contains: Some("/oauth2/token".into()),
         method: None,
     });
-    let settings = Settings::from_lookup(&|_: &str| Some("300".to_string())).expect("settings");
+    let settings = Settings::from_lookup(&|name: &str| {
+        (name == "SF_INVOKE_DEADLINE_MS").then(|| "300".to_string())
+    })
+    .expect("settings");
     let error = handle(&client, event("lookup"), &settings, None, Utc::now())
         .await
         .expect_err("deadline");

@@ -29,8 +29,7 @@ impl ErrorBody {
 
     /// The body as JSON text: Step Functions' `Cause` for a Lambda error.
     pub fn to_json_text(&self) -> String {
-        serde_json::json!({ "errorType": self.error_type, "errorMessage": self.error_message })
-            .to_string()
+        serde_json::to_string(self).unwrap_or_else(|_| self.error_message.clone())
     }
 }
 

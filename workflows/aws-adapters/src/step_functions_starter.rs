@@ -18,6 +18,14 @@ impl StepFunctionsStarter {
             state_machine_arn: state_machine_arn.into(),
         }
     }
+
+    /// From the Lambda's shared SDK configuration.
+    pub fn from_config(
+        config: &aws_config::SdkConfig,
+        state_machine_arn: impl Into<String>,
+    ) -> Self {
+        Self::new(Client::new(config), state_machine_arn)
+    }
 }
 
 #[async_trait]

@@ -5,7 +5,7 @@
 //! `MissingParameter`, `InvalidParameter`, `UnsafePlaceholder`, `MissingTemplateKey`,
 //! `ResultTooLarge`, `KeyCollision`); Salesforce failures use `Salesforce.<class>` with the
 //! client's error class (`Salesforce.Authentication`, `Salesforce.Credentials`,
-//! `Salesforce.NotFound`, `Salesforce.InvalidField`, `Salesforce.MalformedQuery`,
+//! `Salesforce.NotFound`, `Salesforce.UnknownObject`, `Salesforce.InvalidField`, `Salesforce.MalformedQuery`,
 //! `Salesforce.MultipleMatches`, `Salesforce.ApiLimitExceeded`, `Salesforce.Transient`,
 //! `Salesforce.Rejected`, `Salesforce.UnexpectedResponse`). Salesforce's own `errorCode` (open
 //! ended) stays in the message, so the set of types is closed: [`InvokeErrorKind`] and the
@@ -143,6 +143,10 @@ mod tests {
                 salesforce_client::CredentialsError::Malformed { reason: "x".into() },
             )),
             salesforce(SalesforceError::NotFound {
+                error_code: code().0,
+                message: code().1,
+            }),
+            salesforce(SalesforceError::UnknownObject {
                 error_code: code().0,
                 message: code().1,
             }),

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::{FlowParameters, InvokeError, SalesforceApi};
+use crate::{FlowParameters, InvokeError, InvokeOptions, SalesforceApi};
 
 /// Connect waits at most 8 s for a Lambda; answering with a clear error before that beats
 /// being cut off with a generic failure.
@@ -19,23 +19,29 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_millis(7000);
 /// The variable that bounds one invocation, in milliseconds.
 pub const DEADLINE_VARIABLE: &str = "SF_INVOKE_DEADLINE_MS";
 
+/// The variable that restores the old package's `%` rule for lookups.
+pub const LEGACY_WILDCARDS_VARIABLE: &str = "SF_INVOKE_LEGACY_WILDCARDS";
+
 /// Settings read once at cold start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InvocationSettings {
     /// Upper bound for one invocation, token refresh included.
     pub deadline: Duration,
+    pub options: InvokeOptions,
 }
 
 impl Default for InvocationSettings {
     fn default() -> Self {
         Self {
             deadline: DEFAULT_DEADLINE,
+            options: InvokeOptions::default(),
         }
     }
 }
 
 impl InvocationSettings {
-    /// Reads `SF_INVOKE_DEADLINE_MS` (optional, 100–7900, default 7000).
+    /// Reads `SF_INVOKE_DEADLINE_MS` (optional, 100–7900, default 7000) and
+    /// `SF_INVOKE_LEGACY_WILDCARDS` (optional, default false).
     pub fn from_lookup(
         lookup: &impl Fn(&str) -> Option<String>,
     ) -> Result<Self, env_config::ConfigError> {
@@ -48,6 +54,9 @@ impl InvocationSettings {
         )?;
         Ok(Self {
             deadline: Duration::from_millis(milliseconds),
+            options: InvokeOptions {
+                legacy_wildcards: env_config::flag(lookup, LEGACY_WILDCARDS_VARIABLE, false)?,
+            },
         })
     }
 }
@@ -150,7 +159,11 @@ pub async fn handle_invocation(
         .unwrap_or(settings.deadline);
 
     let started = std::time::Instant::now();
-    let outcome = tokio::time::timeout(deadline, crate::invoke(api, &parameters, now)).await;
+    let outcome = tokio::time::timeout(
+        deadline,
+        crate::invoke_with(api, &parameters, now, settings.options),
+    )
+    .await;
     let elapsed_ms = started.elapsed().as_millis() as u64;
     match outcome {
         Ok(Ok(result)) => {

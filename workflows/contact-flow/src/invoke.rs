@@ -11,6 +11,14 @@ use crate::operations::{chatter, lookup, phone_lookup, query, records, search};
 use crate::parameters::FlowParameters;
 use crate::port::SalesforceApi;
 
+/// What a deployment decides about every invocation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InvokeOptions {
+    /// The old package's lookup rule: a `%` anywhere in a value makes it a LIKE pattern
+    /// (`SF_INVOKE_LEGACY_WILDCARDS`, for flows that relied on it).
+    pub legacy_wildcards: bool,
+}
+
 /// Runs the operation named by `sf_operation` and returns the flat map of strings the flow
 /// reads (always under Connect's 32 KB). `now` is the invocation's clock, used by date formulas.
 pub async fn invoke(
@@ -18,11 +26,21 @@ pub async fn invoke(
     parameters: &FlowParameters,
     now: DateTime<Utc>,
 ) -> Result<BTreeMap<String, String>, InvokeError> {
+    invoke_with(api, parameters, now, InvokeOptions::default()).await
+}
+
+/// [`invoke`] with the deployment's options.
+pub async fn invoke_with(
+    api: &dyn SalesforceApi,
+    parameters: &FlowParameters,
+    now: DateTime<Utc>,
+    options: InvokeOptions,
+) -> Result<BTreeMap<String, String>, InvokeError> {
     let operation = Operation::parse(parameters.get("sf_operation"))?;
     tracing::debug!(operation = %operation, "running sfInvokeAPI operation");
     let result = match operation {
         Operation::Lookup | Operation::LookupAll => {
-            lookup::lookup(api, parameters, operation).await?
+            lookup::lookup(api, parameters, operation, options.legacy_wildcards).await?
         }
         Operation::Create => records::create(api, parameters, now).await?,
         Operation::Update => records::update(api, parameters, now).await?,

@@ -27,7 +27,7 @@ pub mod testing;
 
 pub use error::InvokeError;
 pub use invocation::{InvocationError, InvocationSettings, handle_invocation};
-pub use invoke::invoke;
+pub use invoke::{InvokeOptions, invoke, invoke_with};
 pub use operation::Operation;
 pub use parameters::FlowParameters;
 pub use port::SalesforceApi;

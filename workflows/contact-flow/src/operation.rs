@@ -66,7 +66,9 @@ impl Operation {
     /// (condition, field value, placeholder or template key). `sf_operation` is always reserved.
     pub fn reserved_parameters(self) -> &'static [&'static str] {
         match self {
-            Self::Lookup | Self::LookupAll => &["sf_operation", "sf_object", "sf_fields"],
+            Self::Lookup | Self::LookupAll => {
+                &["sf_operation", "sf_object", "sf_fields", "sf_like"]
+            }
             Self::Create => &["sf_operation", "sf_object"],
             Self::Update | Self::Delete => &["sf_operation", "sf_object", "sf_id"],
             Self::PhoneLookup => &["sf_operation", "sf_phone", "sf_fields", "sf_objects"],

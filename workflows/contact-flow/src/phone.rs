@@ -10,21 +10,24 @@ use crate::error::InvokeError;
 pub enum CallerNumber {
     /// National significant number, digits only (leading zeros of e.g. Italian numbers kept).
     National(String),
-    /// `anonymous` (any case), empty, or `+` alone: nothing to search for.
+    /// `anonymous` (any case) or `+` alone: nothing to search for.
     Withheld,
 }
 
-/// Parses `sf_phone` as E.164 (`+` and country code required, as Connect sends it).
+/// Parses `sf_phone` as E.164 (`+` and country code required, as Connect sends it); only a
+/// number the phone-number metadata considers valid for its country is searched for (a
+/// truncated `+1206555` is refused, not matched against every record ending in those digits).
+/// The caller passes a value that is not blank.
 pub fn parse_caller_number(name: &str, value: &str) -> Result<CallerNumber, InvokeError> {
     let trimmed = value.trim();
-    if trimmed.is_empty() || trimmed == "+" || trimmed.eq_ignore_ascii_case("anonymous") {
+    if trimmed == "+" || trimmed.eq_ignore_ascii_case("anonymous") {
         return Ok(CallerNumber::Withheld);
     }
     let unparsable = || {
         InvokeError::invalid(
             name,
             format!(
-                "{} is not an E.164 phone number (expected + and country code)",
+                "{} is not a valid E.164 phone number (expected + and country code)",
                 redact_phone(trimmed)
             ),
         )
@@ -33,6 +36,9 @@ pub fn parse_caller_number(name: &str, value: &str) -> Result<CallerNumber, Invo
         return Err(unparsable());
     }
     let number = phonenumber::parse(None, trimmed).map_err(|_| unparsable())?;
+    if !phonenumber::is_valid(&number) {
+        return Err(unparsable());
+    }
     let national = number.national();
     if national.value() == 0 {
         return Err(unparsable());
@@ -70,7 +76,7 @@ mod tests {
 
     #[test]
     fn when_number_is_withheld_should_not_search() {
-        for value in ["anonymous", "ANONYMOUS", "Anonymous", "", "  ", "+"] {
+        for value in ["anonymous", "ANONYMOUS", "Anonymous", "+"] {
             assert_eq!(
                 parse_caller_number("sf_phone", value).ok(),
                 Some(CallerNumber::Withheld),
@@ -85,6 +91,8 @@ mod tests {
             "2065550143",
             "+1206555014x3' OR",
             "+99912345678901234567",
+            "+1206555",
+            "+12065550",
             "} RETURNING User(Id)",
         ] {
             let message = parse_caller_number("sf_phone", value)
@@ -104,7 +112,7 @@ mod tests {
         assert_eq!(
             message.as_deref(),
             Some(
-                "the parameter sf_phone is invalid: ********43 is not an E.164 phone number (expected + and country code)"
+                "the parameter sf_phone is invalid: ********43 is not a valid E.164 phone number (expected + and country code)"
             )
         );
     }

@@ -17,6 +17,15 @@ pub trait SalesforceApi: Send + Sync {
     async fn delete(&self, object: &str, id: &str) -> Result<u16, SalesforceError>;
     /// Runs SOQL, following every page.
     async fn query(&self, soql: &str) -> Result<Vec<Record>, SalesforceError>;
+    /// Runs SOQL, reading the next page only while `more` (given every record so far) says so.
+    async fn query_while(
+        &self,
+        soql: &str,
+        more: &(dyn for<'r> Fn(&'r [Record]) -> bool + Sync),
+    ) -> Result<Vec<Record>, SalesforceError> {
+        let _ = more;
+        self.query(soql).await
+    }
     /// Runs a SOSL `FIND`.
     async fn search(&self, sosl: &str) -> Result<Vec<Record>, SalesforceError>;
     /// Runs a parameterizedSearch.
@@ -55,6 +64,14 @@ impl SalesforceApi for SalesforceClient {
 
     async fn query(&self, soql: &str) -> Result<Vec<Record>, SalesforceError> {
         SalesforceClient::query(self, soql).await
+    }
+
+    async fn query_while(
+        &self,
+        soql: &str,
+        more: &(dyn for<'r> Fn(&'r [Record]) -> bool + Sync),
+    ) -> Result<Vec<Record>, SalesforceError> {
+        SalesforceClient::query_while(self, soql, more).await
     }
 
     async fn search(&self, sosl: &str) -> Result<Vec<Record>, SalesforceError> {

@@ -1,9 +1,13 @@
 //! The SOQL of lookup / lookup_all: `SELECT <sf_fields> FROM <sf_object> WHERE <conditions>`.
 //!
 //! Each other parameter `key=value` is one condition, joined with `AND`:
-//! - `key = '<value>'`, the value escaped for a SOQL literal;
-//! - a value containing `%` becomes `key LIKE '<value>'`: the caller's `%` stay wildcards, every
-//!   other character (including `_`) is matched literally;
+//! - `key = '<value>'`, the value escaped for a SOQL literal, whatever it contains: a caller who
+//!   types `%` into an account-number check matches nothing, not the first account;
+//! - a key the flow names in `sf_like` (comma-separated) becomes `key LIKE '<value>'` with `%`
+//!   and `_` as wildcards and every other character escaped;
+//! - with the legacy rule (`SF_INVOKE_LEGACY_WILDCARDS=true`, the old package's behaviour) a
+//!   value containing `%` becomes `key LIKE '<value>'`: its `%` stay wildcards, every other
+//!   character (including `_`) is matched literally;
 //! - keys `homephone` / `mobilephone` (any case; written `HomePhone` / `MobilePhone`) match the
 //!   last 10 digits of the value split 3/3/4: `HomePhone LIKE '%206%555%0143%'` (shorter values
 //!   use the groups they have, as the old package's slicing did);
@@ -15,15 +19,71 @@ use crate::api_name::{is_field_path, printable};
 use crate::error::InvokeError;
 use redaction::redact_phone;
 
+/// How lookup values are matched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MatchRules {
+    /// Fields whose value is a LIKE pattern (`sf_like`), compared case-insensitively.
+    pub like_fields: Vec<String>,
+    /// The old package's rule: a `%` anywhere in a value makes it a LIKE pattern.
+    pub legacy_wildcards: bool,
+}
+
+impl MatchRules {
+    /// From the `sf_like` parameter (a comma list of field names) and the function's setting.
+    pub fn new(sf_like: Option<&str>, legacy_wildcards: bool) -> Result<Self, InvokeError> {
+        let like_fields: Vec<String> = sf_like
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|field| !field.is_empty())
+            .map(str::to_string)
+            .collect();
+        if let Some(bad) = like_fields.iter().find(|field| !is_field_path(field)) {
+            return Err(InvokeError::invalid(
+                "sf_like",
+                format!(
+                    "\"{}\" is not a field API name (a comma-separated list of the lookup fields matched as LIKE patterns)",
+                    printable(bad)
+                ),
+            ));
+        }
+        Ok(Self {
+            like_fields,
+            legacy_wildcards,
+        })
+    }
+
+    fn is_pattern(&self, key: &str, value: &str) -> Option<Wildcards> {
+        if self
+            .like_fields
+            .iter()
+            .any(|field| field.eq_ignore_ascii_case(key))
+        {
+            Some(Wildcards::PercentAndUnderscore)
+        } else if self.legacy_wildcards && value.contains('%') {
+            Some(Wildcards::PercentOnly)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wildcards {
+    PercentAndUnderscore,
+    PercentOnly,
+}
+
 /// The full lookup query. `fields` and `object` must already be validated API names.
 pub fn lookup_query<'a>(
     fields: &[String],
     object: &str,
     conditions: impl IntoIterator<Item = (&'a str, &'a str)>,
+    rules: &MatchRules,
 ) -> Result<String, InvokeError> {
     let clauses = conditions
         .into_iter()
-        .map(|(key, value)| condition(key, value))
+        .map(|(key, value)| condition(key, value, rules))
         .collect::<Result<Vec<_>, _>>()?;
     if clauses.is_empty() {
         return Err(InvokeError::invalid(
@@ -39,7 +99,7 @@ pub fn lookup_query<'a>(
 }
 
 /// One WHERE condition for the parameter `key=value`.
-pub fn condition(key: &str, value: &str) -> Result<String, InvokeError> {
+pub fn condition(key: &str, value: &str, rules: &MatchRules) -> Result<String, InvokeError> {
     if !is_field_path(key) {
         return Err(InvokeError::invalid(
             printable(key),
@@ -56,15 +116,27 @@ pub fn condition(key: &str, value: &str) -> Result<String, InvokeError> {
     if let Some(field) = phone_field {
         return Ok(format!("{field} LIKE '{}'", phone_pattern(key, value)?));
     }
-    if value.contains('%') {
-        let pattern = value
-            .split('%')
-            .map(soql_like_literal)
-            .collect::<Vec<_>>()
-            .join("%");
-        return Ok(format!("{key} LIKE '{pattern}'"));
+    match rules.is_pattern(key, value) {
+        Some(Wildcards::PercentOnly) => {
+            let pattern = value
+                .split('%')
+                .map(soql_like_literal)
+                .collect::<Vec<_>>()
+                .join("%");
+            Ok(format!("{key} LIKE '{pattern}'"))
+        }
+        Some(Wildcards::PercentAndUnderscore) => {
+            let pattern = value
+                .split_inclusive(['%', '_'])
+                .map(|piece| match piece.strip_suffix(['%', '_']) {
+                    Some(text) => format!("{}{}", soql_string(text), &piece[text.len()..]),
+                    None => soql_string(piece),
+                })
+                .collect::<String>();
+            Ok(format!("{key} LIKE '{pattern}'"))
+        }
+        None => Ok(format!("{key} = '{}'", soql_string(value))),
     }
-    Ok(format!("{key} = '{}'", soql_string(value)))
 }
 
 /// `%206%555%0143%` from the last 10 digits of the value (digits only: nothing else can reach
@@ -106,7 +178,12 @@ mod tests {
     }
 
     fn cond(key: &str, value: &str) -> String {
-        condition(key, value).unwrap_or_else(|error| format!("ERROR: {error}"))
+        condition(key, value, &MatchRules::default())
+            .unwrap_or_else(|error| format!("ERROR: {error}"))
+    }
+
+    fn cond_with(key: &str, value: &str, rules: &MatchRules) -> String {
+        condition(key, value, rules).unwrap_or_else(|error| format!("ERROR: {error}"))
     }
 
     #[test]
@@ -115,6 +192,7 @@ mod tests {
             &fields(&["Id", "CaseNumber"]),
             "Case",
             [("ContactId", "0035e00000Xk9QmAAJ"), ("Status", "New")],
+            &MatchRules::default(),
         );
         assert_eq!(
             query.ok().as_deref(),
@@ -125,9 +203,38 @@ mod tests {
     }
 
     #[test]
-    fn when_value_has_percent_should_use_like_and_keep_only_the_callers_wildcards() {
-        assert_eq!(cond("Name", "Dana%"), "Name LIKE 'Dana%'");
-        assert_eq!(cond("Name", "%O'Brien_\\%"), r"Name LIKE '%O\'Brien\_\\%'");
+    fn when_value_has_wildcards_by_default_should_match_them_literally() {
+        assert_eq!(cond("AccountNumber", "%"), "AccountNumber = '%'");
+        assert_eq!(cond("Name", "Dana%"), "Name = 'Dana%'");
+        assert_eq!(cond("Name", "50_off"), "Name = '50_off'");
+    }
+
+    #[test]
+    fn when_the_flow_names_a_field_in_sf_like_should_use_like_with_both_wildcards() {
+        let rules = MatchRules::new(Some(" name , Email"), false).expect("rules");
+        assert_eq!(cond_with("Name", "Dana%", &rules), "Name LIKE 'Dana%'");
+        assert_eq!(
+            cond_with("Name", "%O'Brien_x", &rules),
+            r"Name LIKE '%O\'Brien_x'"
+        );
+        assert_eq!(
+            cond_with("Email", "x' OR Id != null OR Email LIKE '%", &rules),
+            r"Email LIKE 'x\' OR Id != null OR Email LIKE \'%'"
+        );
+        // Other fields stay literal.
+        assert_eq!(cond_with("Title", "%", &rules), "Title = '%'");
+        assert!(MatchRules::new(Some("Name) OR (Id"), false).is_err());
+    }
+
+    #[test]
+    fn when_the_legacy_rule_is_on_should_keep_the_old_packages_percent_rule() {
+        let rules = MatchRules::new(None, true).expect("rules");
+        assert_eq!(cond_with("Name", "Dana%", &rules), "Name LIKE 'Dana%'");
+        assert_eq!(
+            cond_with("Name", "%O'Brien_\\%", &rules),
+            r"Name LIKE '%O\'Brien\_\\%'"
+        );
+        assert_eq!(cond_with("Name", "Dana", &rules), "Name = 'Dana'");
     }
 
     #[test]
@@ -195,9 +302,14 @@ mod tests {
 
     #[test]
     fn when_there_is_no_condition_should_refuse() {
-        let message = lookup_query(&fields(&["Id"]), "Case", std::iter::empty())
-            .err()
-            .map(|e| e.to_string());
+        let message = lookup_query(
+            &fields(&["Id"]),
+            "Case",
+            std::iter::empty(),
+            &MatchRules::default(),
+        )
+        .err()
+        .map(|e| e.to_string());
         assert_eq!(
             message.as_deref(),
             Some(

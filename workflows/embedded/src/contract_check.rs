@@ -36,6 +36,21 @@ pub const STATES_ERRORS: [&str; 15] = [
     "States.Timeout",
 ];
 
+/// The errors the Lambda service raises for an invocation (`Lambda.*`), as Step Functions
+/// reports them.
+pub const LAMBDA_ERRORS: [&str; 10] = [
+    "Lambda.AWSLambdaException",
+    "Lambda.ClientExecutionTimeoutException",
+    "Lambda.EC2ThrottledException",
+    "Lambda.KMSAccessDeniedException",
+    "Lambda.ResourceConflictException",
+    "Lambda.ResourceNotReadyException",
+    "Lambda.SdkClientException",
+    "Lambda.ServiceException",
+    "Lambda.TooManyRequestsException",
+    "Lambda.Unknown",
+];
+
 /// Every problem of `definition` (the file `shown`), each naming the file and the state.
 pub fn check_state_machine(
     shown: &str,
@@ -47,12 +62,16 @@ pub fn check_state_machine(
     let mut tasks = Vec::new();
     collect_tasks(definition, &mut tasks);
     for (state, task) in tasks {
+        let at = format!("{shown}: state {state}");
         let Some(placeholder) = placeholder_of(task) else {
+            problems.push(format!(
+                "{at}: its resource is not a ${{…}} placeholder for one of the template's functions, so nothing checks what it can fail with"
+            ));
             continue;
         };
-        let at = format!("{shown}: state {state}");
         check_names(&at, &state, &placeholder, wiring, &mut problems);
         let Some(activity) = wiring.substitutions.get(&placeholder) else {
+            // The placeholder check of `connect-sf validate` reports the missing substitution.
             continue;
         };
         let Some(contract) = contracts.iter().find(|c| &c.activity == activity) else {
@@ -129,6 +148,9 @@ fn check_errors(at: &str, task: &Value, contract: &ActivityContract, problems: &
                 }
                 if is_retry {
                     if matches!(name, "States.ALL" | "States.TaskFailed") {
+                        problems.push(format!(
+                            "{place}: Retry matches {name}, which retries failures retrying cannot help; list {activity}'s retryable names instead"
+                        ));
                         retries_everything = true;
                     } else if !is_service_name(name) {
                         retried.insert(name.to_string());
@@ -156,8 +178,14 @@ fn check_errors(at: &str, task: &Value, contract: &ActivityContract, problems: &
 /// `None` when `name` can be raised for this Task; otherwise the problem, with the closest
 /// real name when there is one.
 fn unknown_name(place: &str, name: &str, activity: &str, known: &BTreeSet<&str>) -> Option<String> {
-    if name.starts_with("Lambda.") || known.contains(name) {
+    if known.contains(name) || LAMBDA_ERRORS.contains(&name) {
         return None;
+    }
+    if name.starts_with("Lambda.") {
+        let hint = closest(name, LAMBDA_ERRORS.iter().copied());
+        return Some(format!(
+            "{place}: ErrorEquals \"{name}\" is not an error the Lambda service raises{hint}"
+        ));
     }
     if name.starts_with("States.") {
         if STATES_ERRORS.contains(&name) {

@@ -165,10 +165,11 @@ impl PostCallError {
 
     /// The stable error name (see the module documentation).
     pub fn error_type(&self) -> &'static str {
-        match (self, self.kind()) {
-            (Self::Salesforce { source, .. }, _) => source.error_type(),
-            (_, Some(kind)) => kind.name(),
-            (_, None) => "Salesforce.UnexpectedResponse",
+        match self {
+            Self::Salesforce { source, .. } => source.error_type(),
+            other => other
+                .kind()
+                .map_or("Salesforce.UnexpectedResponse", |kind| kind.name()),
         }
     }
 

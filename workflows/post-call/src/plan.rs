@@ -34,7 +34,7 @@ pub const TRANSCRIBE_ATTRIBUTE: &str = "postcallTranscribeEnabled";
 pub const TRANSCRIBE_LANGUAGE_ATTRIBUTE: &str = "postcallTranscribeLanguage";
 pub const COMPREHEND_ANALYSIS_ATTRIBUTE: &str = "postcallTranscribeComprehendAnalysis";
 
-/// Which Contact Channel Analytics record the recording-import step creates.
+/// Which Contact Channel Analytics record the `ImportRecording` step creates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RecordingImport {

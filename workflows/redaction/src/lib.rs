@@ -93,10 +93,17 @@ fn redact_phone_runs(text: &str) -> String {
         }
         let run: String = characters[index..last_digit_end].iter().collect();
         let digits = run.chars().filter(char::is_ascii_digit).count();
-        let in_word = (index > 0 && characters[index - 1].is_alphabetic())
-            || characters
-                .get(last_digit_end)
-                .is_some_and(|next| next.is_alphabetic());
+        // Part of a longer token: a record id (`a015e0000000001AAA`) or a hyphenated id such as
+        // a contact id (`3f2a9c1e-5521-4071-ab3e-…`), which operators need to see whole.
+        let joined = |at: Option<&char>, beyond: Option<&char>| {
+            at.is_some_and(|c| c.is_alphanumeric())
+                || (at == Some(&'-') && beyond.is_some_and(|c| c.is_alphanumeric()))
+        };
+        let before = index.checked_sub(1).and_then(|i| characters.get(i));
+        let before_that = index.checked_sub(2).and_then(|i| characters.get(i));
+        let after = characters.get(last_digit_end);
+        let after_that = characters.get(last_digit_end + 1);
+        let in_word = joined(before, before_that) || joined(after, after_that);
         if digits >= MIN_PHONE_DIGITS && !in_word && !is_iso_date_prefix(&run) {
             output.push_str(&redact_phone(&run));
         } else {
@@ -107,6 +114,7 @@ fn redact_phone_runs(text: &str) -> String {
     output
 }
 
+/// `2024-03-05`, alone or followed by the hour of a date-time (`2024-03-05 14`).
 fn is_iso_date_prefix(run: &str) -> bool {
     let bytes = run.as_bytes();
     bytes.len() >= 10
@@ -115,7 +123,10 @@ fn is_iso_date_prefix(run: &str) -> bool {
         && bytes[5..7].iter().all(u8::is_ascii_digit)
         && bytes[7] == b'-'
         && bytes[8..10].iter().all(u8::is_ascii_digit)
-        && bytes[10..].iter().all(|byte| *byte == b' ')
+        && (bytes[10..].iter().all(|byte| *byte == b' ')
+            || (bytes[10] == b' '
+                && bytes[11..].iter().all(u8::is_ascii_digit)
+                && bytes.len() <= 13))
 }
 
 fn redact_email_addresses(text: &str) -> String {
@@ -185,6 +196,21 @@ mod tests {
         assert_eq!(
             redact_personal_data("no a015e0000000001AAA here"),
             "no a015e0000000001AAA here"
+        );
+    }
+
+    #[test]
+    fn when_text_has_contact_ids_or_date_times_should_keep_them_whole() {
+        for text in [
+            "contact 3f2a9c1e-5521-4071-ab3e-0a4c7e93b6f2 failed",
+            "execution contact-8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08-20240305T142304Z",
+            "at 2024-03-05 14:22:21 UTC",
+        ] {
+            assert_eq!(redact_personal_data(text), text);
+        }
+        assert_eq!(
+            redact_personal_data("call 206-555-0143 or +1 206 555 0143"),
+            "call **********43 or +************43"
         );
     }
 

@@ -8,6 +8,12 @@
 //!
 //! The token lives only in memory. A refresh after `INVALID_SESSION_ID` is single-flight: the
 //! first caller logs in while the others wait and then reuse the new session.
+//!
+//! Sign-in survives rotation and misconfiguration: no redirect is followed, the token's
+//! `instance_url` must be `https` on a Salesforce domain or the configured host, a refused
+//! login (`invalid_grant`, `invalid_client`) re-reads the secret once (it may just have been
+//! rotated), and after a refusal further logins wait [`LOGIN_BACKOFF`] so a wrong password
+//! cannot lock the integration user out.
 
 use std::{
     fmt,
@@ -19,7 +25,7 @@ use std::{
 };
 
 use serde::{Deserialize, Serialize};
-use tokio::sync::{Mutex, OnceCell};
+use tokio::sync::Mutex;
 use url::Url;
 
 use crate::{
@@ -118,12 +124,28 @@ struct JwtClaims<'a> {
     exp: i64,
 }
 
-/// Owns credentials (loaded once) and the current session.
+/// After Salesforce refuses a login, the next attempt waits this long: at most three refused
+/// logins a minute per container, far below the lock-out threshold of a user's password.
+pub const LOGIN_BACKOFF: Duration = Duration::from_secs(20);
+
+/// The domains an org's `instance_url` may be on.
+const SALESFORCE_DOMAINS: [&str; 6] = [
+    "salesforce.com",
+    "force.com",
+    "cloudforce.com",
+    "salesforce.mil",
+    "sfcrmproducts.cn",
+    "salesforce-setup.com",
+];
+
+/// Owns credentials (loaded once, re-read once after a refused login) and the current session.
 pub(crate) struct Authenticator {
     config: Arc<SalesforceConfig>,
     http: reqwest::Client,
     source: Arc<dyn CredentialSource>,
-    credentials: OnceCell<SalesforceCredentials>,
+    credentials: Mutex<Option<Arc<SalesforceCredentials>>>,
+    /// The last refused login and when, so the next attempts wait instead of hammering.
+    refused: std::sync::Mutex<Option<(Instant, SalesforceError)>>,
     session: Mutex<Option<Arc<Session>>>,
     generation: AtomicU64,
     logins: AtomicU64,
@@ -139,7 +161,8 @@ impl Authenticator {
             config,
             http,
             source,
-            credentials: OnceCell::new(),
+            credentials: Mutex::new(None),
+            refused: std::sync::Mutex::new(None),
             session: Mutex::new(None),
             generation: AtomicU64::new(0),
             logins: AtomicU64::new(0),
@@ -178,15 +201,48 @@ impl Authenticator {
         Ok(session)
     }
 
-    async fn credentials(&self) -> Result<&SalesforceCredentials, SalesforceError> {
-        Ok(self
-            .credentials
-            .get_or_try_init(|| self.source.load())
-            .await?)
+    /// The credentials, read from their source on first use, or again when `reread`.
+    async fn credentials(
+        &self,
+        reread: bool,
+    ) -> Result<Arc<SalesforceCredentials>, SalesforceError> {
+        let mut cached = self.credentials.lock().await;
+        if let Some(credentials) = cached.as_ref().filter(|_| !reread) {
+            return Ok(credentials.clone());
+        }
+        let loaded = Arc::new(self.source.load().await?);
+        *cached = Some(loaded.clone());
+        Ok(loaded)
     }
 
     async fn login(&self) -> Result<Session, SalesforceError> {
-        let credentials = self.credentials().await?;
+        if let Ok(refused) = self.refused.lock()
+            && let Some((at, error)) = refused.as_ref()
+            && at.elapsed() < LOGIN_BACKOFF
+        {
+            return Err(error.clone());
+        }
+        let outcome = match self.login_with(false).await {
+            Err(error) if is_refused_login(&error) => {
+                tracing::warn!(
+                    "Salesforce refused the login; reading the credentials again in case they were rotated"
+                );
+                self.login_with(true).await
+            }
+            other => other,
+        };
+        if let Err(error) = &outcome
+            && is_refused_login(error)
+            && let Ok(mut refused) = self.refused.lock()
+        {
+            *refused = Some((Instant::now(), error.clone()));
+        }
+        outcome
+    }
+
+    async fn login_with(&self, reread: bool) -> Result<Session, SalesforceError> {
+        let credentials = self.credentials(reread).await?;
+        let credentials = credentials.as_ref();
         let grant = AuthGrant::choose(self.config.auth_grant, credentials)?;
         let token_host = match grant {
             // Salesforce only accepts the client-credentials grant on the org's My Domain.
@@ -216,6 +272,7 @@ impl Authenticator {
                 "token response has an invalid instance_url: {error}"
             ))
         })?;
+        check_instance_url(&instance_url, &self.config)?;
         let lifetime = self.config.session_lifetime;
         // Refresh a little early so a request does not start on a token about to lapse.
         let margin = (lifetime / 10).min(Duration::from_secs(300));
@@ -317,7 +374,53 @@ impl Authenticator {
             error_code: detail
                 .error_code
                 .unwrap_or_else(|| format!("HTTP_{status}")),
-            message: detail.message.unwrap_or_else(|| truncate(&body, 200)),
+            message: detail
+                .message
+                .map(|message| truncate(&message, 200))
+                .unwrap_or_else(|| format!("HTTP {status} from the token endpoint")),
+        })
+    }
+}
+
+/// A refusal of the credentials themselves (not of the request or the session).
+fn is_refused_login(error: &SalesforceError) -> bool {
+    matches!(error, SalesforceError::Authentication { error_code, .. }
+        if matches!(error_code.as_str(), "invalid_grant" | "invalid_client" | "invalid_client_id"))
+}
+
+/// Every later request carries the token to `instance_url`: it must be `https` on a Salesforce
+/// domain, or the host the configuration names (plain `http` only when the configuration itself
+/// names an `http` host, as for the local emulator).
+fn check_instance_url(url: &Url, config: &SalesforceConfig) -> Result<(), SalesforceError> {
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    let configured = [Some(&config.login_url), config.my_domain_url.as_ref()]
+        .into_iter()
+        .flatten()
+        .find(|configured| {
+            configured
+                .host_str()
+                .map(str::to_ascii_lowercase)
+                .as_deref()
+                == Some(host.as_str())
+                && configured.port_or_known_default() == url.port_or_known_default()
+        });
+    let on_salesforce = SALESFORCE_DOMAINS
+        .iter()
+        .any(|domain| host == *domain || host.ends_with(&format!(".{domain}")));
+    let allowed = match url.scheme() {
+        "https" => on_salesforce || configured.is_some(),
+        "http" => configured.is_some_and(|configured| configured.scheme() == "http"),
+        _ => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(SalesforceError::Authentication {
+            error_code: "UNTRUSTED_INSTANCE_URL".into(),
+            message: format!(
+                "the token response points at {}://{host}, which is neither https on a Salesforce domain nor the configured host",
+                url.scheme()
+            ),
         })
     }
 }
@@ -416,5 +519,45 @@ mod tests {
             error.to_string(),
             "the jwt-bearer grant needs the secret key PrivateKey, which is missing or empty"
         );
+    }
+
+    fn config_for(host: &str) -> SalesforceConfig {
+        SalesforceConfig::for_host(
+            host.parse().expect("url"),
+            "v60.0".parse().expect("version"),
+        )
+    }
+
+    #[test]
+    fn when_instance_url_is_https_on_salesforce_or_the_configured_host_should_accept_it() {
+        let config = config_for("https://northwind.my.salesforce.com");
+        for url in [
+            "https://northwind.my.salesforce.com",
+            "https://northwind--uat.sandbox.my.salesforce.com",
+            "https://na42.salesforce.com",
+            "https://northwind.my.salesforce.mil",
+        ] {
+            assert!(
+                check_instance_url(&url.parse().expect("url"), &config).is_ok(),
+                "{url}"
+            );
+        }
+        let local = config_for("http://127.0.0.1:8080");
+        assert!(check_instance_url(&"http://127.0.0.1:8080".parse().expect("url"), &local).is_ok());
+    }
+
+    #[test]
+    fn when_instance_url_is_foreign_or_plain_http_should_refuse_it() {
+        let config = config_for("https://northwind.my.salesforce.com");
+        for url in [
+            "https://evil.example.com",
+            "https://salesforce.com.evil.example",
+            "http://northwind.my.salesforce.com",
+            "http://127.0.0.1:8080",
+        ] {
+            let error = check_instance_url(&url.parse().expect("url"), &config).expect_err(url);
+            assert_eq!(error.error_code(), "UNTRUSTED_INSTANCE_URL");
+            assert_eq!(error.error_type(), "Salesforce.Authentication");
+        }
     }
 }

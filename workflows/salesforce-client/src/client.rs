@@ -59,6 +59,8 @@ impl SalesforceClient {
         credentials: Arc<dyn CredentialSource>,
     ) -> Result<Self, SalesforceError> {
         let http = reqwest::Client::builder()
+            // A redirect would resend the token form (client secret, password) elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(config.request_timeout)
             .connect_timeout(
                 config
@@ -112,7 +114,10 @@ impl SalesforceClient {
             format!("sobjects/{}/{}", api_name(object)?, record_id(id)?),
         )
         .json(Value::Object(fields.clone()));
-        Ok(self.transport.execute(&request).await?.status)
+        let response = self.transport.execute(&request).await;
+        Ok(response
+            .map_err(|error| error.naming_record(object, id))?
+            .status)
     }
 
     /// Deletes a record; returns the HTTP status (204).
@@ -121,7 +126,10 @@ impl SalesforceClient {
             Method::DELETE,
             format!("sobjects/{}/{}", api_name(object)?, record_id(id)?),
         );
-        Ok(self.transport.execute(&request).await?.status)
+        let response = self.transport.execute(&request).await;
+        Ok(response
+            .map_err(|error| error.naming_record(object, id))?
+            .status)
     }
 
     /// Reads one record, optionally only some fields.
@@ -212,6 +220,17 @@ impl SalesforceClient {
 
     /// Runs a SOQL query and follows `nextRecordsUrl` until every record is read.
     pub async fn query(&self, soql: &str) -> Result<Vec<Record>, SalesforceError> {
+        self.query_while(soql, &|_| true).await
+    }
+
+    /// Runs a SOQL query one page at a time: after each page `more` gets every record read so
+    /// far and says whether the next page is worth reading (a caller that can use only so much
+    /// stops early instead of paging through a large result).
+    pub async fn query_while(
+        &self,
+        soql: &str,
+        more: &(dyn for<'r> Fn(&'r [Record]) -> bool + Sync),
+    ) -> Result<Vec<Record>, SalesforceError> {
         let mut page: QueryPage = self
             .transport
             .execute(&ApiRequest::new(Method::GET, "query").query("q", soql))
@@ -219,6 +238,9 @@ impl SalesforceClient {
             .json()?;
         let mut records = std::mem::take(&mut page.records);
         while let Some(next) = page.next_records_url.take() {
+            if !more(&records) {
+                break;
+            }
             if !next.starts_with("/services/data/") {
                 return Err(SalesforceError::UnexpectedResponse(format!(
                     "nextRecordsUrl {next} is not a Salesforce data path"

@@ -13,6 +13,9 @@ activity_contract::error_kinds! {
         Authentication => "Salesforce.Authentication", retryable = false;
         Credentials => "Salesforce.Credentials", retryable = true;
         NotFound => "Salesforce.NotFound", retryable = false;
+        /// The object itself does not exist in the org (`INVALID_TYPE`): a typo or a missing
+        /// package, never "no record".
+        UnknownObject => "Salesforce.UnknownObject", retryable = false;
         InvalidField => "Salesforce.InvalidField", retryable = false;
         MalformedQuery => "Salesforce.MalformedQuery", retryable = false;
         MultipleMatches => "Salesforce.MultipleMatches", retryable = false;
@@ -32,6 +35,8 @@ pub enum SalesforceError {
     Credentials(#[from] CredentialsError),
     #[error("Salesforce record or resource not found ({error_code}): {message}")]
     NotFound { error_code: String, message: String },
+    #[error("the Salesforce object does not exist in this org ({error_code}): {message}")]
+    UnknownObject { error_code: String, message: String },
     #[error("Salesforce rejected a field ({error_code}): {message}")]
     InvalidField {
         error_code: String,
@@ -69,6 +74,7 @@ impl SalesforceError {
             Self::Authentication { .. } => SalesforceErrorKind::Authentication,
             Self::Credentials(_) => SalesforceErrorKind::Credentials,
             Self::NotFound { .. } => SalesforceErrorKind::NotFound,
+            Self::UnknownObject { .. } => SalesforceErrorKind::UnknownObject,
             Self::InvalidField { .. } => SalesforceErrorKind::InvalidField,
             Self::MalformedQuery { .. } => SalesforceErrorKind::MalformedQuery,
             Self::MultipleMatches { .. } => SalesforceErrorKind::MultipleMatches,
@@ -90,6 +96,7 @@ impl SalesforceError {
         match self {
             Self::Authentication { error_code, .. }
             | Self::NotFound { error_code, .. }
+            | Self::UnknownObject { error_code, .. }
             | Self::InvalidField { error_code, .. }
             | Self::MalformedQuery { error_code, .. }
             | Self::ApiLimitExceeded { error_code, .. }
@@ -115,6 +122,20 @@ impl SalesforceError {
         self.is_transient() || matches!(self, Self::ApiLimitExceeded { .. })
     }
 
+    /// A not-found answer about one record says which: `Case 5005e… was not found`.
+    pub(crate) fn naming_record(self, object: &str, id: &str) -> Self {
+        match self {
+            Self::NotFound {
+                error_code,
+                message,
+            } => Self::NotFound {
+                message: format!("{object} {id} was not found: {message}"),
+                error_code,
+            },
+            other => other,
+        }
+    }
+
     pub(crate) fn is_invalid_session(&self) -> bool {
         matches!(self, Self::Authentication { error_code, .. } if error_code == "INVALID_SESSION_ID")
     }
@@ -127,10 +148,22 @@ impl SalesforceError {
         } else {
             "TRANSPORT_ERROR"
         };
-        // reqwest's Display includes the URL, which never carries credentials in this client.
+        // reqwest's Display includes the URL, whose query string carries the caller's values
+        // (a SOQL WHERE with a phone number): report the failure without it.
+        let mut message = String::from(match error_code {
+            "TIMEOUT" => "the request timed out",
+            "CONNECTION_FAILED" => "cannot connect to Salesforce",
+            _ => "the request failed",
+        });
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
         Self::Transient {
             error_code: error_code.to_string(),
-            message: error.to_string(),
+            message: redaction::redact_personal_data(&message),
         }
     }
 
@@ -141,10 +174,12 @@ impl SalesforceError {
             .error_code
             .clone()
             .unwrap_or_else(|| format!("HTTP_{status}"));
+        // Salesforce's own message, never the raw body (it may echo the record or the query).
         let message = detail
             .message
             .clone()
-            .unwrap_or_else(|| truncate(body, 300));
+            .map(|message| truncate(&message, 300))
+            .unwrap_or_else(|| format!("HTTP {status} with no Salesforce error message"));
         match (status, error_code.as_str()) {
             (401, _) | (_, "INVALID_SESSION_ID") => Self::Authentication {
                 error_code,
@@ -176,7 +211,11 @@ impl SalesforceError {
                 error_code,
                 message,
             },
-            (_, "NOT_FOUND" | "ENTITY_IS_DELETED" | "INVALID_TYPE") | (404, _) => Self::NotFound {
+            (_, "INVALID_TYPE") => Self::UnknownObject {
+                error_code,
+                message,
+            },
+            (_, "NOT_FOUND" | "ENTITY_IS_DELETED") | (404, _) => Self::NotFound {
                 error_code,
                 message,
             },

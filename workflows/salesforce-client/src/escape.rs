@@ -76,6 +76,26 @@ pub fn sosl_phrase(value: &str) -> String {
     format!("\"{}\"", sosl_term(value))
 }
 
+/// A caller's search text as SOSL terms that keep their ordinary meaning: every reserved
+/// character is escaped (so `*` and `?` are not wildcards) and the operator words `OR`, `AND`
+/// and `NOT` (any case) are quoted, so they are searched for as words, never obeyed.
+pub fn sosl_terms(value: &str) -> String {
+    value
+        .split_whitespace()
+        .map(|word| {
+            if ["OR", "AND", "NOT"]
+                .iter()
+                .any(|operator| word.eq_ignore_ascii_case(operator))
+            {
+                sosl_phrase(word)
+            } else {
+                sosl_term(word)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +147,13 @@ mod tests {
         );
         assert_eq!(sosl_phrase("a OR b"), "\"a OR b\"");
         assert_eq!(sosl_term("}\nRETURNING"), "\\} RETURNING");
+    }
+
+    #[test]
+    fn when_caller_text_has_operators_or_wildcards_should_quote_each_term() {
+        assert_eq!(sosl_terms("dana OR *"), r#"dana "OR" \*"#);
+        assert_eq!(sosl_terms("  4719208 "), "4719208");
+        assert_eq!(sosl_terms("a and NOT b?"), r#"a "and" "NOT" b\?"#);
+        assert_eq!(sosl_terms(""), "");
     }
 }

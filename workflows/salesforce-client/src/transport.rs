@@ -60,9 +60,11 @@ pub(crate) struct ApiResponse {
 impl ApiResponse {
     pub(crate) fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, SalesforceError> {
         serde_json::from_str(&self.body).map_err(|error| {
+            // serde quotes the offending value; keep only where and what kind of problem.
             SalesforceError::UnexpectedResponse(format!(
-                "HTTP {} body is not the expected JSON: {error}",
-                self.status
+                "HTTP {} body is not the expected JSON: {}",
+                self.status,
+                redaction::without_quoted_values(&error.to_string())
             ))
         })
     }

@@ -2,25 +2,30 @@
 
 use crate::api_name::{parse_field_list, validate_object};
 use crate::error::InvokeError;
-use crate::flatten::{FlowResult, all_records, first_record};
+use crate::flatten::{FlowResult, all_records, first_record, fits};
 use crate::operation::Operation;
 use crate::parameters::FlowParameters;
 use crate::port::SalesforceApi;
-use crate::soql_builder::lookup_query;
+use crate::soql_builder::{MatchRules, lookup_query};
 
+/// `lookup` reads one page (it answers with the first record); `lookup_all` reads pages only
+/// while what it has read still fits Connect's 32 KB, then answers `ResultTooLarge`.
 pub(crate) async fn lookup(
     api: &dyn SalesforceApi,
     parameters: &FlowParameters,
     operation: Operation,
+    legacy_wildcards: bool,
 ) -> Result<FlowResult, InvokeError> {
     let object = validate_object("sf_object", parameters.required(operation, "sf_object")?)?;
     let fields = parse_field_list("sf_fields", parameters.required(operation, "sf_fields")?)?;
-    let soql = lookup_query(&fields, object, parameters.others(operation))?;
-    let records = api.query(&soql).await?;
+    let rules = MatchRules::new(parameters.optional("sf_like"), legacy_wildcards)?;
+    let soql = lookup_query(&fields, object, parameters.others(operation), &rules)?;
     if operation == Operation::LookupAll {
-        all_records(&records)
+        let still_fits =
+            |records: &[salesforce_client::Record]| all_records(records).and_then(fits).is_ok();
+        all_records(&api.query_while(&soql, &still_fits).await?)
     } else {
-        first_record(&records)
+        first_record(&api.query_while(&soql, &|_| false).await?)
     }
 }
 
@@ -117,7 +122,7 @@ mod tests {
         assert_eq!(
             api.calls(),
             vec![Call::Query(
-                r"SELECT Id FROM Contact WHERE Email LIKE '%\' OR Id != null OR Email LIKE \'%' AND LastName = 'x\' OR LastName != \'' AND Title = '} RETURNING User(Id)\\'".into()
+                r"SELECT Id FROM Contact WHERE Email = '%\' OR Id != null OR Email LIKE \'%' AND LastName = 'x\' OR LastName != \'' AND Title = '} RETURNING User(Id)\\'".into()
             )]
         );
 

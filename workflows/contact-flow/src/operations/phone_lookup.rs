@@ -15,9 +15,8 @@ pub(crate) async fn phone_lookup(
     parameters: &FlowParameters,
 ) -> Result<FlowResult, InvokeError> {
     let operation = Operation::PhoneLookup;
-    let phone = parameters
-        .get("sf_phone")
-        .ok_or_else(|| InvokeError::missing(operation, "sf_phone"))?;
+    // Blank is a flow that forgot to pass the number: say so rather than answer "not found".
+    let phone = parameters.required(operation, "sf_phone")?;
     let fields = parse_field_list("sf_fields", parameters.required(operation, "sf_fields")?)?;
     let objects = match parameters.optional("sf_objects") {
         None => vec!["Contact".to_string()],
@@ -118,7 +117,7 @@ mod tests {
 
     #[tokio::test]
     async fn when_caller_is_anonymous_should_answer_zero_without_calling_salesforce() {
-        for phone in ["anonymous", "Anonymous", "", "+"] {
+        for phone in ["anonymous", "Anonymous", "+"] {
             let api = RecordingSalesforce::default();
             let parameters = FlowParameters::from([
                 ("sf_operation", "phoneLookup"),
@@ -129,6 +128,25 @@ mod tests {
                 .await
                 .unwrap_or_default();
             assert_eq!(pairs(&result), vec![("sf_count", "0")], "{phone}");
+            assert!(api.calls().is_empty());
+        }
+    }
+
+    #[tokio::test]
+    async fn when_sf_phone_is_blank_should_be_a_missing_parameter_not_no_match() {
+        for phone in ["", "  "] {
+            let api = RecordingSalesforce::default();
+            let parameters = FlowParameters::from([
+                ("sf_operation", "phoneLookup"),
+                ("sf_phone", phone),
+                ("sf_fields", "Id"),
+            ]);
+            let error = invoke(&api, &parameters, fixed_now()).await.err();
+            assert_eq!(
+                error.as_ref().map(crate::InvokeError::error_type),
+                Some("MissingParameter"),
+                "{phone:?}"
+            );
             assert!(api.calls().is_empty());
         }
     }

@@ -1,10 +1,11 @@
 //! search and searchOne: a parameterizedSearch of `q` in one object.
 //!
-//! `q` is searched literally (SOSL reserved characters escaped). `where` is a SOQL condition
-//! written by the flow author: it is configuration, not caller data, and is passed through as
-//! it is; put caller data in `q`, never in `where`.
+//! `q` is searched literally: SOSL reserved characters are escaped and the operator words
+//! quoted, so a caller's `OR`, `AND NOT`, `*` or `?` is text to find, never an operator.
+//! `where` is a SOQL condition written by the flow author: it is configuration, not caller
+//! data, and is passed through as it is; put caller data in `q`, never in `where`.
 
-use salesforce_client::escape::sosl_term;
+use salesforce_client::escape::sosl_terms;
 use salesforce_client::{ParameterizedSearch, SearchObject};
 
 use crate::api_name::{parse_field_list, validate_object};
@@ -45,7 +46,7 @@ pub(crate) async fn search(
             })?,
     };
     let search = ParameterizedSearch {
-        q: sosl_term(q),
+        q: sosl_terms(q),
         scope: None,
         fields: Vec::new(),
         sobjects: vec![SearchObject {
@@ -130,7 +131,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn when_search_term_has_reserved_characters_should_search_them_literally() {
+    async fn when_search_term_has_reserved_characters_or_operators_should_search_them_literally() {
         let api = RecordingSalesforce::default();
         let parameters = FlowParameters::from([
             ("sf_operation", "search"),
@@ -142,7 +143,7 @@ mod tests {
         assert_eq!(
             api.calls(),
             vec![Call::ParameterizedSearch(json!({
-                "q": r#"x\} RETURNING User\(Id\) OR \"a\" \-b\*"#,
+                "q": r#"x\} RETURNING User\(Id\) "OR" \"a\" \-b\*"#,
                 "sobjects": [{"name": "Account", "fields": ["Id"]}],
                 "overallLimit": 100
             }))]

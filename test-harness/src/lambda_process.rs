@@ -159,6 +159,19 @@ fn parse_vm_hwm(status: &str) -> Option<u64> {
         .and_then(|kib| kib.parse().ok())
 }
 
+/// A fresh local Runtime API and `binary` started under it with exactly `environment`; the
+/// function's log goes to `<name>-<pid>.log` in the temporary directory.
+pub async fn start_under_runtime_api(
+    binary: &Path,
+    environment: &[(String, String)],
+    name: &str,
+) -> anyhow::Result<(RuntimeApi, ActivityProcess)> {
+    let runtime_api = RuntimeApi::start().await?;
+    let log = std::env::temp_dir().join(format!("{name}-{}.log", std::process::id()));
+    let process = ActivityProcess::spawn(binary, environment, &runtime_api.address(), &log)?;
+    Ok((runtime_api, process))
+}
+
 /// The variables Lambda sets for every function (JSON logs at INFO, UTC), with the AWS SDK
 /// aimed at `aws_endpoint` (moto) with dummy credentials.
 pub fn lambda_environment(function_name: &str, aws_endpoint: &str) -> Vec<(String, String)> {

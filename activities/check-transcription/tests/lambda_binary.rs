@@ -7,8 +7,8 @@ use std::path::Path;
 use serde_json::{Value, json};
 use test_harness::{
     MotoServer,
-    lambda_process::{ActivityProcess, lambda_environment},
-    lambda_runtime_api::{Completion, RuntimeApi},
+    lambda_process::{lambda_environment, start_under_runtime_api},
+    lambda_runtime_api::Completion,
 };
 
 const BINARY: &str = env!("CARGO_BIN_EXE_check-transcription");
@@ -18,14 +18,8 @@ async fn the_binary_asks_transcribe_with_no_salesforce_settings() -> anyhow::Res
     let moto = MotoServer::start().await?;
     let environment = lambda_environment("checkTranscription", moto.endpoint());
     assert!(environment.iter().all(|(name, _)| !name.starts_with("SF_")));
-    let runtime_api = RuntimeApi::start().await?;
-    let log = std::env::temp_dir().join(format!("check-transcription-{}.log", std::process::id()));
-    let mut process = ActivityProcess::spawn(
-        Path::new(BINARY),
-        &environment,
-        &runtime_api.address(),
-        &log,
-    )?;
+    let (runtime_api, mut process) =
+        start_under_runtime_api(Path::new(BINARY), &environment, "check-transcription").await?;
 
     // A job Transcribe does not know: the function started, asked Transcribe, and reports the
     // typed error the state machine's Catch matches.

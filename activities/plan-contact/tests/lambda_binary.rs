@@ -7,8 +7,8 @@ use std::path::Path;
 use serde_json::json;
 use test_harness::{
     fixtures::{all_switches, voice_ctr},
-    lambda_process::{ActivityProcess, lambda_environment},
-    lambda_runtime_api::{Completion, RuntimeApi},
+    lambda_process::{lambda_environment, start_under_runtime_api},
+    lambda_runtime_api::Completion,
 };
 
 const BINARY: &str = env!("CARGO_BIN_EXE_plan-contact");
@@ -18,14 +18,8 @@ async fn the_binary_plans_a_contact_with_no_salesforce_settings() -> anyhow::Res
     // Nothing listens there: the step must not call AWS either.
     let environment = lambda_environment("planContact", "http://127.0.0.1:9");
     assert!(environment.iter().all(|(name, _)| !name.starts_with("SF_")));
-    let runtime_api = RuntimeApi::start().await?;
-    let log = std::env::temp_dir().join(format!("plan-contact-{}.log", std::process::id()));
-    let mut process = ActivityProcess::spawn(
-        Path::new(BINARY),
-        &environment,
-        &runtime_api.address(),
-        &log,
-    )?;
+    let (runtime_api, mut process) =
+        start_under_runtime_api(Path::new(BINARY), &environment, "plan-contact").await?;
 
     let state_input = json!({ "ctr": voice_ctr(), "switches": all_switches() });
     let outcome = process

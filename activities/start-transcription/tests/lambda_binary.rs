@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use test_harness::{
     MotoServer,
     fixtures::{all_switches, voice_ctr},
-    lambda_process::{ActivityProcess, lambda_environment},
-    lambda_runtime_api::{Completion, RuntimeApi},
+    lambda_process::{lambda_environment, start_under_runtime_api},
+    lambda_runtime_api::Completion,
     moto_resources::{create_buckets, s3_client},
 };
 
@@ -26,14 +26,8 @@ async fn the_binary_submits_the_job_with_no_salesforce_settings() -> anyhow::Res
     .await?;
     let environment = lambda_environment("startTranscription", moto.endpoint());
     assert!(environment.iter().all(|(name, _)| !name.starts_with("SF_")));
-    let runtime_api = RuntimeApi::start().await?;
-    let log = std::env::temp_dir().join(format!("start-transcription-{}.log", std::process::id()));
-    let mut process = ActivityProcess::spawn(
-        Path::new(BINARY),
-        &environment,
-        &runtime_api.address(),
-        &log,
-    )?;
+    let (runtime_api, mut process) =
+        start_under_runtime_api(Path::new(BINARY), &environment, "start-transcription").await?;
 
     let state_input = json!({
         "ctr": voice_ctr(),

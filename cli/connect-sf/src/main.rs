@@ -29,21 +29,8 @@ enum Command {
     Sandbox {
         #[arg(long, default_value_t = 8080)]
         port: u16,
-        /// Records to load instead of the demo org (`{"Contact": [...], ...}`).
-        #[arg(long, conflicts_with = "no_seed")]
-        seed: Option<PathBuf>,
-        /// Start with an empty org.
-        #[arg(long)]
-        no_seed: bool,
-        /// CTI adapter namespace prefix; `-` for none.
-        #[arg(long, default_value = "amazonconnect")]
-        namespace: String,
-        /// Give the CTI objects a Region__c field.
-        #[arg(long)]
-        with_region: bool,
-        /// Write every record here as JSON after each write and at shutdown.
-        #[arg(long)]
-        dump_file: Option<PathBuf>,
+        #[command(flatten)]
+        org: salesforce_emulator::OrgOptions,
     },
     /// Run an activity's handler on one event and print its result as JSON.
     Invoke {
@@ -162,24 +149,7 @@ async fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Sandbox {
-            port,
-            seed,
-            no_seed,
-            namespace,
-            with_region,
-            dump_file,
-        } => {
-            sandbox::run(sandbox::SandboxOptions {
-                port,
-                seed,
-                no_seed,
-                namespace,
-                with_region,
-                dump_file,
-            })
-            .await
-        }
+        Command::Sandbox { port, org } => sandbox::run(port, &org).await,
         Command::Invoke {
             activity,
             event,

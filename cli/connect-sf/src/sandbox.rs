@@ -1,47 +1,16 @@
 //! `connect-sf sandbox`: the emulator as a long-running local org, and what to set to point
 //! `connect-sf invoke` (or a locally run Lambda) at it.
 
-use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+use std::{net::SocketAddr, process::ExitCode};
 
-use salesforce_emulator::{EmulatorConfig, demo};
+use salesforce_emulator::{OrgOptions, demo};
 
-use crate::salesforce_target::read_seed;
-
-pub struct SandboxOptions {
-    pub port: u16,
-    pub seed: Option<PathBuf>,
-    pub no_seed: bool,
-    /// CTI adapter namespace prefix; blank or `-` for none.
-    pub namespace: String,
-    pub with_region: bool,
-    pub dump_file: Option<PathBuf>,
-}
-
-pub async fn run(options: SandboxOptions) -> anyhow::Result<ExitCode> {
-    let seed = match (&options.seed, options.no_seed) {
-        (_, true) => None,
-        (Some(path), false) => Some(read_seed(path)?),
-        (None, false) => Some(demo::seed_data()),
-    };
-    let namespace = match options.namespace.trim() {
-        "" | "-" => None,
-        prefix => Some(prefix.to_owned()),
-    };
-    let emulator = salesforce_emulator::start(
-        EmulatorConfig {
-            namespace,
-            with_region: options.with_region,
-            seed,
-            dump_file: options.dump_file,
-            ..EmulatorConfig::default()
-        },
-        SocketAddr::from(([127, 0, 0, 1], options.port)),
-    )
-    .await?;
+pub async fn run(port: u16, org: &OrgOptions) -> anyhow::Result<ExitCode> {
+    let emulator =
+        salesforce_emulator::start(org.config()?, SocketAddr::from(([127, 0, 0, 1], port))).await?;
     // The demo credentials are public by design; a file with the secret's keys lets `invoke`
     // and a locally run Lambda sign in exactly as they would with Secrets Manager.
-    let credentials =
-        std::env::temp_dir().join(format!("connect-sf-sandbox-{}.json", options.port));
+    let credentials = std::env::temp_dir().join(format!("connect-sf-sandbox-{port}.json"));
     std::fs::write(
         &credentials,
         serde_json::to_string_pretty(&serde_json::json!({

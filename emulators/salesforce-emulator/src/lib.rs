@@ -15,6 +15,7 @@ pub mod config;
 pub mod faults;
 pub mod http;
 pub mod limits;
+pub mod org_options;
 pub mod request_log;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -28,6 +29,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{ConnectedApp, EmulatorConfig, EmulatorUser, demo};
 pub use faults::{Fault, FaultKind, FaultSchedule};
+pub use org_options::OrgOptions;
 pub use request_log::LoggedRequest;
 
 use crate::http::state::AppState;

@@ -1,12 +1,11 @@
 //! `salesforce-emulator`: serve a demo Salesforce org locally until Ctrl-C.
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::Parser;
-use salesforce_emulator::{EmulatorConfig, demo};
+use salesforce_emulator::{EmulatorConfig, OrgOptions, demo};
 
 /// A local Salesforce org with the Amazon Connect CTI adapter installed (demo data, demo credentials).
 #[derive(Debug, Parser)]
@@ -18,21 +17,8 @@ struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     host: IpAddr,
-    /// Records to load instead of the demo org (`{"Contact": [...], ...}`).
-    #[arg(long, conflicts_with = "no_seed")]
-    seed: Option<PathBuf>,
-    /// Start with an empty org.
-    #[arg(long)]
-    no_seed: bool,
-    /// CTI adapter namespace prefix; `-` for none.
-    #[arg(long, default_value = "amazonconnect")]
-    namespace: String,
-    /// Give the CTI objects a Region__c field.
-    #[arg(long)]
-    with_region: bool,
-    /// Write every record here as JSON after each write and at shutdown.
-    #[arg(long)]
-    dump_file: Option<PathBuf>,
+    #[command(flatten)]
+    org: OrgOptions,
     /// Access token lifetime.
     #[arg(long, default_value_t = 7200)]
     token_lifetime_seconds: u64,
@@ -50,29 +36,9 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let args = Args::parse();
 
-    let seed = match (&args.seed, args.no_seed) {
-        (_, true) => None,
-        (Some(path), false) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            Some(
-                serde_json::from_str(&text)
-                    .with_context(|| format!("parsing {}", path.display()))?,
-            )
-        }
-        (None, false) => Some(demo::seed_data()),
-    };
-    let namespace = match args.namespace.trim() {
-        "" | "-" => None,
-        prefix => Some(prefix.to_owned()),
-    };
     let config = EmulatorConfig {
-        namespace,
-        with_region: args.with_region,
         token_lifetime: Duration::from_secs(args.token_lifetime_seconds),
-        seed,
-        dump_file: args.dump_file,
-        ..EmulatorConfig::default()
+        ..args.org.config()?
     };
 
     let emulator =

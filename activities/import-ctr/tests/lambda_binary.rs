@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use test_harness::{
     MotoServer,
     fixtures::{all_switches, voice_ctr},
-    lambda_process::{ActivityProcess, lambda_environment, salesforce_environment},
-    lambda_runtime_api::{Completion, RuntimeApi},
+    lambda_process::{lambda_environment, salesforce_environment, start_under_runtime_api},
+    lambda_runtime_api::Completion,
     password_secret_json, start_demo_emulator,
 };
 
@@ -28,14 +28,8 @@ async fn the_binary_imports_the_ctr_and_types_its_errors_for_the_state_machine()
     let mut environment = salesforce_environment(&emulator.base_url(), &secret_arn);
     environment.extend(lambda_environment("importCtr", moto.endpoint()));
 
-    let runtime_api = RuntimeApi::start().await?;
-    let log = std::env::temp_dir().join(format!("import-ctr-{}.log", std::process::id()));
-    let mut process = ActivityProcess::spawn(
-        Path::new(BINARY),
-        &environment,
-        &runtime_api.address(),
-        &log,
-    )?;
+    let (runtime_api, mut process) =
+        start_under_runtime_api(Path::new(BINARY), &environment, "import-ctr").await?;
 
     let state_input = json!({ "ctr": voice_ctr(), "switches": all_switches() });
     let outcome = process

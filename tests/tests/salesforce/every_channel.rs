@@ -2,40 +2,20 @@
 //! the emulator: chat, task and e-mail contacts, parameters as they arrive, wildcards only where
 //! the flow asks for them, and lookups that read no more than they can answer with.
 
-use std::{collections::BTreeMap, path::PathBuf};
-
+use crate::sf_invoke_api::{FlowResult, event, invoke, start};
 use activity_contract::NamedError;
 use chrono::Utc;
 use contact_flow::{InvocationError, InvocationSettings, InvokeOptions, handle_invocation};
 use salesforce_client::{Record, SalesforceClient};
 use serde_json::{Value, json};
-use test_harness::*;
 
-fn event(name: &str) -> Value {
-    let path: PathBuf =
-        repo_root().join(format!("activities/sf-invoke-api/events/event-{name}.json"));
-    serde_json::from_str(&std::fs::read_to_string(&path).expect("event")).expect("JSON")
-}
-
+/// [`invoke`] with the deployment's settings.
 async fn invoke_with(
     client: &SalesforceClient,
     event: Value,
     settings: &InvocationSettings,
-) -> Result<BTreeMap<String, String>, InvocationError> {
+) -> Result<FlowResult, InvocationError> {
     handle_invocation(client, event, settings, None, Utc::now()).await
-}
-
-async fn invoke(
-    client: &SalesforceClient,
-    event: Value,
-) -> Result<BTreeMap<String, String>, InvocationError> {
-    invoke_with(client, event, &InvocationSettings::default()).await
-}
-
-async fn start() -> (salesforce_emulator::RunningEmulator, SalesforceClient) {
-    let emulator = start_demo_emulator().await;
-    let client = demo_client(&emulator);
-    (emulator, client)
 }
 
 /// A lookup of `Account` by `AccountNumber`, as an account-number check does.

@@ -14,14 +14,14 @@ use salesforce_emulator::{Fault, FaultKind, FaultSchedule};
 use serde_json::{Value, json};
 use test_harness::*;
 
-type FlowResult = BTreeMap<String, String>;
+pub(crate) type FlowResult = BTreeMap<String, String>;
 
 fn events_dir() -> PathBuf {
     repo_root().join("activities/sf-invoke-api/events")
 }
 
 /// A shipped event, e.g. `event("phoneLookup")` reads `events/event-phoneLookup.json`.
-fn event(name: &str) -> Value {
+pub(crate) fn event(name: &str) -> Value {
     let path = events_dir().join(format!("event-{name}.json"));
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
@@ -39,7 +39,10 @@ fn event_with(parameters: &[(&str, &str)]) -> Value {
     event
 }
 
-async fn invoke(client: &SalesforceClient, event: Value) -> Result<FlowResult, HandlerError> {
+pub(crate) async fn invoke(
+    client: &SalesforceClient,
+    event: Value,
+) -> Result<FlowResult, HandlerError> {
     handle(client, event, &Settings::default(), None, Utc::now()).await
 }
 
@@ -57,7 +60,7 @@ fn pairs(result: &FlowResult) -> Vec<(&str, &str)> {
         .collect()
 }
 
-async fn start() -> (salesforce_emulator::RunningEmulator, SalesforceClient) {
+pub(crate) async fn start() -> (salesforce_emulator::RunningEmulator, SalesforceClient) {
     let emulator = start_demo_emulator().await;
     let client = demo_client(&emulator);
     (emulator, client)

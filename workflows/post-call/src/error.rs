@@ -122,13 +122,13 @@ impl PostCallError {
         }
     }
 
-    /// The kind of a non-Salesforce failure (`None` for Salesforce's, named by the client).
-    pub fn kind(&self) -> Option<PostCallErrorKind> {
+    /// The kind of a non-Salesforce failure, or the Salesforce error (its kind is the client's).
+    pub fn kind(&self) -> Result<PostCallErrorKind, &SalesforceError> {
         use PostCallErrorKind as Kind;
         let either = |retryable: bool, unavailable: Kind, failed: Kind| {
             if retryable { unavailable } else { failed }
         };
-        Some(match self {
+        Ok(match self {
             Self::MalformedCtr(_) => Kind::MalformedCtr,
             Self::InvalidConfiguration { .. } => Kind::InvalidConfiguration,
             Self::NoRecording { .. } => Kind::NoRecording,
@@ -139,7 +139,7 @@ impl PostCallError {
                 Kind::MarkersUnavailable,
                 Kind::MarkersFailed,
             ),
-            Self::Salesforce { .. } => return None,
+            Self::Salesforce { source, .. } => return Err(source),
             Self::Transcriber { source, .. } => either(
                 source.is_retryable(),
                 Kind::TranscribeUnavailable,
@@ -165,11 +165,9 @@ impl PostCallError {
 
     /// The stable error name (see the module documentation).
     pub fn error_type(&self) -> &'static str {
-        match self {
-            Self::Salesforce { source, .. } => source.error_type(),
-            other => other
-                .kind()
-                .map_or("Salesforce.UnexpectedResponse", |kind| kind.name()),
+        match self.kind() {
+            Ok(kind) => kind.name(),
+            Err(salesforce) => salesforce.error_type(),
         }
     }
 

@@ -87,11 +87,5 @@ fn ids(records: &[Record]) -> Vec<String> {
 /// Object and field names come from constants and a validated namespace; this is the last
 /// guard before they meet SOQL text.
 fn check_api_name(name: &str) -> Result<(), SalesforceError> {
-    salesforce_client::ApiName::parse(name)
-        .map(|_| ())
-        .map_err(|error| SalesforceError::Rejected {
-            status: 400,
-            error_code: "INVALID_API_NAME".into(),
-            message: format!("{name:?} is {error}"),
-        })
+    salesforce_client::names::checked_api_name(name).map(|_| ())
 }

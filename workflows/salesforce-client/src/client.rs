@@ -14,7 +14,7 @@ use crate::{
     credentials::CredentialSource,
     describe::{DescribeCache, ObjectDescribe},
     error::SalesforceError,
-    names::{ApiName, RecordId},
+    names::RecordId,
     records::{
         Attachment, CollectionRecordResult, FeedElement, MessageSegment, ParameterizedSearch,
         Record, UpsertOutcome,
@@ -385,16 +385,10 @@ impl SalesforceClient {
     }
 }
 
-/// Object and field API names go into URL paths: only a valid [`ApiName`] may, so a
+/// Object and field API names go into URL paths: only a valid [`crate::names::ApiName`] may, so a
 /// caller-supplied `sf_object` cannot reach another endpoint.
 fn api_name(name: &str) -> Result<&str, SalesforceError> {
-    ApiName::parse(name)
-        .map(|_| name)
-        .map_err(|error| SalesforceError::Rejected {
-            status: 400,
-            error_code: "INVALID_API_NAME".into(),
-            message: format!("'{name}' is {error}"),
-        })
+    crate::names::checked_api_name(name)
 }
 
 /// Record ids go into URL paths too: only a valid [`RecordId`].

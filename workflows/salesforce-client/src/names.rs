@@ -71,6 +71,18 @@ impl fmt::Display for RecordId {
     }
 }
 
+/// `name` when it is an [`ApiName`], else the `INVALID_API_NAME` refusal Salesforce itself
+/// would give: the last guard before a name meets a URL path or query text.
+pub fn checked_api_name(name: &str) -> Result<&str, crate::SalesforceError> {
+    ApiName::parse(name)
+        .map(|_| name)
+        .map_err(|error| crate::SalesforceError::Rejected {
+            status: 400,
+            error_code: "INVALID_API_NAME".into(),
+            message: format!("'{name}' is {error}"),
+        })
+}
+
 /// ASCII letters, digits and underscores, starting with a letter, at most 120 characters.
 pub fn is_api_name(name: &str) -> bool {
     let mut characters = name.chars();

@@ -18,6 +18,7 @@ pub mod operation;
 mod operations;
 pub mod parameters;
 pub mod phone;
+pub mod phone_metadata;
 pub mod placeholders;
 pub mod port;
 pub mod record_id;

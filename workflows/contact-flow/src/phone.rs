@@ -3,7 +3,10 @@
 
 use redaction::redact_phone;
 
-use crate::error::InvokeError;
+use crate::{
+    error::InvokeError,
+    phone_metadata::{calling_code, database_for},
+};
 
 /// What the caller's number allows: a search on the national number, or no search at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,8 +38,11 @@ pub fn parse_caller_number(name: &str, value: &str) -> Result<CallerNumber, Invo
     if !trimmed.starts_with('+') {
         return Err(unparsable());
     }
-    let number = phonenumber::parse(None, trimmed).map_err(|_| unparsable())?;
-    if !phonenumber::is_valid(&number) {
+    let database = calling_code(&trimmed[1..])
+        .and_then(database_for)
+        .ok_or_else(unparsable)?;
+    let number = phonenumber::parse_with(&database, None, trimmed).map_err(|_| unparsable())?;
+    if !phonenumber::is_valid_with(&database, &number) {
         return Err(unparsable());
     }
     let national = number.national();

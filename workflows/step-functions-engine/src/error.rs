@@ -147,3 +147,63 @@ pub fn error_matches(error_equals: &[String], error: Option<&str>) -> bool {
         other => other == error,
     })
 }
+
+/// Why [`Engine::redrive`](crate::Engine::redrive) refused to redrive an execution.
+///
+/// The cases are the eligibility conditions of the `RedriveExecution` API reference and of the
+/// developer guide's "Redrive eligibility for unsuccessful executions", each worded as
+/// `DescribeExecution`'s `redriveStatusReason` words it; AWS answers every one of them with the
+/// error `ExecutionNotRedrivable` ([`RedriveError::aws_error`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RedriveError {
+    /// The execution succeeded: there is nothing to redrive.
+    #[error("Execution is SUCCEEDED and cannot be redriven.")]
+    Succeeded,
+    /// The execution (or a redrive of it) is still running on this engine.
+    #[error("Execution is RUNNING and cannot be redriven.")]
+    Running,
+    /// This result is an earlier attempt of an execution that has been redriven since: AWS
+    /// always redrives the latest attempt, so redrive the result of that one instead.
+    #[error(
+        "Execution has been redriven since this result was recorded (its latest attempt has redrive count {latest}): redrive the latest result."
+    )]
+    Superseded {
+        /// The redrive count of the execution's latest attempt.
+        latest: u32,
+    },
+    /// The execution started before 15 November 2023, when `RedriveExecution` was launched.
+    #[error("Execution was started before the launch of RedriveExecution.")]
+    StartedBeforeRedriveLaunch,
+    /// The history has no room for `ExecutionRedriven` and at least one more event (it must
+    /// hold fewer than 24,999 events).
+    #[error("Execution history event limit exceeded.")]
+    HistoryEventLimitExceeded {
+        /// How many events the history holds.
+        events: usize,
+    },
+    /// The execution has been open for more than a year (the maximum execution time).
+    #[error("Execution has exceeded the max execution time.")]
+    MaxExecutionTimeExceeded,
+    /// The execution ended more than 14 days ago (the redrivable period).
+    #[error("Execution redrivable period exceeded.")]
+    RedrivablePeriodExceeded,
+    /// The result does not record where the execution stopped (it was not produced by
+    /// [`Engine::run`](crate::Engine::run) or [`Engine::redrive`](crate::Engine::redrive)).
+    #[error("the execution result does not record where the execution stopped")]
+    NotRecorded,
+    /// The state machine cannot run on this engine (a Task without a handler).
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+}
+
+impl RedriveError {
+    /// The error AWS answers with: `ExecutionNotRedrivable` for every refusal AWS makes, and
+    /// `ValidationException` for a definition this engine cannot run.
+    pub fn aws_error(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "ValidationException",
+            _ => "ExecutionNotRedrivable",
+        }
+    }
+}

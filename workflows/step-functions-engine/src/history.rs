@@ -15,6 +15,8 @@ pub enum EventType {
     ExecutionFailed,
     ExecutionTimedOut,
     ExecutionAborted,
+    /// The execution was redriven (`RedriveExecution`): what follows continues it.
+    ExecutionRedriven,
     PassStateEntered,
     PassStateExited,
     TaskStateEntered,
@@ -108,6 +110,9 @@ pub struct EventDetails {
     /// Variables assigned by the state (state exited).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_variables: Option<serde_json::Map<String, Value>>,
+    /// How many times the execution has been redriven (ExecutionRedriven).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redrive_count: Option<u32>,
 }
 
 /// One history event.
@@ -135,14 +140,16 @@ pub type Observer = Arc<dyn Fn(&HistoryEvent) + Send + Sync>;
 #[derive(Clone)]
 pub(crate) struct History {
     events: Arc<Mutex<Vec<HistoryEvent>>>,
-    observer: Option<Observer>,
+    observers: Vec<Observer>,
 }
 
 impl History {
-    pub(crate) fn new(observer: Option<Observer>) -> Self {
+    /// A history that continues `events` (empty for a new execution; a redriven execution's
+    /// events are appended to those of its earlier attempts), telling every observer.
+    pub(crate) fn continuing(events: Vec<HistoryEvent>, observers: Vec<Observer>) -> Self {
         Self {
-            events: Arc::new(Mutex::new(Vec::new())),
-            observer,
+            events: Arc::new(Mutex::new(events)),
+            observers,
         }
     }
 
@@ -167,7 +174,7 @@ impl History {
             events.push(event.clone());
             event
         };
-        if let Some(observer) = &self.observer {
+        for observer in &self.observers {
             observer(&event);
         }
         event.id

@@ -18,6 +18,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! An unsuccessful execution can be redriven ([`Engine::redrive`], AWS's `RedriveExecution`):
+//! it continues from the states that did not finish, keeping what ended; a running one can be
+//! stopped ([`Engine::stop_execution`], `StopExecution`).
+//!
 //! Modules, one job each: [`definition`] (the model parsed from ASL), `validate` (graph and
 //! handler checks), `paths` (JSONPath, templates, context object, variables), [`choice`],
 //! [`retry`], [`clock`], [`history`], [`task`], `executor` (state by state), [`error`], and
@@ -41,7 +45,7 @@ use serde_json::Value;
 
 pub use clock::{AcceleratedClock, Clock, RealClock, VirtualClock};
 pub use definition::StateMachineDef;
-pub use error::{Failure, Problem, ValidationError};
+pub use error::{Failure, Problem, RedriveError, ValidationError};
 pub use executor::{Engine, EngineBuilder, ExecutionOptions, ExecutionResult, ExecutionStatus};
 pub use history::{EventDetails, EventType, HistoryEvent, Observer};
 pub use task::{FnHandler, Handlers, TaskContext, TaskFailure, TaskHandler};

@@ -278,6 +278,14 @@ impl Scope {
         own.or_else(|| self.parent.as_ref().and_then(|p| p.get(name)))
     }
 
+    /// The variables assigned at this level (not the enclosing scopes'), as they are now.
+    pub(crate) fn own_values(&self) -> Map<String, Value> {
+        self.values
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     pub(crate) fn assign(&self, values: &Map<String, Value>) {
         let mut own = self.values.lock().unwrap_or_else(|e| e.into_inner());
         for (name, value) in values {

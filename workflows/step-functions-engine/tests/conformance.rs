@@ -246,7 +246,7 @@ async fn run_case(case: &Value) -> Result<(), String> {
             ExecutionOptions {
                 name: Some("conformance-execution".to_string()),
                 state_machine_name: Some("ConformanceMachine".to_string()),
-                role_arn: None,
+                ..ExecutionOptions::default()
             },
         )
         .await

@@ -1,9 +1,13 @@
-//! The engine: configuration (handlers, substitutions, clock, observer) and executions.
+//! The engine: configuration (handlers, substitutions, clock, observer) and executions: run,
+//! stop, redrive.
 
 mod join;
+mod progress;
+mod redrive;
 mod states;
 
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -12,10 +16,12 @@ use serde_json::{Value, json};
 
 use crate::StateMachine;
 use crate::clock::{Clock, RealClock, add_seconds};
-use crate::error::{ValidationError, names};
+use crate::error::{RedriveError, ValidationError, names};
 use crate::history::{EventDetails, EventType, History, HistoryEvent, Observer};
 use crate::paths::Scope;
 use crate::task::{Handlers, TaskHandler};
+use progress::{Checkpoint, Trace};
+use redrive::{Registry, Setup, StopSignal};
 
 /// How an execution ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -27,12 +33,12 @@ pub enum ExecutionStatus {
     Failed,
     /// The machine's `TimeoutSeconds` elapsed.
     TimedOut,
-    /// Stopped from outside (not produced by this engine today).
+    /// Stopped from outside ([`Engine::stop_execution`]).
     Aborted,
 }
 
 /// Per-execution options.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ExecutionOptions {
     /// Execution name (`$$.Execution.Name`); a UUID when absent.
     pub name: Option<String>,
@@ -40,6 +46,22 @@ pub struct ExecutionOptions {
     pub state_machine_name: Option<String>,
     /// Role ARN (`$$.Execution.RoleArn`).
     pub role_arn: Option<String>,
+    /// A callback told about this execution's events (after the engine's own observer).
+    pub observer: Option<Observer>,
+}
+
+impl fmt::Debug for ExecutionOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExecutionOptions")
+            .field("name", &self.name)
+            .field("state_machine_name", &self.state_machine_name)
+            .field("role_arn", &self.role_arn)
+            .field(
+                "observer",
+                &self.observer.as_ref().map(|_| "Fn(&HistoryEvent)"),
+            )
+            .finish()
+    }
 }
 
 /// The outcome of an execution.
@@ -58,12 +80,27 @@ pub struct ExecutionResult {
     pub error: Option<String>,
     /// The cause.
     pub cause: Option<String>,
-    /// When it started (clock time).
+    /// When it started (clock time; a redrive keeps the original start).
     pub start_date: DateTime<Utc>,
     /// When it ended (clock time).
     pub stop_date: DateTime<Utc>,
-    /// Every event, as `GetExecutionHistory` lists them.
+    /// How many times it has been redriven (`DescribeExecution`'s `redriveCount`).
+    pub redrive_count: u32,
+    /// When it was last redriven (`redriveDate`).
+    pub redrive_date: Option<DateTime<Utc>>,
+    /// Every event, as `GetExecutionHistory` lists them (a redriven execution's include its
+    /// earlier attempts').
     pub history: Vec<HistoryEvent>,
+    /// What a redrive needs: the definition, the input, where every machine stopped.
+    #[serde(skip)]
+    redrive: Option<Arc<RedrivePoint>>,
+}
+
+/// Where an unsuccessful execution stopped, with what it ran.
+#[derive(Debug, Clone, PartialEq)]
+struct RedrivePoint {
+    setup: Arc<Setup>,
+    checkpoint: Checkpoint,
 }
 
 /// Builds an [`Engine`].
@@ -119,6 +156,7 @@ impl EngineBuilder {
                 observer: self.observer,
                 region: self.region.unwrap_or_else(|| "us-east-1".to_string()),
                 account: self.account.unwrap_or_else(|| "123456789012".to_string()),
+                executions: Registry::default(),
             }),
         }
     }
@@ -131,6 +169,8 @@ pub(crate) struct Inner {
     observer: Option<Observer>,
     region: String,
     account: String,
+    /// The executions this engine has run: whether each is running, its latest attempt.
+    executions: Registry,
 }
 
 /// Runs state machines with registered task handlers on an injected clock.
@@ -192,6 +232,15 @@ impl Engine {
         Ok(prepared)
     }
 
+    /// The ARN of execution `execution_name` of state machine `state_machine_name` on this
+    /// engine (its `$$.Execution.Id`).
+    pub fn execution_arn(&self, state_machine_name: &str, execution_name: &str) -> String {
+        format!(
+            "arn:aws:states:{}:{}:execution:{state_machine_name}:{execution_name}",
+            self.inner.region, self.inner.account
+        )
+    }
+
     /// Runs an execution to its end. Fails only when the definition cannot run with this
     /// engine (a Task without a handler, an unresolved substitution); every runtime problem is
     /// an execution failure with AWS's error and cause.
@@ -213,55 +262,196 @@ impl Engine {
             "arn:aws:states:{}:{}:stateMachine:{sm_name}",
             inner.region, inner.account
         );
-        let execution_arn = format!(
-            "arn:aws:states:{}:{}:execution:{sm_name}:{name}",
-            inner.region, inner.account
-        );
+        let execution_arn = self.execution_arn(&sm_name, &name);
         let role_arn = options.role_arn.unwrap_or_else(|| {
             format!("arn:aws:iam::{}:role/StepFunctionsLocalRole", inner.account)
         });
         let start = inner.clock.now();
-        let history = History::new(inner.observer.clone());
-        let exec = states::Exec {
-            inner: inner.clone(),
-            history: history.clone(),
+        let signal = inner.executions.start(&execution_arn, 0);
+        let history = History::continuing(Vec::new(), self.observers(options.observer));
+        let setup = Arc::new(Setup {
             execution: json!({
                 "Id": execution_arn,
                 "Input": input,
                 "StartTime": timestamp(start),
                 "Name": name,
                 "RoleArn": role_arn,
-                "RedriveCount": 0,
             }),
             state_machine: json!({"Id": sm_arn, "Name": sm_name}),
-            execution_name: name.clone(),
-        };
-        history.record(
+            machine,
+            input,
+        });
+        let started = history.record(
             0,
             start,
             EventType::ExecutionStarted,
             EventDetails {
-                input: Some(input.clone()),
+                input: Some(setup.input.clone()),
                 ..EventDetails::default()
             },
         );
-        let def = machine.definition();
-        let run = exec.run_machine(def, input, Scope::default(), 1);
-        let outcome = match def.timeout_seconds {
-            Some(seconds) => {
-                let deadline = add_seconds(start, seconds as f64);
-                tokio::select! {
-                    biased;
-                    result = run => Some(result),
-                    () = inner.clock.deadline(deadline) => None,
-                }
+        let attempt = Attempt {
+            setup,
+            execution_arn,
+            name,
+            start_date: start,
+            redrive_count: 0,
+            redrive_date: None,
+            history,
+            prev: started,
+            signal,
+        };
+        Ok(self.drive(attempt, None).await)
+    }
+
+    fn observers(&self, extra: Option<Observer>) -> Vec<Observer> {
+        self.inner.observer.iter().cloned().chain(extra).collect()
+    }
+
+    /// Stops a running execution, as `StopExecution` does: it ends `ABORTED` with an
+    /// `ExecutionAborted` event carrying `error` and `cause`, the states it was running are
+    /// cancelled (and left open, so that a redrive resumes them). Returns whether an execution
+    /// with that ARN was running on this engine.
+    pub fn stop_execution(
+        &self,
+        execution_arn: &str,
+        error: Option<&str>,
+        cause: Option<&str>,
+    ) -> bool {
+        self.inner.executions.stop(
+            execution_arn,
+            error.map(str::to_string),
+            cause.map(str::to_string),
+        )
+    }
+
+    /// Why `execution` cannot be redriven now, if it cannot (`DescribeExecution`'s
+    /// `redriveStatus` and `redriveStatusReason`); see [`Engine::redrive`].
+    pub fn check_redrivable(&self, execution: &ExecutionResult) -> Result<(), RedriveError> {
+        redrive::check(execution, self.inner.clock.now(), &self.inner.executions).map(|_| ())
+    }
+
+    /// Redrives an unsuccessful execution, as `RedriveExecution` does, and runs it to its end.
+    ///
+    /// Followed from the AWS documentation (the `RedriveExecution` API reference; the
+    /// developer guide's "Restarting state machine executions with redrive": eligibility,
+    /// "Redrive behavior of individual states", "Retry behavior of redriven executions"):
+    ///
+    /// * Only a `FAILED`, `TIMED_OUT` or `ABORTED` execution that is not running can be
+    ///   redriven, and only its latest attempt; also refused ([`RedriveError`]): one started
+    ///   before 15 November 2023, one whose history has 24,999 events or more, one open for
+    ///   more than a year, one that ended more than 14 days ago. A failure reached through a
+    ///   `Fail` state, or a `States.Runtime` error, does not make an execution ineligible.
+    /// * The same definition, execution ARN, name and input; `$$.Execution.RedriveCount`
+    ///   goes up and `$$.Execution.RedriveTime` is set; the history continues with an
+    ///   `ExecutionRedriven` event (its `redriveCount`), then the new events.
+    /// * States that ended are not re-run. The states that were entered and did not finish
+    ///   (the one that failed, or those running when the execution timed out or was stopped)
+    ///   are entered again, at the redrive's time, with the input and the variables they were
+    ///   entered with: a Task is scheduled again with its `TimeoutSeconds` and its retry
+    ///   counts starting over (`$$.State.RetryCount` is 0); a Choice is evaluated again; a
+    ///   `Fail` state fails again; a `Wait` whose timestamp has passed ends at once.
+    /// * A Parallel re-runs only the branches that failed or were cancelled, and an inline or
+    ///   distributed Map only those iterations; the others keep their outputs. Unless the
+    ///   state failed with `States.DataLimitExceeded`: then it runs again in full.
+    /// * The state machine's `TimeoutSeconds` counts again from the redrive.
+    pub async fn redrive(
+        &self,
+        execution: &ExecutionResult,
+    ) -> Result<ExecutionResult, RedriveError> {
+        let now = self.inner.clock.now();
+        let point = redrive::check(execution, now, &self.inner.executions)?;
+        point.setup.machine.validate_with(&self.inner.handlers)?;
+        let redrive_count = execution.redrive_count + 1;
+        let signal = self
+            .inner
+            .executions
+            .start_redrive(&execution.execution_arn, execution.redrive_count)?;
+        let history = History::continuing(execution.history.clone(), self.observers(None));
+        let redriven = history.record(
+            history.last_id(),
+            now,
+            EventType::ExecutionRedriven,
+            EventDetails {
+                redrive_count: Some(redrive_count),
+                ..EventDetails::default()
+            },
+        );
+        let attempt = Attempt {
+            setup: point.setup.clone(),
+            execution_arn: execution.execution_arn.clone(),
+            name: execution.name.clone(),
+            start_date: execution.start_date,
+            redrive_count,
+            redrive_date: Some(now),
+            history,
+            prev: redriven,
+            signal,
+        };
+        Ok(self.drive(attempt, Some(&point.checkpoint)).await)
+    }
+
+    /// Runs one attempt of an execution (its first run or a redrive) to its end, and records
+    /// how it ended.
+    async fn drive(&self, attempt: Attempt, resume: Option<&Checkpoint>) -> ExecutionResult {
+        let inner = &self.inner;
+        let Attempt {
+            setup,
+            execution_arn,
+            name,
+            start_date,
+            redrive_count,
+            redrive_date,
+            history,
+            prev,
+            signal,
+        } = attempt;
+        let mut execution = setup.execution.clone();
+        if let Some(context) = execution.as_object_mut() {
+            context.insert("RedriveCount".to_string(), json!(redrive_count));
+            if let Some(date) = redrive_date {
+                context.insert("RedriveTime".to_string(), json!(timestamp(date)));
             }
-            None => Some(run.await),
+        }
+        let exec = states::Exec {
+            inner: inner.clone(),
+            history: history.clone(),
+            execution,
+            state_machine: setup.state_machine.clone(),
+            execution_name: name.clone(),
+        };
+        let def = setup.machine.definition();
+        let trace = Trace::new(setup.input.clone());
+        let run = exec.run_machine(
+            def,
+            setup.input.clone(),
+            Scope::default(),
+            prev,
+            trace.clone(),
+            resume.and_then(|checkpoint| checkpoint.open.as_ref()),
+        );
+        let attempt_start = inner.clock.now();
+        let timeout = async {
+            match def.timeout_seconds {
+                Some(seconds) => {
+                    inner
+                        .clock
+                        .deadline(add_seconds(attempt_start, seconds as f64))
+                        .await
+                }
+                None => std::future::pending().await,
+            }
+        };
+        let outcome = tokio::select! {
+            biased;
+            result = run => Outcome::Ended(result),
+            () = timeout => Outcome::TimedOut,
+            (error, cause) = signal.stopped() => Outcome::Stopped(error, cause),
         };
         let stop = inner.clock.now();
         let last = history.last_id();
         let (status, output, error, cause) = match outcome {
-            Some(Ok(output)) => {
+            Outcome::Ended(Ok(output)) => {
                 history.record(
                     last,
                     stop,
@@ -273,7 +463,7 @@ impl Engine {
                 );
                 (ExecutionStatus::Succeeded, Some(output), None, None)
             }
-            Some(Err(failure)) => {
+            Outcome::Ended(Err(failure)) => {
                 history.record(
                     last,
                     stop,
@@ -286,7 +476,7 @@ impl Engine {
                 );
                 (ExecutionStatus::Failed, None, failure.error, failure.cause)
             }
-            None => {
+            Outcome::TimedOut => {
                 let error = names::TIMEOUT.to_string();
                 let cause = format!(
                     "The execution exceeded the state machine's TimeoutSeconds ({}s).",
@@ -304,17 +494,61 @@ impl Engine {
                 );
                 (ExecutionStatus::TimedOut, None, Some(error), Some(cause))
             }
+            Outcome::Stopped(error, cause) => {
+                history.record(
+                    last,
+                    stop,
+                    EventType::ExecutionAborted,
+                    EventDetails {
+                        error: error.clone(),
+                        cause: cause.clone(),
+                        ..EventDetails::default()
+                    },
+                );
+                (ExecutionStatus::Aborted, None, error, cause)
+            }
         };
-        Ok(ExecutionResult {
+        drop(exec);
+        inner.executions.finish(&execution_arn, &signal);
+        let redrive = (status != ExecutionStatus::Succeeded).then(|| {
+            Arc::new(RedrivePoint {
+                setup,
+                checkpoint: trace.freeze(),
+            })
+        });
+        ExecutionResult {
             execution_arn,
             name,
             status,
             output,
             error,
             cause,
-            start_date: start,
+            start_date,
             stop_date: stop,
+            redrive_count,
+            redrive_date,
             history: history.into_events(),
-        })
+            redrive,
+        }
     }
+}
+
+/// One attempt of an execution, ready to run.
+struct Attempt {
+    setup: Arc<Setup>,
+    execution_arn: String,
+    name: String,
+    start_date: DateTime<Utc>,
+    redrive_count: u32,
+    redrive_date: Option<DateTime<Utc>>,
+    history: History,
+    /// The event the first state follows (`ExecutionStarted` or `ExecutionRedriven`).
+    prev: u64,
+    signal: Arc<StopSignal>,
+}
+
+enum Outcome {
+    Ended(Result<Value, crate::Failure>),
+    TimedOut,
+    Stopped(Option<String>, Option<String>),
 }

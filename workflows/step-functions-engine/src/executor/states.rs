@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::Semaphore;
 
 use super::join::{BoxFuture, join_all, join_fail_fast};
+use super::progress::{Checkpoint, OpenState, Trace};
 use super::{Inner, MAX_HISTORY_EVENTS, timestamp};
 use crate::choice;
 use crate::clock::{WorkGuard, add_seconds, in_handler};
@@ -33,11 +34,13 @@ enum Step {
     End(Value),
 }
 
-/// The state being executed: its name and where it was entered.
+/// The state being executed: its name, where it was entered, and the progress of the machine
+/// running it.
 struct StateCtx<'a> {
     state: &'a State,
     entered_id: u64,
     entered_time: DateTime<Utc>,
+    trace: &'a Trace,
 }
 
 impl StateCtx<'_> {
@@ -138,18 +141,29 @@ impl Exec {
         ctx
     }
 
-    /// Runs a state machine, branch or iteration from `StartAt` to its end.
+    /// Runs a state machine, branch or iteration from `StartAt` to its end, or, redriven, from
+    /// the state `resume` left open (with the input and variables it was entered with), keeping
+    /// its progress in `trace`.
     pub(crate) fn run_machine<'a>(
         &'a self,
         def: &'a StateMachineDef,
         input: Value,
         scope: Scope,
         prev: u64,
+        trace: Arc<Trace>,
+        resume: Option<&'a OpenState>,
     ) -> BoxFuture<'a, Result<Value, Failure>> {
         Box::pin(async move {
             let mut prev = prev;
             let mut current = def.start_at.clone();
             let mut input = input;
+            let mut resume_here = None;
+            if let Some(open) = resume {
+                current = open.name.clone();
+                input = open.input.clone();
+                scope.assign(&open.variables);
+                resume_here = Some(open);
+            }
             loop {
                 if self.history.last_id() as usize >= MAX_HISTORY_EVENTS {
                     return Err(Failure::runtime(format!(
@@ -161,12 +175,23 @@ impl Exec {
                         "The state '{current}' does not exist in the state machine"
                     )));
                 };
-                match self.run_state(state, input, &scope, &mut prev).await? {
-                    Step::Next(next, output) => {
+                trace.enter(&state.name, &input, scope.own_values());
+                let step = self
+                    .run_state(state, input, &scope, &mut prev, &trace, resume_here.take())
+                    .await;
+                match step {
+                    Ok(Step::Next(next, output)) => {
                         current = next;
                         input = output;
                     }
-                    Step::End(output) => return Ok(output),
+                    Ok(Step::End(output)) => {
+                        trace.end(&output);
+                        return Ok(output);
+                    }
+                    Err(failure) => {
+                        trace.failed(failure.error.as_deref());
+                        return Err(failure);
+                    }
                 }
             }
         })
@@ -272,12 +297,16 @@ impl Exec {
         );
     }
 
+    /// Runs one state; `resume` is its open record from an earlier attempt when a redrive
+    /// resumes it (a Parallel or Map then keeps the branches or iterations that ended).
     async fn run_state(
         &self,
         state: &State,
         raw: Value,
         scope: &Scope,
         prev: &mut u64,
+        trace: &Trace,
+        resume: Option<&OpenState>,
     ) -> Result<Step, Failure> {
         let entered_time = self.now();
         let entered_id = self.record(
@@ -293,6 +322,7 @@ impl Exec {
             state,
             entered_id,
             entered_time,
+            trace,
         };
         match &state.kind {
             StateKind::Pass { result } => {
@@ -378,7 +408,8 @@ impl Exec {
                 Err(Failure { error, cause })
             }
             StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_) => {
-                self.run_recoverable(&sc, &raw, scope, prev).await
+                let kept = resume.and_then(OpenState::resumable_children);
+                self.run_recoverable(&sc, &raw, scope, prev, kept).await
             }
         }
     }
@@ -434,19 +465,26 @@ impl Exec {
         }
     }
 
-    /// Task, Parallel and Map: attempts with `Retry`, then `Catch`.
+    /// Task, Parallel and Map: attempts with `Retry`, then `Catch`. Retry counts start at 0,
+    /// also when a redrive re-runs the state; only its first attempt keeps the branches or
+    /// iterations (`kept`) that ended before.
     async fn run_recoverable(
         &self,
         sc: &StateCtx<'_>,
         raw: &Value,
         scope: &Scope,
         prev: &mut u64,
+        kept: Option<&[Checkpoint]>,
     ) -> Result<Step, Failure> {
         let state = sc.state;
         let mut attempts = vec![0u64; state.retry.len()];
         let mut retry_count = 0u64;
+        let mut kept = kept;
         loop {
-            let failure = match self.attempt(sc, raw, scope, prev, retry_count).await {
+            let outcome = self
+                .attempt(sc, raw, scope, prev, retry_count, kept.take())
+                .await;
+            let failure = match outcome {
                 Ok((output, assigned)) => {
                     self.exit(sc, &output, assigned, scope, prev);
                     return Ok(step_after(state, output));
@@ -505,6 +543,7 @@ impl Exec {
         scope: &Scope,
         prev: &mut u64,
         retry_count: u64,
+        kept: Option<&[Checkpoint]>,
     ) -> Result<(Value, Option<Map<String, Value>>), Failure> {
         let state = sc.state;
         let is_task = matches!(state.kind, StateKind::Task(_));
@@ -530,11 +569,21 @@ impl Exec {
                     EventDetails::default(),
                 );
                 let started = *prev;
-                let futures: Vec<BoxFuture<'_, Result<Value, Failure>>> = p
-                    .branches
-                    .iter()
-                    .map(|branch| self.run_machine(branch, input.clone(), scope.child(), started))
-                    .collect();
+                let mut traces = Vec::with_capacity(p.branches.len());
+                let mut futures: Vec<BoxFuture<'_, Result<Value, Failure>>> =
+                    Vec::with_capacity(p.branches.len());
+                for (index, branch) in p.branches.iter().enumerate() {
+                    let (trace, future) = self.child_run(
+                        branch,
+                        &input,
+                        kept.and_then(|k| k.get(index)),
+                        scope.child(),
+                        started,
+                    );
+                    traces.push(trace);
+                    futures.push(future);
+                }
+                sc.trace.set_children(traces);
                 match join_fail_fast(futures).await {
                     Ok(results) => {
                         self.record(
@@ -558,7 +607,10 @@ impl Exec {
                     }
                 }
             }
-            StateKind::Map(m) => self.run_map(sc, m, &effective, &ctx, scope, prev).await?,
+            StateKind::Map(m) => {
+                self.run_map(sc, m, &effective, &ctx, scope, prev, kept)
+                    .await?
+            }
             _ => return Err(Failure::runtime("internal error: not an executable state")),
         };
         let assigned = self.assign(sc, state.assign.as_ref(), &result, &ctx, scope)?;
@@ -726,6 +778,50 @@ impl Exec {
         }
     }
 
+    /// A Parallel branch's or a Map iteration's run: from its start on `input`, or, when a
+    /// redrive resumes it, kept (it ended: its output, no events) or resumed where it stopped,
+    /// on the input it had.
+    fn child_run<'a>(
+        &'a self,
+        def: &'a StateMachineDef,
+        input: &Value,
+        kept: Option<&'a Checkpoint>,
+        scope: Scope,
+        prev: u64,
+    ) -> (Arc<Trace>, BoxFuture<'a, Result<Value, Failure>>) {
+        match kept {
+            Some(Checkpoint {
+                input,
+                done: Some(output),
+                ..
+            }) => {
+                let output = output.clone();
+                (
+                    Trace::finished(input.clone(), output.clone()),
+                    Box::pin(async move { Ok(output) }),
+                )
+            }
+            Some(checkpoint) => {
+                let trace = Trace::new(checkpoint.input.clone());
+                let future = self.run_machine(
+                    def,
+                    checkpoint.input.clone(),
+                    scope,
+                    prev,
+                    trace.clone(),
+                    checkpoint.open.as_ref(),
+                );
+                (trace, future)
+            }
+            None => {
+                let trace = Trace::new(input.clone());
+                let future = self.run_machine(def, input.clone(), scope, prev, trace.clone(), None);
+                (trace, future)
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     async fn run_map(
         &self,
         sc: &StateCtx<'_>,
@@ -734,6 +830,7 @@ impl Exec {
         ctx: &Value,
         scope: &Scope,
         prev: &mut u64,
+        kept: Option<&[Checkpoint]>,
     ) -> Result<Value, Failure> {
         let env = self.env(effective, ctx, scope);
         let max_concurrency = match &m.max_concurrency_path {
@@ -814,54 +911,80 @@ impl Exec {
         let semaphore = Semaphore::new(permits.max(1));
         let name = sc.state.name.as_str();
         let semaphore_ref = &semaphore;
-        let futures: Vec<BoxFuture<'_, Result<Value, Failure>>> = inputs
-            .into_iter()
-            .enumerate()
-            .map(|(index, input)| -> BoxFuture<'_, Result<Value, Failure>> {
-                let iteration_scope = match m.mode {
-                    MapMode::Inline => scope.child(),
-                    MapMode::Distributed => Scope::default(),
-                };
-                Box::pin(async move {
-                    let _permit = semaphore_ref.acquire().await.map_err(|_| {
-                        Failure::runtime("internal error: Map concurrency limiter closed")
-                    })?;
-                    let mut iteration_prev = started;
-                    self.record(
-                        &mut iteration_prev,
-                        EventType::MapIterationStarted,
-                        EventDetails {
-                            index: Some(index),
-                            ..Self::named(name)
-                        },
-                    );
-                    let result = self
-                        .run_machine(&m.processor, input, iteration_scope, iteration_prev)
-                        .await;
-                    let details = EventDetails {
+        let mut traces = Vec::with_capacity(inputs.len());
+        let mut futures: Vec<BoxFuture<'_, Result<Value, Failure>>> =
+            Vec::with_capacity(inputs.len());
+        for (index, input) in inputs.into_iter().enumerate() {
+            let kept_item = kept.and_then(|k| k.get(index));
+            // An iteration that ended in an earlier attempt keeps its output and is not re-run.
+            if let Some(Checkpoint {
+                input,
+                done: Some(output),
+                ..
+            }) = kept_item
+            {
+                traces.push(Trace::finished(input.clone(), output.clone()));
+                let output = output.clone();
+                futures.push(Box::pin(async move { Ok(output) }));
+                continue;
+            }
+            let (input, resume) = match kept_item {
+                Some(checkpoint) => (checkpoint.input.clone(), checkpoint.open.as_ref()),
+                None => (input, None),
+            };
+            let trace = Trace::new(input.clone());
+            traces.push(trace.clone());
+            let iteration_scope = match m.mode {
+                MapMode::Inline => scope.child(),
+                MapMode::Distributed => Scope::default(),
+            };
+            futures.push(Box::pin(async move {
+                let _permit = semaphore_ref.acquire().await.map_err(|_| {
+                    Failure::runtime("internal error: Map concurrency limiter closed")
+                })?;
+                let mut iteration_prev = started;
+                self.record(
+                    &mut iteration_prev,
+                    EventType::MapIterationStarted,
+                    EventDetails {
                         index: Some(index),
                         ..Self::named(name)
-                    };
-                    match &result {
-                        Ok(_) => self.record(
-                            &mut iteration_prev,
-                            EventType::MapIterationSucceeded,
-                            details,
-                        ),
-                        Err(f) => self.record(
-                            &mut iteration_prev,
-                            EventType::MapIterationFailed,
-                            EventDetails {
-                                error: f.error.clone(),
-                                cause: f.cause.clone(),
-                                ..details
-                            },
-                        ),
-                    };
-                    result
-                })
-            })
-            .collect();
+                    },
+                );
+                let result = self
+                    .run_machine(
+                        &m.processor,
+                        input,
+                        iteration_scope,
+                        iteration_prev,
+                        trace,
+                        resume,
+                    )
+                    .await;
+                let details = EventDetails {
+                    index: Some(index),
+                    ..Self::named(name)
+                };
+                match &result {
+                    Ok(_) => self.record(
+                        &mut iteration_prev,
+                        EventType::MapIterationSucceeded,
+                        details,
+                    ),
+                    Err(f) => self.record(
+                        &mut iteration_prev,
+                        EventType::MapIterationFailed,
+                        EventDetails {
+                            error: f.error.clone(),
+                            cause: f.cause.clone(),
+                            ..details
+                        },
+                    ),
+                };
+                result
+            }));
+        }
+        sc.trace.set_children(traces);
         // A distributed Map (or one with tolerated failures) runs every item and fails with
         // States.ExceedToleratedFailureThreshold past the threshold (none given: no failure
         // tolerated); an inline Map fails with the first failing iteration's error.

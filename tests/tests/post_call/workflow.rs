@@ -277,20 +277,34 @@ async fn a_salesforce_outage_mid_run_then_a_rerun_loses_nothing_and_duplicates_n
     let run = world.deliver(&[voice_ctr()], &all_switches()).await;
     let failed = &run.executions[0];
     assert_eq!(failed.status, ExecutionStatus::Failed);
+    // Retried for the whole outage tolerance (60 minutes by default), then failed with the
+    // last Salesforce error kept as the cause.
     assert_eq!(
         failed.error.as_deref(),
-        Some("Salesforce.Transient"),
+        Some("RetryBudgetExhausted"),
         "{:?}",
         failed.cause
     );
+    let cause = failed.cause.as_deref().unwrap_or_default();
+    assert!(cause.contains("Salesforce.Transient"), "{cause}");
+    assert!(cause.contains("SERVER_UNAVAILABLE"), "{cause}");
     let retries = failed
         .history
         .iter()
         .filter(|event| format!("{:?}", event.event_type) == "TaskFailed")
         .count();
     assert!(
-        retries >= 6,
+        retries >= 12,
         "the transient error was retried: {retries} task failures"
+    );
+    let started = failed.history.first().map(|event| event.timestamp);
+    let ended = failed.history.last().map(|event| event.timestamp);
+    let (Some(started), Some(ended)) = (started, ended) else {
+        panic!("the execution has a history");
+    };
+    assert!(
+        ended - started >= chrono::Duration::minutes(60),
+        "rode out an hour of outage: {started} .. {ended}"
     );
 
     world.emulator.control().clear_faults();
@@ -364,7 +378,7 @@ async fn a_ctr_import_that_fails_for_good_still_lets_the_recording_branch_finish
     assert_eq!(execution.status, ExecutionStatus::Failed);
     assert_eq!(
         execution.error.as_deref(),
-        Some("Salesforce.Transient"),
+        Some("RetryBudgetExhausted"),
         "{:?}",
         execution.cause
     );

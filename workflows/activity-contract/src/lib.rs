@@ -14,4 +14,4 @@ mod task;
 
 pub use error_body::ErrorBody;
 pub use named_error::{ErrorName, NamedError, names_of};
-pub use task::{Task, TaskError, activity_name, run_task};
+pub use task::{Task, TaskContext, TaskError, activity_name, run_task};

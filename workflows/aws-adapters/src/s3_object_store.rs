@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::primitives::ByteStream;
-use post_call::ports::{ObjectLocation, ObjectStore, StoreError};
+use post_call::ports::{ObjectLocation, ObjectStore, ObjectVersion, StoreError, StoredObject};
 
 use crate::SdkFailure;
 
@@ -65,6 +65,97 @@ impl ObjectStore for S3ObjectStore {
                 message: format!("the object's body could not be read: {error}"),
             })?;
         Ok(Some(bytes.into_bytes().to_vec()))
+    }
+
+    async fn get_versioned(
+        &self,
+        location: &ObjectLocation,
+    ) -> Result<Option<StoredObject>, StoreError> {
+        let response = self
+            .client
+            .get_object()
+            .bucket(&location.bucket)
+            .key(&location.key)
+            .send()
+            .await;
+        let output = match response {
+            Ok(output) => output,
+            Err(error) => {
+                let failure = SdkFailure::from_sdk(&error);
+                if failure.is_code("NoSuchKey") || failure.status == Some(404) {
+                    return Ok(None);
+                }
+                return Err(store_error(location, failure));
+            }
+        };
+        let version = output.e_tag().map(str::to_string).ok_or_else(|| {
+            StoreError::Failed {
+                location: location.to_string(),
+                message: "S3 returned the object without an ETag".into(),
+            }
+        })?;
+        let metadata = output
+            .metadata()
+            .map(|metadata| {
+                metadata
+                    .iter()
+                    .map(|(key, value)| (key.to_ascii_lowercase(), value.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let bytes = output
+            .body
+            .collect()
+            .await
+            .map_err(|error| StoreError::Unavailable {
+                location: location.to_string(),
+                message: format!("the object's body could not be read: {error}"),
+            })?;
+        Ok(Some(StoredObject {
+            bytes: bytes.into_bytes().to_vec(),
+            metadata,
+            version: ObjectVersion(version),
+        }))
+    }
+
+    /// S3 conditional write (`If-Match: <ETag>`): 412 Precondition Failed when another writer
+    /// replaced the object since it was read, 404 when it was removed; 409
+    /// ConditionalRequestConflict while another write to the key is in flight (retry).
+    async fn put_if_version(
+        &self,
+        location: &ObjectLocation,
+        bytes: &[u8],
+        version: &ObjectVersion,
+    ) -> Result<bool, StoreError> {
+        let response = self
+            .client
+            .put_object()
+            .bucket(&location.bucket)
+            .key(&location.key)
+            .if_match(&version.0)
+            .body(ByteStream::from(bytes.to_vec()))
+            .send()
+            .await;
+        match response {
+            Ok(_) => Ok(true),
+            Err(error) => {
+                let failure = SdkFailure::from_sdk(&error);
+                if failure.status == Some(412)
+                    || failure.is_code("PreconditionFailed")
+                    || failure.status == Some(404)
+                    || failure.is_code("NoSuchKey")
+                {
+                    Ok(false)
+                } else if failure.status == Some(409) {
+                    Err(StoreError::Unavailable {
+                        location: location.to_string(),
+                        message: failure.to_string(),
+                    })
+                } else {
+                    Err(store_error(location, failure))
+                }
+            }
+        }
     }
 
     async fn put(&self, location: &ObjectLocation, bytes: &[u8]) -> Result<(), StoreError> {

@@ -36,6 +36,10 @@ pub const STATES_ERRORS: [&str; 15] = [
     "States.Timeout",
 ];
 
+/// The errors a function's own sandbox reports: it ran past its timeout, or its process died
+/// (out of memory, a crash).
+pub const SANDBOX_ERRORS: [&str; 2] = ["Sandbox.Timedout", "Runtime.ExitError"];
+
 /// The errors the Lambda service raises for an invocation (`Lambda.*`), as Step Functions
 /// reports them.
 pub const LAMBDA_ERRORS: [&str; 10] = [
@@ -178,7 +182,7 @@ fn check_errors(at: &str, task: &Value, contract: &ActivityContract, problems: &
 /// `None` when `name` can be raised for this Task; otherwise the problem, with the closest
 /// real name when there is one.
 fn unknown_name(place: &str, name: &str, activity: &str, known: &BTreeSet<&str>) -> Option<String> {
-    if known.contains(name) || LAMBDA_ERRORS.contains(&name) {
+    if known.contains(name) || LAMBDA_ERRORS.contains(&name) || SANDBOX_ERRORS.contains(&name) {
         return None;
     }
     if name.starts_with("Lambda.") {
@@ -204,7 +208,7 @@ fn unknown_name(place: &str, name: &str, activity: &str, known: &BTreeSet<&str>)
 }
 
 fn is_service_name(name: &str) -> bool {
-    name.starts_with("States.") || name.starts_with("Lambda.")
+    name.starts_with("States.") || name.starts_with("Lambda.") || SANDBOX_ERRORS.contains(&name)
 }
 
 /// `; did you mean "X"?` for the candidate at the smallest edit distance (at most 3).

@@ -12,6 +12,7 @@ use salesforce_client::SalesforceError;
 use serde_json::{Value, json};
 
 use local_adapters::{LocalTranscriber, WordListAnalysis};
+use post_call::contact_analytics::Claim;
 use post_call::ctr::ContactTraceRecord;
 use post_call::ctr_import::{CtrImportInput, import_ctr};
 use post_call::ports::{JobStatus, MarkerError, MarkerState, ObjectLocation, ObjectStore};
@@ -63,7 +64,7 @@ impl Org {
 }
 
 /// The workflow input as the trigger builds it, with the CTR straight from Kinesis.
-fn workflow_input(execution: &str) -> Value {
+fn workflow_input() -> Value {
     let event: Value =
         serde_json::from_str(&fixtures::text("connect/kinesis-ctr-event.json")).unwrap();
     let data = event["Records"][0]["kinesis"]["data"].as_str().unwrap();
@@ -77,7 +78,6 @@ fn workflow_input(execution: &str) -> Value {
     ctr["Attributes"]["postcallTranscribeComprehendAnalysis"] = json!("snt,kw,dl,ne,syn");
     json!({
         "ctr": ctr,
-        "executionName": execution,
         "switches": {
             "postcallTranscribeComprehendAnalysis": "snt,kw,dl,ne,syn",
             "transcribeOutputS3BucketName": "northwind-transcripts",
@@ -89,9 +89,17 @@ fn workflow_input(execution: &str) -> Value {
     })
 }
 
+/// The claim of execution `owner`, now.
+fn claim(owner: &str) -> Claim<'_> {
+    Claim {
+        owner: Some(owner),
+        now: Utc::now(),
+    }
+}
+
 /// Runs every step the plan calls for, feeding outputs forward like ResultPath does.
 async fn run(org: &Org, execution: &str) -> Result<Value, PostCallError> {
-    let mut state = workflow_input(execution);
+    let mut state = workflow_input();
     let ctr: ContactTraceRecord = serde_json::from_value(state["ctr"].clone()).unwrap();
     let switches: PackageSwitches = serde_json::from_value(state["switches"].clone()).unwrap();
     let plan = plan_post_call(&ctr, &switches);
@@ -103,22 +111,22 @@ async fn run(org: &Org, execution: &str) -> Result<Value, PostCallError> {
     }
     if plan.contact_analytics {
         let input: RecordingImportInput = serde_json::from_value(state.clone()).unwrap();
-        let output = import_recording(&org.salesforce, &org.markers, &input, Utc::now()).await?;
+        let output = import_recording(&org.salesforce, &org.markers, &input, claim(execution)).await?;
         state["contactAnalytics"] = serde_json::to_value(output).unwrap();
     }
     if plan.transcribe {
         let input: StartTranscriptionInput = serde_json::from_value(state.clone()).unwrap();
         let mut progress =
-            start_transcription(&org.markers, &org.transcriber, &input, Utc::now()).await?;
+            start_transcription(&org.markers, &org.transcriber, &input, claim(execution)).await?;
         while !progress.complete {
             state["transcription"] = serde_json::to_value(&progress).unwrap();
             let input: CheckTranscriptionInput = serde_json::from_value(state.clone()).unwrap();
-            progress = check_transcription(&org.transcriber, &input).await?;
+            progress = check_transcription(&org.transcriber, &input, Utc::now()).await?;
             assert!(progress.polls < 10, "the local job never completed");
         }
         state["transcription"] = serde_json::to_value(&progress).unwrap();
         let input: TranscriptImportInput = serde_json::from_value(state.clone()).unwrap();
-        let output = import_transcript(&org.ports(), &input, Utc::now()).await?;
+        let output = import_transcript(&org.ports(), &input, claim(execution)).await?;
         state["transcriptImport"] = serde_json::to_value(output).unwrap();
     }
     Ok(state)
@@ -295,13 +303,13 @@ async fn when_crashing_between_any_two_writes_should_finish_on_rerun_without_dup
 async fn when_the_final_marker_update_fails_should_rerun_without_reattaching() {
     let org = Org::new();
     // Let the first two marker writes through (CCA id, job name), then fail the last one.
-    let mut state = workflow_input("exec-1");
+    let mut state = workflow_input();
     let input: RecordingImportInput = serde_json::from_value(state.clone()).unwrap();
-    import_recording(&org.salesforce, &org.markers, &input, Utc::now())
+    import_recording(&org.salesforce, &org.markers, &input, claim("exec-1"))
         .await
         .unwrap();
     let input: StartTranscriptionInput = serde_json::from_value(state.clone()).unwrap();
-    let mut progress = start_transcription(&org.markers, &org.transcriber, &input, Utc::now())
+    let mut progress = start_transcription(&org.markers, &org.transcriber, &input, claim("exec-1"))
         .await
         .unwrap();
     while !progress.complete {
@@ -309,7 +317,9 @@ async fn when_the_final_marker_update_fails_should_rerun_without_reattaching() {
             &org.transcriber,
             &CheckTranscriptionInput {
                 transcription: progress,
+                switches: PackageSwitches::default(),
             },
+            Utc::now(),
         )
         .await
         .unwrap();
@@ -320,13 +330,13 @@ async fn when_the_final_marker_update_fails_should_rerun_without_reattaching() {
         message: "crash".into(),
     });
     assert!(
-        import_transcript(&org.ports(), &input, Utc::now())
+        import_transcript(&org.ports(), &input, claim("exec-1"))
             .await
             .unwrap_err()
             .is_retryable()
     );
     let attachments = org.salesforce.call_count(SalesforceCall::CreateAttachment);
-    let output = import_transcript(&org.ports(), &input, Utc::now())
+    let output = import_transcript(&org.ports(), &input, claim("exec-1"))
         .await
         .unwrap();
     assert!(output.attachments_created.is_empty());
@@ -346,8 +356,8 @@ async fn when_transcribe_fails_the_job_should_raise_its_reason_and_retry_with_a_
     let store = Arc::new(MemoryObjectStore::new());
     let transcriber = LocalTranscriber::new(store.clone()).failing_when_media_missing();
     let markers = MemoryMarkers::new();
-    let input: StartTranscriptionInput = serde_json::from_value(workflow_input("exec-1")).unwrap();
-    let progress = start_transcription(&markers, &transcriber, &input, Utc::now())
+    let input: StartTranscriptionInput = serde_json::from_value(workflow_input()).unwrap();
+    let progress = start_transcription(&markers, &transcriber, &input, claim("exec-1"))
         .await
         .unwrap();
     assert_eq!(progress.status, JobStatus::InProgress);
@@ -357,7 +367,9 @@ async fn when_transcribe_fails_the_job_should_raise_its_reason_and_retry_with_a_
         &transcriber,
         &CheckTranscriptionInput {
             transcription: progress.clone(),
+            switches: PackageSwitches::default(),
         },
+        Utc::now(),
     )
     .await
     .unwrap_err();
@@ -381,7 +393,7 @@ async fn when_transcribe_fails_the_job_should_raise_its_reason_and_retry_with_a_
     )
     .unwrap();
     store.put(&recording, b"RIFF").await.unwrap();
-    let retry = start_transcription(&markers, &transcriber, &input, Utc::now())
+    let retry = start_transcription(&markers, &transcriber, &input, claim("exec-1"))
         .await
         .unwrap();
     assert_ne!(retry.job_name, progress.job_name);
@@ -394,11 +406,11 @@ async fn when_transcribe_fails_the_job_should_raise_its_reason_and_retry_with_a_
 #[tokio::test]
 async fn when_start_is_repeated_should_follow_the_running_job() {
     let org = Org::new();
-    let input: StartTranscriptionInput = serde_json::from_value(workflow_input("exec-1")).unwrap();
-    let first = start_transcription(&org.markers, &org.transcriber, &input, Utc::now())
+    let input: StartTranscriptionInput = serde_json::from_value(workflow_input()).unwrap();
+    let first = start_transcription(&org.markers, &org.transcriber, &input, claim("exec-1"))
         .await
         .unwrap();
-    let again = start_transcription(&org.markers, &org.transcriber, &input, Utc::now())
+    let again = start_transcription(&org.markers, &org.transcriber, &input, claim("exec-1"))
         .await
         .unwrap();
     assert_eq!(first.job_name, again.job_name);
@@ -407,7 +419,7 @@ async fn when_start_is_repeated_should_follow_the_running_job() {
 #[tokio::test]
 async fn when_transcript_is_imported_before_completion_should_ask_for_a_retry() {
     let org = Org::new();
-    let mut state = workflow_input("exec-1");
+    let mut state = workflow_input();
     state["transcription"] = serde_json::to_value(TranscriptionProgress {
         job_name: "x_1".into(),
         status: JobStatus::InProgress,
@@ -416,10 +428,12 @@ async fn when_transcript_is_imported_before_completion_should_ask_for_a_retry() 
         language_code: None,
         polls: 1,
         wait_seconds: 20,
+        wait_deadline: None,
+        wait_exhausted: false,
     })
     .unwrap();
     let input: TranscriptImportInput = serde_json::from_value(state).unwrap();
-    let error = import_transcript(&org.ports(), &input, Utc::now())
+    let error = import_transcript(&org.ports(), &input, claim("exec-1"))
         .await
         .unwrap_err();
     assert_eq!(error.error_type(), "Transcribe.NotComplete");
@@ -428,13 +442,13 @@ async fn when_transcript_is_imported_before_completion_should_ask_for_a_retry() 
 #[tokio::test]
 async fn when_the_transcript_object_is_missing_should_say_where_it_looked() {
     let org = Org::new();
-    let mut state = workflow_input("exec-1");
+    let mut state = workflow_input();
     state["transcription"] = json!({
         "jobName": "x_1", "status": "COMPLETED", "complete": true,
         "transcriptUri": "https://s3.us-west-2.amazonaws.com/northwind-transcripts/x_1.json"
     });
     let input: TranscriptImportInput = serde_json::from_value(state).unwrap();
-    let error = import_transcript(&org.ports(), &input, Utc::now())
+    let error = import_transcript(&org.ports(), &input, claim("exec-1"))
         .await
         .unwrap_err();
     assert_eq!(error.error_type(), "Transcript.NotFound");

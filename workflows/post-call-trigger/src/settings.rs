@@ -5,6 +5,9 @@ use post_call::{Namespace, PackageSwitches};
 
 /// The longest `TranscriptionJobCheckWaitTime` the stack accepts, in seconds.
 const MAX_WAIT_SECONDS: u32 = 3600;
+/// The longest retry budget and transcription wait the stack accepts: one day, two days.
+const MAX_OUTAGE_TOLERANCE_MINUTES: u32 = 1440;
+const MAX_TRANSCRIPTION_WAIT_MINUTES: u32 = 2880;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum SettingsError {
@@ -26,6 +29,20 @@ pub fn switches_from_lookup(
         1..=MAX_WAIT_SECONDS,
         defaults.transcription_job_check_wait_time,
         "a whole number of seconds between 1 and 3600",
+    )?;
+    let outage_tolerance_minutes = env_config::number_in(
+        &lookup,
+        "POSTCALL_OUTAGE_TOLERANCE_MINUTES",
+        1..=MAX_OUTAGE_TOLERANCE_MINUTES,
+        defaults.outage_tolerance_minutes,
+        "a whole number of minutes between 1 and 1440",
+    )?;
+    let transcription_max_wait_minutes = env_config::number_in(
+        &lookup,
+        "TRANSCRIPTION_MAX_WAIT_MINUTES",
+        1..=MAX_TRANSCRIPTION_WAIT_MINUTES,
+        defaults.transcription_max_wait_minutes,
+        "a whole number of minutes between 1 and 2880",
     )?;
     let namespace = match lookup("SF_ADAPTER_NAMESPACE") {
         None => defaults.namespace.clone(),
@@ -50,6 +67,8 @@ pub fn switches_from_lookup(
             defaults.transcribe_enabled,
         )?,
         transcription_job_check_wait_time: wait,
+        outage_tolerance_minutes,
+        transcription_max_wait_minutes,
         namespace,
         recording_bucket: lookup("CONNECT_RECORDING_S3_BUCKET").unwrap_or_default(),
         transcript_bucket: lookup("TRANSCRIBE_OUTPUT_S3_BUCKET").unwrap_or_default(),

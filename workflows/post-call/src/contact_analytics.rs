@@ -7,8 +7,10 @@
 //! 3. look the CCA up by `ContactId__c` (finds one created just before a crash, or by the
 //!    Contact Lens import) → found: adopt it →
 //! 4. not found and another live execution owns the marker: `ContactAnalytics.Pending`
-//!    (retryable; that execution is between steps 1 and 5) → otherwise create the CCA →
-//! 5. record the CCA id in the marker.
+//!    (retryable; that execution is between steps 1 and 5); owned by an execution that has
+//!    not finished within [`TAKEOVER_AFTER_MINUTES`]: claim the marker by compare-and-swap
+//!    (of two executions finding it stale, one wins and the other waits) → create the CCA →
+//! 5. record the CCA id in the marker (compare-and-swap; the first id recorded stays).
 //!
 //! A re-run after a crash at any point finds either the id in the marker (after 5) or the
 //! record by query (after 4), so the CCA is never created twice and never lost. A marker whose
@@ -25,7 +27,9 @@ use crate::ctr::ContactTraceRecord;
 use crate::ctr_import::{CONTACT_ID_FIELD, REGION_FIELD, region_for};
 use crate::error::PostCallError;
 use crate::namespace::Namespace;
-use crate::ports::{ContactMarker, ContactMarkers, MarkerCreation, MarkerState, SalesforceWrites};
+use crate::ports::{
+    ContactMarker, ContactMarkers, MarkerCreation, MarkerState, SalesforceWrites, VersionedMarker,
+};
 use crate::switches::PackageSwitches;
 
 pub const CCA_OBJECT: &str = "AC_ContactChannelAnalytics__c";
@@ -39,6 +43,21 @@ pub struct Claim<'a> {
     /// The workflow execution (Step Functions `$$.Execution.Name`), if known.
     pub owner: Option<&'a str>,
     pub now: DateTime<Utc>,
+}
+
+impl<'a> Claim<'a> {
+    /// A claim without an owner: executions that pass none are re-runs of one another.
+    pub fn at(now: DateTime<Utc>) -> Self {
+        Self { owner: None, now }
+    }
+
+    /// The execution's claim, from what the state machine passed the step.
+    pub fn of(context: &'a activity_contract::TaskContext) -> Self {
+        Self {
+            owner: context.execution_name.as_deref(),
+            now: context.now,
+        }
+    }
 }
 
 /// The CCA the contact now has.
@@ -102,9 +121,12 @@ pub async fn ensure_contact_analytics(
         .map_err(|error| PostCallError::markers(contact_id, "create", error))?
     {
         MarkerCreation::Created => None,
-        MarkerCreation::AlreadyExists(marker) => Some(marker),
+        MarkerCreation::AlreadyExists(read) => Some(read),
     };
-    if let Some(cca_id) = existing.as_ref().and_then(|marker| marker.cca_id.clone()) {
+    if let Some(cca_id) = existing
+        .as_ref()
+        .and_then(|read| read.marker.cca_id.clone())
+    {
         info!("contact channel analytics already recorded in the marker");
         return Ok(EnsuredAnalytics {
             cca_id,
@@ -135,14 +157,8 @@ pub async fn ensure_contact_analytics(
             created: false,
         }
     } else {
-        if let Some(owner) = existing
-            .as_ref()
-            .and_then(|marker| live_other_owner(marker, claim))
-        {
-            return Err(PostCallError::ContactAnalyticsPending {
-                contact_id: contact_id.to_string(),
-                owner,
-            });
+        if let Some(read) = &existing {
+            claim_marker(markers, contact_id, read, claim).await?;
         }
         let region = region_for(salesforce, contact_id, &object, switches).await?;
         let fields = cca_fields(
@@ -161,26 +177,88 @@ pub async fn ensure_contact_analytics(
         }
     };
 
-    markers
+    let stored = markers
         .set_state(contact_id, final_state, Some(&ensured.cca_id))
         .await
         .map_err(|error| PostCallError::markers(contact_id, "record the CCA id in", error))?;
-    Ok(ensured)
+    match stored.cca_id {
+        // Another execution recorded its CCA first: the marker's id is the contact's.
+        Some(recorded) if recorded != ensured.cca_id => {
+            warn!("another execution recorded a different CCA first; using the recorded one");
+            Ok(EnsuredAnalytics {
+                cca_id: recorded,
+                created: false,
+            })
+        }
+        _ => Ok(ensured),
+    }
 }
 
-/// The owner of `marker` when it is another execution that may still be creating the CCA.
-fn live_other_owner(marker: &ContactMarker, claim: Claim<'_>) -> Option<String> {
-    let theirs = marker.owner.as_deref()?;
-    let ours = claim.owner?;
+/// Who may create the CCA a marker without one is waiting for.
+#[derive(Debug, PartialEq, Eq)]
+enum Ownership {
+    /// This execution, or a re-run of it (an execution that passes no owner).
+    Ours,
+    /// Another execution that may be creating the CCA right now.
+    Live(String),
+    /// Another execution that has not finished in time (it died, or was stopped).
+    Stale(String),
+}
+
+fn ownership(marker: &ContactMarker, claim: Claim<'_>) -> Ownership {
+    let (Some(theirs), Some(ours)) = (marker.owner.as_deref(), claim.owner) else {
+        return Ownership::Ours;
+    };
     if theirs == ours {
-        return None;
+        return Ownership::Ours;
     }
-    let created = marker
+    let age = marker
         .created_at
         .as_deref()
-        .and_then(|text| DateTime::parse_from_rfc3339(text).ok())?;
-    let age = claim.now.signed_duration_since(created.with_timezone(&Utc));
-    (age < chrono::Duration::minutes(TAKEOVER_AFTER_MINUTES)).then(|| theirs.to_string())
+        .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
+        .map(|created| claim.now.signed_duration_since(created.with_timezone(&Utc)));
+    match age {
+        Some(age) if age < chrono::Duration::minutes(TAKEOVER_AFTER_MINUTES) => {
+            Ownership::Live(theirs.to_string())
+        }
+        _ => Ownership::Stale(theirs.to_string()),
+    }
+}
+
+/// Makes sure this execution may create the contact's CCA: a live owner makes it wait
+/// (`ContactAnalytics.Pending`, retried), a stale one is replaced by compare-and-swap, so a
+/// marker is taken over by claiming it, never by writing over it.
+async fn claim_marker(
+    markers: &dyn ContactMarkers,
+    contact_id: &str,
+    read: &VersionedMarker,
+    claim: Claim<'_>,
+) -> Result<(), PostCallError> {
+    let pending = |owner: String| PostCallError::ContactAnalyticsPending {
+        contact_id: contact_id.to_string(),
+        owner,
+    };
+    match ownership(&read.marker, claim) {
+        Ownership::Ours => Ok(()),
+        Ownership::Live(owner) => Err(pending(owner)),
+        Ownership::Stale(previous) => {
+            let mut claimed = ContactMarker::new(claim.owner.map(str::to_string), claim.now);
+            claimed.state = read.marker.state;
+            claimed.transcription_job_name = read.marker.transcription_job_name.clone();
+            claimed.comprehend_analyses = read.marker.comprehend_analyses.clone();
+            let won = markers
+                .replace_if(contact_id, &claimed, &read.version)
+                .await
+                .map_err(|error| PostCallError::markers(contact_id, "claim", error))?;
+            if won {
+                warn!(previous_owner = %previous, "took over a marker its owner left unfinished");
+                Ok(())
+            } else {
+                // Someone changed it since we read it: they own it now; look again later.
+                Err(pending(format!("the execution that claimed it after {previous}")))
+            }
+        }
+    }
 }
 
 #[cfg(test)]

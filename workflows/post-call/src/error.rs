@@ -115,6 +115,11 @@ impl PostCallError {
     }
 
     pub fn markers(contact_id: &str, action: &'static str, source: MarkerError) -> Self {
+        if let MarkerError::NoBucket = source {
+            return Self::InvalidConfiguration {
+                reason: source.to_string(),
+            };
+        }
         Self::Markers {
             contact_id: contact_id.to_string(),
             action,

@@ -6,7 +6,8 @@
 //! output: `{"ccaId":"a01…","created":true,"variant":"recording"}` — `ccaId` is null when the
 //! plan needs no CCA.
 
-use chrono::{DateTime, Utc};
+#[cfg(test)]
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use crate::contact_analytics::{Claim, ensure_contact_analytics};
@@ -22,8 +23,6 @@ pub struct RecordingImportInput {
     pub ctr: ContactTraceRecord,
     #[serde(default)]
     pub switches: PackageSwitches,
-    #[serde(default)]
-    pub execution_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,7 +39,7 @@ pub async fn import_recording(
     salesforce: &dyn SalesforceWrites,
     markers: &dyn ContactMarkers,
     input: &RecordingImportInput,
-    now: DateTime<Utc>,
+    claim: Claim<'_>,
 ) -> Result<RecordingImportOutput, PostCallError> {
     let plan = plan_post_call(&input.ctr, &input.switches);
     if !plan.contact_analytics {
@@ -62,10 +61,7 @@ pub async fn import_recording(
         &input.switches,
         plan.recording_import == RecordingImport::Recording,
         final_state,
-        Claim {
-            owner: input.execution_name.as_deref(),
-            now,
-        },
+        claim,
     )
     .await?;
     Ok(RecordingImportOutput {
@@ -93,10 +89,10 @@ mod tests {
             "plan": {"ignored": true}
         }))
         .unwrap();
-        let first = import_recording(&salesforce, &markers, &input, Utc::now())
+        let first = import_recording(&salesforce, &markers, &input, Claim::at(Utc::now()))
             .await
             .unwrap();
-        let second = import_recording(&salesforce, &markers, &input, Utc::now())
+        let second = import_recording(&salesforce, &markers, &input, Claim::at(Utc::now()))
             .await
             .unwrap();
         assert_eq!(first.variant, RecordingImport::Recording);
@@ -131,9 +127,8 @@ mod tests {
                 namespace: crate::namespace::Namespace::none(),
                 ..PackageSwitches::default()
             },
-            execution_name: None,
         };
-        let output = import_recording(&salesforce, &markers, &input, Utc::now())
+        let output = import_recording(&salesforce, &markers, &input, Claim::at(Utc::now()))
             .await
             .unwrap();
         assert_eq!(output.variant, RecordingImport::Redacted);
@@ -152,9 +147,8 @@ mod tests {
         let input = RecordingImportInput {
             ctr: fixtures::chat_ctr(),
             switches: PackageSwitches::default(),
-            execution_name: None,
         };
-        let output = import_recording(&salesforce, &markers, &input, Utc::now())
+        let output = import_recording(&salesforce, &markers, &input, Claim::at(Utc::now()))
             .await
             .unwrap();
         assert_eq!(output.cca_id, None);

@@ -31,6 +31,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::namespace::Namespace;
 use crate::plan::ComprehendAnalysis;
 
+/// Retry transient failures for an hour by default: rides out a Salesforce maintenance window.
+pub const DEFAULT_OUTAGE_TOLERANCE_MINUTES: u32 = 60;
+/// Transcribe finishes most jobs in minutes; four hours covers its worst queues.
+pub const DEFAULT_TRANSCRIPTION_MAX_WAIT_MINUTES: u32 = 240;
+
 /// The deploy-time switches and names the per-contact steps need.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -59,6 +64,13 @@ pub struct PackageSwitches {
     /// Seconds between two checks of a transcription job (the Wait state's `SecondsPath`).
     #[serde(rename = "transcriptionJobCheckWaitTime")]
     pub transcription_job_check_wait_time: u32,
+    /// Minutes a step keeps retrying a service's transient failures (a Salesforce outage,
+    /// `UNABLE_TO_LOCK_ROW`, throttling) before the contact fails with the last error kept.
+    #[serde(rename = "outageToleranceMinutes")]
+    pub outage_tolerance_minutes: u32,
+    /// The longest a contact waits for its transcription job, from the job's start.
+    #[serde(rename = "transcriptionMaxWaitMinutes")]
+    pub transcription_max_wait_minutes: u32,
     #[serde(rename = "salesforceAdapterNamespace", alias = "namespace")]
     pub namespace: Namespace,
     #[serde(rename = "connectRecordingS3BucketName")]
@@ -79,11 +91,23 @@ impl Default for PackageSwitches {
             default_transcribe_language: None,
             allowed_comprehend_analyses: ComprehendAnalysis::ALL.to_vec(),
             transcription_job_check_wait_time: 20,
+            outage_tolerance_minutes: DEFAULT_OUTAGE_TOLERANCE_MINUTES,
+            transcription_max_wait_minutes: DEFAULT_TRANSCRIPTION_MAX_WAIT_MINUTES,
             namespace: Namespace::parse("amazonconnect").unwrap_or_default(),
             recording_bucket: String::new(),
             transcript_bucket: String::new(),
             region: String::new(),
         }
+    }
+}
+
+impl PackageSwitches {
+    pub fn outage_tolerance(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::from(self.outage_tolerance_minutes.max(1)))
+    }
+
+    pub fn transcription_max_wait(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::from(self.transcription_max_wait_minutes.max(1)))
     }
 }
 

@@ -15,7 +15,6 @@
 //! again, and the marker moves to COMPLETED last — so a crash anywhere leaves work that the
 //! re-run finishes without duplicating.
 
-use chrono::{DateTime, Utc};
 use salesforce_client::{Attachment, Record};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -49,8 +48,6 @@ pub struct TranscriptImportInput {
     pub ctr: ContactTraceRecord,
     #[serde(default)]
     pub switches: PackageSwitches,
-    #[serde(default)]
-    pub execution_name: Option<String>,
     pub transcription: TranscriptionProgress,
 }
 
@@ -82,7 +79,7 @@ pub struct TranscriptImportPorts<'a> {
 pub async fn import_transcript(
     ports: &TranscriptImportPorts<'_>,
     input: &TranscriptImportInput,
-    now: DateTime<Utc>,
+    claim: Claim<'_>,
 ) -> Result<TranscriptImportOutput, PostCallError> {
     let ctr = &input.ctr;
     let contact_id = ctr.contact_id.as_str();
@@ -100,7 +97,9 @@ pub async fn import_transcript(
         .get(contact_id)
         .await
         .map_err(|error| PostCallError::markers(contact_id, "read", error))?;
-    if let Some(marker) = marker.filter(|marker| marker.state == MarkerState::Completed)
+    if let Some(marker) = marker
+        .map(|read| read.marker)
+        .filter(|marker| marker.state == MarkerState::Completed)
         && let Some(cca_id) = marker.cca_id
     {
         info!("contact already completed; nothing to import");
@@ -121,10 +120,7 @@ pub async fn import_transcript(
         &input.switches,
         plan.recording_import == RecordingImport::Recording,
         MarkerState::InProgress,
-        Claim {
-            owner: input.execution_name.as_deref(),
-            now,
-        },
+        claim,
     )
     .await?
     .cca_id;

@@ -7,12 +7,21 @@
 //! as the old package's metadata keys: [`ContactMarker::body`] and [`ContactMarker::metadata`]
 //! give them, [`ContactMarker::from_parts`] reads them back (keys compared case-insensitively).
 //! [`crate::stored_markers::StoredMarkers`] keeps both in the object's body as one JSON document, because an
-//! atomic create must carry the whole marker.
+//! atomic create must carry the whole marker; it also reads the old package's plain-body locks.
+//!
+//! Every write after the creation is a compare-and-swap on the version read ([`ContactMarkers::update`]):
+//! two executions of one contact never lose each other's update, a `COMPLETED` marker never
+//! goes back to `IN_PROGRESS`, and the first CCA id and transcription job recorded stay.
 
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+
+use super::ObjectVersion;
+
+/// Conflicting writers a marker update outlasts before it reports the store as contended.
+const MAX_CONFLICTS: usize = 8;
 
 /// Metadata key of the CCA id (the old package's key, lower-cased as S3 stores it).
 pub const CCA_ID_METADATA_KEY: &str = "accontactchannelanalyticsid";
@@ -27,7 +36,8 @@ pub fn marker_key(contact_id: &str) -> String {
     format!("locks/{contact_id}.lock")
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Ordered: a marker only moves forward.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MarkerState {
     /// Created; without a CCA id it means "the CCA may be being created right now".
@@ -69,6 +79,11 @@ pub enum MarkerError {
     Corrupt { reason: String },
     #[error("the contact marker does not exist")]
     Missing,
+    /// The stack has no transcript bucket, where the markers live.
+    #[error(
+        "recording import needs TranscribeOutputS3BucketName: the contact markers live there (set the stack parameter, or turn PostcallRecordingImportEnabled and PostcallTranscribeEnabled off)"
+    )]
+    NoBucket,
 }
 
 impl MarkerError {
@@ -77,12 +92,22 @@ impl MarkerError {
     }
 }
 
+/// A marker as read, with the version a conditional write must match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionedMarker {
+    pub marker: ContactMarker,
+    pub version: ObjectVersion,
+}
+
 /// What `create_if_absent` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MarkerCreation {
     Created,
-    AlreadyExists(ContactMarker),
+    AlreadyExists(VersionedMarker),
 }
+
+/// How a marker should change, given the stored one; `None` when nothing needs writing.
+pub type MarkerChange<'a> = &'a (dyn Fn(&ContactMarker) -> Option<ContactMarker> + Send + Sync);
 
 #[async_trait]
 pub trait ContactMarkers: Send + Sync {
@@ -92,23 +117,54 @@ pub trait ContactMarkers: Send + Sync {
         contact_id: &str,
         marker: &ContactMarker,
     ) -> Result<MarkerCreation, MarkerError>;
-    async fn get(&self, contact_id: &str) -> Result<Option<ContactMarker>, MarkerError>;
-    /// Overwrites an existing marker (only its owner writes after creation).
-    async fn replace(&self, contact_id: &str, marker: &ContactMarker) -> Result<(), MarkerError>;
+    async fn get(&self, contact_id: &str) -> Result<Option<VersionedMarker>, MarkerError>;
+    /// Writes `marker` only while the stored one is still at `version`; `false` when another
+    /// execution wrote first (read again and decide again).
+    async fn replace_if(
+        &self,
+        contact_id: &str,
+        marker: &ContactMarker,
+        version: &ObjectVersion,
+    ) -> Result<bool, MarkerError>;
 
-    /// Moves the marker to `state`, recording the CCA id when given.
+    /// Applies `change` to the stored marker by compare-and-swap, reading again after each
+    /// conflict, and returns the marker as stored.
+    async fn update(
+        &self,
+        contact_id: &str,
+        change: MarkerChange<'_>,
+    ) -> Result<ContactMarker, MarkerError> {
+        for _ in 0..MAX_CONFLICTS {
+            let current = self.get(contact_id).await?.ok_or(MarkerError::Missing)?;
+            let Some(next) = change(&current.marker) else {
+                return Ok(current.marker);
+            };
+            if self.replace_if(contact_id, &next, &current.version).await? {
+                return Ok(next);
+            }
+        }
+        Err(MarkerError::Unavailable {
+            message: format!("the marker changed under {MAX_CONFLICTS} consecutive writes"),
+        })
+    }
+
+    /// Moves the marker forward to `state` (a `COMPLETED` marker never goes back), recording
+    /// `cca_id` unless a CCA id is recorded already; returns the marker as stored.
     async fn set_state(
         &self,
         contact_id: &str,
         state: MarkerState,
         cca_id: Option<&str>,
-    ) -> Result<(), MarkerError> {
-        let mut marker = self.get(contact_id).await?.ok_or(MarkerError::Missing)?;
-        marker.state = state;
-        if let Some(id) = cca_id {
-            marker.cca_id = Some(id.to_string());
-        }
-        self.replace(contact_id, &marker).await
+    ) -> Result<ContactMarker, MarkerError> {
+        let change = move |current: &ContactMarker| {
+            let mut next = current.clone();
+            next.state = next.state.max(state);
+            if next.cca_id.is_none() {
+                next.cca_id = cca_id.map(str::to_string);
+            }
+            (next != *current).then_some(next)
+        };
+        self.update(contact_id, &change).await
     }
 }
 

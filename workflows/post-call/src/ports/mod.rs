@@ -7,8 +7,10 @@ pub mod salesforce;
 pub mod text_analysis;
 pub mod transcriber;
 
-pub use markers::{ContactMarker, ContactMarkers, MarkerCreation, MarkerError, MarkerState};
-pub use object_store::{ObjectLocation, ObjectStore, StoreError};
+pub use markers::{
+    ContactMarker, ContactMarkers, MarkerCreation, MarkerError, MarkerState, VersionedMarker,
+};
+pub use object_store::{ObjectLocation, ObjectStore, ObjectVersion, StoreError, StoredObject};
 pub use salesforce::{ExistingAttachment, SalesforceWrites};
 pub use text_analysis::{
     DetectedEntity, DetectedLanguage, KeyPhrase, Sentiment, SentimentResult, SentimentScores,

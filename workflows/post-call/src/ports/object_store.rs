@@ -1,6 +1,7 @@
 //! Bytes by bucket and key (S3 in production, a directory or memory locally), and the ways
 //! Connect and Transcribe name an object.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use async_trait::async_trait;
@@ -72,10 +73,48 @@ impl StoreError {
     }
 }
 
+/// Which state of an object a conditional write expects (S3's ETag).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ObjectVersion(pub String);
+
+impl ObjectVersion {
+    /// A version derived from the content, for stores without ETags (memory, a directory):
+    /// 64-bit FNV-1a, like S3's ETag a function of the bytes.
+    pub fn of_content(bytes: &[u8]) -> Self {
+        let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+        Self(format!("{hash:016x}"))
+    }
+}
+
+/// An object with what a conditional write and an old-package lock need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredObject {
+    pub bytes: Vec<u8>,
+    /// S3 user metadata (`x-amz-meta-*`), keys lower-case as S3 returns them.
+    pub metadata: BTreeMap<String, String>,
+    pub version: ObjectVersion,
+}
+
 #[async_trait]
 pub trait ObjectStore: Send + Sync {
     /// The object's bytes, or `None` when it does not exist.
     async fn get(&self, location: &ObjectLocation) -> Result<Option<Vec<u8>>, StoreError>;
+    /// The object with its metadata and version, or `None` when it does not exist.
+    async fn get_versioned(
+        &self,
+        location: &ObjectLocation,
+    ) -> Result<Option<StoredObject>, StoreError>;
+    /// Replaces the object only while it is still at `version` (S3 `If-Match` on the ETag);
+    /// `false` when another writer changed or removed it first. The new object has no user
+    /// metadata.
+    async fn put_if_version(
+        &self,
+        location: &ObjectLocation,
+        bytes: &[u8],
+        version: &ObjectVersion,
+    ) -> Result<bool, StoreError>;
     async fn put(&self, location: &ObjectLocation, bytes: &[u8]) -> Result<(), StoreError>;
     /// Writes only if nothing is there (S3 `If-None-Match: *`); `false` when it already existed.
     async fn put_if_absent(
@@ -94,6 +133,22 @@ impl<S: ObjectStore + ?Sized> ObjectStore for std::sync::Arc<S> {
 
     async fn put(&self, location: &ObjectLocation, bytes: &[u8]) -> Result<(), StoreError> {
         (**self).put(location, bytes).await
+    }
+
+    async fn get_versioned(
+        &self,
+        location: &ObjectLocation,
+    ) -> Result<Option<StoredObject>, StoreError> {
+        (**self).get_versioned(location).await
+    }
+
+    async fn put_if_version(
+        &self,
+        location: &ObjectLocation,
+        bytes: &[u8],
+        version: &ObjectVersion,
+    ) -> Result<bool, StoreError> {
+        (**self).put_if_version(location, bytes, version).await
     }
 
     async fn put_if_absent(

@@ -3,8 +3,7 @@
 
 use std::sync::Arc;
 
-use activity_contract::{ErrorName, Task};
-use chrono::{DateTime, Utc};
+use activity_contract::{ErrorName, Task, TaskContext};
 
 use crate::PostCallError;
 use crate::error::PostCallErrorKind;
@@ -32,11 +31,15 @@ impl Task for CheckTranscription {
         )
     }
 
+    fn retry_budget(input: &Self::Input) -> Option<chrono::Duration> {
+        Some(input.switches.outage_tolerance())
+    }
+
     async fn run(
         transcriber: &Arc<dyn Transcriber>,
         input: CheckTranscriptionInput,
-        _: DateTime<Utc>,
+        context: &TaskContext,
     ) -> Result<TranscriptionProgress, PostCallError> {
-        check_transcription(transcriber.as_ref(), &input).await
+        check_transcription(transcriber.as_ref(), &input, context.now).await
     }
 }

@@ -2,8 +2,7 @@
 
 use std::sync::Arc;
 
-use activity_contract::{ErrorName, Task};
-use chrono::{DateTime, Utc};
+use activity_contract::{ErrorName, Task, TaskContext};
 
 use crate::PostCallError;
 use crate::ctr_import::{CtrImportInput, CtrImportOutput, import_ctr};
@@ -22,10 +21,14 @@ impl Task for ImportCtr {
         super::names(&[], true)
     }
 
+    fn retry_budget(input: &Self::Input) -> Option<chrono::Duration> {
+        Some(input.switches.outage_tolerance())
+    }
+
     async fn run(
         salesforce: &Arc<dyn SalesforceWrites>,
         input: CtrImportInput,
-        _: DateTime<Utc>,
+        _: &TaskContext,
     ) -> Result<CtrImportOutput, PostCallError> {
         import_ctr(salesforce.as_ref(), &input.ctr, &input.switches).await
     }

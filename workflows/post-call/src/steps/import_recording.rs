@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use activity_contract::{ErrorName, Task};
-use chrono::{DateTime, Utc};
+use activity_contract::{ErrorName, Task, TaskContext};
 
 use crate::PostCallError;
+use crate::contact_analytics::Claim;
 use crate::error::PostCallErrorKind;
 use crate::ports::{ObjectStore, SalesforceWrites};
 use crate::recording_import::{RecordingImportInput, RecordingImportOutput, import_recording};
@@ -31,6 +31,7 @@ impl Task for ImportRecording {
         use PostCallErrorKind as Kind;
         super::names(
             &[
+                Kind::InvalidConfiguration,
                 Kind::ContactAnalyticsPending,
                 Kind::MarkersUnavailable,
                 Kind::MarkersFailed,
@@ -39,12 +40,16 @@ impl Task for ImportRecording {
         )
     }
 
+    fn retry_budget(input: &Self::Input) -> Option<chrono::Duration> {
+        Some(input.switches.outage_tolerance())
+    }
+
     async fn run(
         ports: &ImportRecordingPorts,
         input: RecordingImportInput,
-        now: DateTime<Utc>,
+        context: &TaskContext,
     ) -> Result<RecordingImportOutput, PostCallError> {
         let markers = StoredMarkers::new(ports.store.clone(), &input.switches.transcript_bucket);
-        import_recording(ports.salesforce.as_ref(), &markers, &input, now).await
+        import_recording(ports.salesforce.as_ref(), &markers, &input, Claim::of(context)).await
     }
 }

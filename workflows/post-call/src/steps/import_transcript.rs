@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use activity_contract::{ErrorName, Task};
-use chrono::{DateTime, Utc};
+use activity_contract::{ErrorName, Task, TaskContext};
 
 use crate::PostCallError;
+use crate::contact_analytics::Claim;
 use crate::error::PostCallErrorKind;
 use crate::ports::{ObjectStore, SalesforceWrites, TextAnalysis};
 use crate::stored_markers::StoredMarkers;
@@ -35,6 +35,7 @@ impl Task for ImportTranscript {
         super::names(
             &[
                 Kind::TranscribeNotComplete,
+                Kind::InvalidConfiguration,
                 Kind::ContactAnalyticsPending,
                 Kind::MarkersUnavailable,
                 Kind::MarkersFailed,
@@ -49,10 +50,14 @@ impl Task for ImportTranscript {
         )
     }
 
+    fn retry_budget(input: &Self::Input) -> Option<chrono::Duration> {
+        Some(input.switches.outage_tolerance())
+    }
+
     async fn run(
         ports: &ImportTranscriptPorts,
         input: TranscriptImportInput,
-        now: DateTime<Utc>,
+        context: &TaskContext,
     ) -> Result<TranscriptImportOutput, PostCallError> {
         let markers = StoredMarkers::new(ports.store.clone(), &input.switches.transcript_bucket);
         let step_ports = TranscriptImportPorts {
@@ -61,6 +66,6 @@ impl Task for ImportTranscript {
             store: ports.store.as_ref(),
             analysis: ports.analysis.as_ref(),
         };
-        import_transcript(&step_ports, &input, now).await
+        import_transcript(&step_ports, &input, Claim::of(context)).await
     }
 }

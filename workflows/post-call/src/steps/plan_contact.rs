@@ -1,7 +1,6 @@
 //! `PlanContact`: which branches run for one contact (contact attributes, package switches).
 
-use activity_contract::{ErrorName, Task};
-use chrono::{DateTime, Utc};
+use activity_contract::{ErrorName, Task, TaskContext};
 
 use crate::{PlanInput, PostCallError, PostCallPlan, plan_post_call};
 
@@ -22,7 +21,7 @@ impl Task for PlanContact {
     async fn run(
         _: &(),
         input: PlanInput,
-        _: DateTime<Utc>,
+        _: &TaskContext,
     ) -> Result<PostCallPlan, PostCallError> {
         Ok(plan_post_call(&input.ctr, &input.switches))
     }

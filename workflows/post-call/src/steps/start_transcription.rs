@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use activity_contract::{ErrorName, Task};
-use chrono::{DateTime, Utc};
+use activity_contract::{ErrorName, Task, TaskContext};
 
 use crate::PostCallError;
+use crate::contact_analytics::Claim;
 use crate::error::PostCallErrorKind;
 use crate::ports::{ObjectStore, Transcriber};
 use crate::stored_markers::StoredMarkers;
@@ -44,12 +44,16 @@ impl Task for StartTranscription {
         )
     }
 
+    fn retry_budget(input: &Self::Input) -> Option<chrono::Duration> {
+        Some(input.switches.outage_tolerance())
+    }
+
     async fn run(
         ports: &StartTranscriptionPorts,
         input: StartTranscriptionInput,
-        now: DateTime<Utc>,
+        context: &TaskContext,
     ) -> Result<TranscriptionProgress, PostCallError> {
         let markers = StoredMarkers::new(ports.store.clone(), &input.switches.transcript_bucket);
-        start_transcription(&markers, ports.transcriber.as_ref(), &input, now).await
+        start_transcription(&markers, ports.transcriber.as_ref(), &input, Claim::of(context)).await
     }
 }

@@ -5,11 +5,14 @@ use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 
-use crate::ports::{ContactMarker, ContactMarkers, MarkerCreation, MarkerError};
+use crate::ports::{
+    ContactMarker, ContactMarkers, MarkerCreation, MarkerError, ObjectVersion, VersionedMarker,
+};
 
 #[derive(Debug, Default)]
 struct State {
-    markers: HashMap<String, ContactMarker>,
+    /// Each marker with its write count, the version a conditional write must match.
+    markers: HashMap<String, (ContactMarker, u64)>,
     fail_next_replace: Option<MarkerError>,
     fail_next_create: Option<MarkerError>,
 }
@@ -25,15 +28,22 @@ impl MemoryMarkers {
     }
 
     pub fn marker(&self, contact_id: &str) -> Option<ContactMarker> {
-        self.lock().markers.get(contact_id).cloned()
+        self.lock()
+            .markers
+            .get(contact_id)
+            .map(|(marker, _)| marker.clone())
     }
 
     /// Stores a marker as if another execution had written it.
     pub fn insert(&self, contact_id: &str, marker: ContactMarker) {
-        self.lock().markers.insert(contact_id.to_string(), marker);
+        let mut state = self.lock();
+        let writes = state.markers.get(contact_id).map_or(0, |(_, writes)| *writes);
+        state
+            .markers
+            .insert(contact_id.to_string(), (marker, writes + 1));
     }
 
-    /// The next `replace` (and so `set_state`) fails and changes nothing.
+    /// The next `replace_if` (and so `set_state`) fails and changes nothing.
     pub fn fail_next_replace(&self, error: MarkerError) {
         self.lock().fail_next_replace = Some(error);
     }
@@ -61,26 +71,50 @@ impl ContactMarkers for MemoryMarkers {
         if let Some(error) = state.fail_next_create.take() {
             return Err(error);
         }
-        if let Some(existing) = state.markers.get(contact_id) {
-            return Ok(MarkerCreation::AlreadyExists(existing.clone()));
+        if let Some((existing, writes)) = state.markers.get(contact_id) {
+            return Ok(MarkerCreation::AlreadyExists(versioned(existing, *writes)));
         }
-        state.markers.insert(contact_id.to_string(), marker.clone());
+        state
+            .markers
+            .insert(contact_id.to_string(), (marker.clone(), 1));
         Ok(MarkerCreation::Created)
     }
 
-    async fn get(&self, contact_id: &str) -> Result<Option<ContactMarker>, MarkerError> {
-        Ok(self.lock().markers.get(contact_id).cloned())
+    async fn get(&self, contact_id: &str) -> Result<Option<VersionedMarker>, MarkerError> {
+        Ok(self
+            .lock()
+            .markers
+            .get(contact_id)
+            .map(|(marker, writes)| versioned(marker, *writes)))
     }
 
-    async fn replace(&self, contact_id: &str, marker: &ContactMarker) -> Result<(), MarkerError> {
+    async fn replace_if(
+        &self,
+        contact_id: &str,
+        marker: &ContactMarker,
+        version: &ObjectVersion,
+    ) -> Result<bool, MarkerError> {
         let mut state = self.lock();
         if let Some(error) = state.fail_next_replace.take() {
             return Err(error);
         }
-        if !state.markers.contains_key(contact_id) {
-            return Err(MarkerError::Missing);
+        match state.markers.get(contact_id) {
+            Some((_, writes)) if ObjectVersion(writes.to_string()) == *version => {
+                let writes = writes + 1;
+                state
+                    .markers
+                    .insert(contact_id.to_string(), (marker.clone(), writes));
+                Ok(true)
+            }
+            Some(_) => Ok(false),
+            None => Err(MarkerError::Missing),
         }
-        state.markers.insert(contact_id.to_string(), marker.clone());
-        Ok(())
+    }
+}
+
+fn versioned(marker: &ContactMarker, writes: u64) -> VersionedMarker {
+    VersionedMarker {
+        marker: marker.clone(),
+        version: ObjectVersion(writes.to_string()),
     }
 }

@@ -1,15 +1,21 @@
-//! Objects in memory.
+//! Objects in memory, with S3-style user metadata and content versions.
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 
-use crate::ports::{ObjectLocation, ObjectStore, StoreError};
+use crate::ports::{ObjectLocation, ObjectStore, ObjectVersion, StoreError, StoredObject};
+
+#[derive(Debug, Clone)]
+struct MemoryObject {
+    bytes: Vec<u8>,
+    metadata: BTreeMap<String, String>,
+}
 
 #[derive(Debug, Default)]
 pub struct MemoryObjectStore {
-    objects: Mutex<BTreeMap<ObjectLocation, Vec<u8>>>,
+    objects: Mutex<BTreeMap<ObjectLocation, MemoryObject>>,
 }
 
 impl MemoryObjectStore {
@@ -22,21 +28,55 @@ impl MemoryObjectStore {
         self.lock().keys().cloned().collect()
     }
 
-    fn lock(&self) -> MutexGuard<'_, BTreeMap<ObjectLocation, Vec<u8>>> {
+    /// Stores an object with user metadata, as another writer (the old package) would.
+    pub fn put_with_metadata(
+        &self,
+        location: &ObjectLocation,
+        bytes: &[u8],
+        metadata: BTreeMap<String, String>,
+    ) {
+        self.lock().insert(
+            location.clone(),
+            MemoryObject {
+                bytes: bytes.to_vec(),
+                metadata,
+            },
+        );
+    }
+
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<ObjectLocation, MemoryObject>> {
         self.objects
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
+fn plain(bytes: &[u8]) -> MemoryObject {
+    MemoryObject {
+        bytes: bytes.to_vec(),
+        metadata: BTreeMap::new(),
+    }
+}
+
 #[async_trait]
 impl ObjectStore for MemoryObjectStore {
     async fn get(&self, location: &ObjectLocation) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.lock().get(location).cloned())
+        Ok(self.lock().get(location).map(|object| object.bytes.clone()))
+    }
+
+    async fn get_versioned(
+        &self,
+        location: &ObjectLocation,
+    ) -> Result<Option<StoredObject>, StoreError> {
+        Ok(self.lock().get(location).map(|object| StoredObject {
+            bytes: object.bytes.clone(),
+            metadata: object.metadata.clone(),
+            version: ObjectVersion::of_content(&object.bytes),
+        }))
     }
 
     async fn put(&self, location: &ObjectLocation, bytes: &[u8]) -> Result<(), StoreError> {
-        self.lock().insert(location.clone(), bytes.to_vec());
+        self.lock().insert(location.clone(), plain(bytes));
         Ok(())
     }
 
@@ -49,7 +89,23 @@ impl ObjectStore for MemoryObjectStore {
         if objects.contains_key(location) {
             return Ok(false);
         }
-        objects.insert(location.clone(), bytes.to_vec());
+        objects.insert(location.clone(), plain(bytes));
         Ok(true)
+    }
+
+    async fn put_if_version(
+        &self,
+        location: &ObjectLocation,
+        bytes: &[u8],
+        version: &ObjectVersion,
+    ) -> Result<bool, StoreError> {
+        let mut objects = self.lock();
+        match objects.get(location) {
+            Some(current) if ObjectVersion::of_content(&current.bytes) == *version => {
+                objects.insert(location.clone(), plain(bytes));
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 }

@@ -4,21 +4,26 @@
 //! status and `polls` + 1. A FAILED job is the error `Transcribe.JobFailed` carrying
 //! Transcribe's `FailureReason`.
 
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::progress::TranscriptionProgress;
+use super::progress::{Polling, TranscriptionProgress};
+use crate::switches::PackageSwitches;
 use crate::error::PostCallError;
 use crate::ports::{JobStatus, Transcriber};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct CheckTranscriptionInput {
     pub transcription: TranscriptionProgress,
+    #[serde(default)]
+    pub switches: PackageSwitches,
 }
 
 #[tracing::instrument(skip_all, fields(job_name = %input.transcription.job_name))]
 pub async fn check_transcription(
     transcriber: &dyn Transcriber,
     input: &CheckTranscriptionInput,
+    now: DateTime<Utc>,
 ) -> Result<TranscriptionProgress, PostCallError> {
     let previous = &input.transcription;
     let job = transcriber
@@ -38,8 +43,12 @@ pub async fn check_transcription(
     }
     Ok(TranscriptionProgress::from_job(
         &job,
-        previous.polls.saturating_add(1),
-        previous.wait_seconds,
+        Polling {
+            polls: previous.polls.saturating_add(1),
+            wait_seconds: previous.wait_seconds,
+            deadline: previous.wait_deadline,
+            now,
+        },
         previous.language_code.as_deref(),
     ))
 }

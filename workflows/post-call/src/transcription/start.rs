@@ -8,12 +8,12 @@
 //! crash came first) instead of paying for a second transcription. Only a FAILED job leads to a
 //! new attempt, with a new name.
 
-use chrono::{DateTime, Utc};
+use crate::contact_analytics::Claim;
 use serde::Deserialize;
 use tracing::info;
 
 use super::job_request::{JobName, build_job_request};
-use super::progress::TranscriptionProgress;
+use super::progress::{Polling, TranscriptionProgress};
 use crate::ctr::ContactTraceRecord;
 use crate::error::PostCallError;
 use crate::plan::plan_post_call;
@@ -28,8 +28,6 @@ pub struct StartTranscriptionInput {
     pub ctr: ContactTraceRecord,
     #[serde(default)]
     pub switches: PackageSwitches,
-    #[serde(default)]
-    pub execution_name: Option<String>,
 }
 
 #[tracing::instrument(skip_all, fields(contact_id = %input.ctr.contact_id))]
@@ -37,7 +35,7 @@ pub async fn start_transcription(
     markers: &dyn ContactMarkers,
     transcriber: &dyn Transcriber,
     input: &StartTranscriptionInput,
-    now: DateTime<Utc>,
+    claim: Claim<'_>,
 ) -> Result<TranscriptionProgress, PostCallError> {
     let ctr = &input.ctr;
     let contact_id = ctr.contact_id.as_str();
@@ -60,49 +58,66 @@ pub async fn start_transcription(
     )?;
     let wait = input.switches.transcription_job_check_wait_time;
     let progress = |job: &crate::ports::TranscriptionJob| {
-        TranscriptionProgress::from_job(job, 0, wait, Some(language))
+        TranscriptionProgress::from_job(
+            job,
+            Polling {
+                polls: 0,
+                wait_seconds: wait,
+                deadline: Some(claim.now + input.switches.transcription_max_wait()),
+                now: claim.now,
+            },
+            Some(language),
+        )
     };
 
-    let fresh = ContactMarker::new(input.execution_name.clone(), now);
-    let mut marker = match markers
+    let fresh = ContactMarker::new(claim.owner.map(str::to_string), claim.now);
+    let recorded = match markers
         .create_if_absent(contact_id, &fresh)
         .await
         .map_err(|error| PostCallError::markers(contact_id, "create", error))?
     {
-        MarkerCreation::Created => fresh,
-        MarkerCreation::AlreadyExists(marker) => marker,
+        MarkerCreation::Created => None,
+        MarkerCreation::AlreadyExists(read) => read.marker.transcription_job_name,
     };
 
-    let job_name = match marker.transcription_job_name.clone() {
-        Some(previous) => match transcriber.get_job(&previous).await {
+    let mut failed_job = None;
+    let mut job_name = None;
+    if let Some(previous) = recorded {
+        match transcriber.get_job(&previous).await {
             Ok(job) if job.status != JobStatus::Failed => {
                 info!(job_name = %previous, status = ?job.status, "following the job already started");
                 return Ok(progress(&job));
             }
-            Ok(_) => None,
+            Ok(_) => failed_job = Some(previous),
             // Recorded but never started: the crash came between the two.
-            Err(TranscriberError::JobNotFound { .. }) => Some(previous),
+            Err(TranscriberError::JobNotFound { .. }) => job_name = Some(previous),
             Err(source) => {
                 return Err(PostCallError::Transcriber {
                     job_name: previous,
                     source,
                 });
             }
-        },
-        None => None,
-    };
+        }
+    }
     let job_name = match job_name {
         Some(name) => name,
         None => {
-            let name = JobName::random(contact_id).to_string();
-            marker.transcription_job_name = Some(name.clone());
-            markers
-                .replace(contact_id, &marker)
-                .await
-                .map_err(|error| {
-                    PostCallError::markers(contact_id, "record the job name in", error)
-                })?;
-            name
+            // Recorded by compare-and-swap: of two executions racing here one name wins, and
+            // both then start (or follow) that one job, so the recording is paid for once.
+            let candidate = JobName::random(contact_id).to_string();
+            let record = |current: &ContactMarker| {
+                let recorded = current.transcription_job_name.as_deref();
+                if recorded.is_some() && recorded != failed_job.as_deref() {
+                    return None;
+                }
+                let mut next = current.clone();
+                next.transcription_job_name = Some(candidate.clone());
+                Some(next)
+            };
+            let stored = markers.update(contact_id, &record).await.map_err(|error| {
+                PostCallError::markers(contact_id, "record the job name in", error)
+            })?;
+            stored.transcription_job_name.unwrap_or(candidate)
         }
     };
 

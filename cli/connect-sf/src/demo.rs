@@ -12,7 +12,7 @@ use embedded::post_call_runner::{local_switches, trigger_and_run};
 use local_adapters::QueueingStarter;
 
 use crate::{
-    local_runtime::{ClockChoice, LocalRuntime, LocalStorage},
+    local_runtime::{ClockChoice, EmbeddedOrg, LocalRuntime, LocalStorage},
     project::{Project, read_json},
     salesforce_target::Target,
 };
@@ -20,6 +20,7 @@ use crate::{
 pub struct DemoOptions {
     pub clock: ClockChoice,
     pub event: Option<std::path::PathBuf>,
+    pub org: EmbeddedOrg,
     pub salesforce_dump: Option<std::path::PathBuf>,
 }
 
@@ -37,7 +38,7 @@ pub async fn run(options: DemoOptions) -> anyhow::Result<ExitCode> {
         &project,
         &post_call,
         options.clock,
-        None,
+        &options.org,
         &LocalStorage::default(),
         None,
     )
@@ -55,6 +56,7 @@ pub async fn run(options: DemoOptions) -> anyhow::Result<ExitCode> {
     if let Some(path) = &options.salesforce_dump {
         runtime.dump_salesforce(path)?;
     }
+    let fault_summary = runtime.fault_summary();
     runtime.shutdown().await;
     let run = run?;
 
@@ -69,6 +71,9 @@ pub async fn run(options: DemoOptions) -> anyhow::Result<ExitCode> {
     for execution in &run.executions {
         all_succeeded &= execution.status == ExecutionStatus::Succeeded;
         print_contact(execution, &written);
+    }
+    if let Some(summary) = fault_summary {
+        println!("{summary}");
     }
     println!(
         "trigger response: {}",

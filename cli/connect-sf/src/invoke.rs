@@ -6,12 +6,15 @@ use activity_contract::ErrorBody;
 use anyhow::{Context, bail};
 use contact_flow::{InvocationSettings, handle_invocation};
 
-use crate::salesforce_target::{Target, connect};
+use crate::{
+    local_runtime::EmbeddedOrg,
+    salesforce_target::{Target, connect},
+};
 
 pub struct InvokeOptions {
     pub event: PathBuf,
     pub params: Vec<String>,
-    pub seed: Option<PathBuf>,
+    pub org: EmbeddedOrg,
     pub salesforce_dump: Option<PathBuf>,
     pub credentials: Option<PathBuf>,
 }
@@ -23,7 +26,12 @@ pub async fn sf_invoke_api(options: InvokeOptions) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("event file {} is not valid JSON", options.event.display()))?;
     apply_params(&mut event, &options.params)?;
 
-    let (target, client) = connect(options.seed.as_deref(), options.credentials.as_deref()).await?;
+    let (target, client) = connect(
+        options.org.seed.as_deref(),
+        options.credentials.as_deref(),
+        options.org.faults.as_ref(),
+    )
+    .await?;
     let settings = InvocationSettings::from_lookup(&env_config::from_process)?;
     let outcome = handle_invocation(&client, event, &settings, None, chrono::Utc::now()).await;
 
@@ -36,6 +44,9 @@ pub async fn sf_invoke_api(options: InvokeOptions) -> anyhow::Result<ExitCode> {
             }
             Target::RealOrg => bail!("--salesforce-dump only applies to the embedded org"),
         }
+    }
+    if let Some(summary) = target.fault_summary(options.org.faults.as_ref()) {
+        eprintln!("connect-sf: {summary}");
     }
     if let Target::Embedded(emulator) = target {
         emulator.shutdown().await;
@@ -97,7 +108,7 @@ pub async fn ctr_trigger(options: InvokeOptions) -> anyhow::Result<ExitCode> {
         &project,
         &post_call,
         ClockChoice::Virtual,
-        options.seed.as_deref(),
+        &options.org,
         &LocalStorage::default(),
         None,
     )
@@ -115,6 +126,9 @@ pub async fn ctr_trigger(options: InvokeOptions) -> anyhow::Result<ExitCode> {
     .await;
     if let Some(path) = &options.salesforce_dump {
         runtime.dump_salesforce(path)?;
+    }
+    if let Some(summary) = runtime.fault_summary() {
+        eprintln!("connect-sf: {summary}");
     }
     runtime.shutdown().await;
     let run = match run {

@@ -12,6 +12,7 @@ use embedded::{ports::local_ports, task_handlers};
 use step_functions_engine::{AcceleratedClock, Clock, Engine, Observer, RealClock, VirtualClock};
 
 use crate::{
+    faults::SalesforceFaults,
     project::Project,
     salesforce_target::{Target, connect},
 };
@@ -36,6 +37,14 @@ impl ClockChoice {
     }
 }
 
+/// The embedded org's records and injected faults.
+#[derive(Debug, Clone, Default)]
+pub struct EmbeddedOrg {
+    /// Records to load instead of the demo org.
+    pub seed: Option<PathBuf>,
+    pub faults: Option<SalesforceFaults>,
+}
+
 /// Where the local S3 (a directory) lives and how the local Transcribe behaves.
 #[derive(Debug, Clone, Default)]
 pub struct LocalStorage {
@@ -49,6 +58,8 @@ pub struct LocalStorage {
 pub struct LocalRuntime {
     pub engine: Engine,
     pub salesforce: Target,
+    /// The faults injected into the embedded org (`--salesforce-faults`).
+    faults: Option<SalesforceFaults>,
     /// The temporary storage directory to remove at shutdown.
     temporary_storage: Option<PathBuf>,
 }
@@ -61,12 +72,13 @@ impl LocalRuntime {
         project: &Project,
         definition: &Path,
         clock: ClockChoice,
-        seed: Option<&Path>,
+        org: &EmbeddedOrg,
         storage: &LocalStorage,
         observer: Option<Observer>,
     ) -> anyhow::Result<Self> {
         let substitutions = substitutions_for(project, definition)?;
-        let (salesforce, client) = connect(seed, None).await?;
+        let (salesforce, client) =
+            connect(org.seed.as_deref(), None, org.faults.as_ref()).await?;
         let client = Arc::new(client);
         let (directory, temporary_storage) = match &storage.directory {
             Some(directory) => (directory.clone(), None),
@@ -94,8 +106,14 @@ impl LocalRuntime {
         Ok(Self {
             engine: builder.build(),
             salesforce,
+            faults: org.faults.clone(),
             temporary_storage,
         })
+    }
+
+    /// What the injected faults did, when `--salesforce-faults` was given.
+    pub fn fault_summary(&self) -> Option<String> {
+        self.salesforce.fault_summary(self.faults.as_ref())
     }
 
     /// Writes every record of the embedded org to `path` (usable as `--seed`).

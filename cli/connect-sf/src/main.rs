@@ -3,6 +3,7 @@
 //! a real org when Salesforce settings are in the environment).
 
 mod demo;
+mod faults;
 mod invoke;
 mod local_runtime;
 mod project;
@@ -50,6 +51,11 @@ enum Command {
         /// Real org: credentials JSON with the secret's keys, instead of Secrets Manager.
         #[arg(long)]
         credentials: Option<PathBuf>,
+        /// Embedded org: inject these Salesforce emulator faults first (a JSON list, e.g.
+        /// [{"kind": {"server_error": 503}, "schedule": {"every_nth": 7}}]; see the emulator
+        /// README, "Faults") to rehearse an outage, a latency spike or expired sessions.
+        #[arg(long, value_name = "FILE")]
+        salesforce_faults: Option<PathBuf>,
     },
     /// Run a workflow (a name in statemachines/ or a path to an .asl.json, or a conformance
     /// case file) on the embedded engine, printing each state as it is entered and left.
@@ -79,6 +85,11 @@ enum Command {
         /// Local Transcribe: status checks before a job completes.
         #[arg(long)]
         transcribe_polls: Option<u32>,
+        /// Embedded org: inject these Salesforce emulator faults first (a JSON list, e.g.
+        /// [{"kind": {"server_error": 503}, "schedule": {"every_nth": 7}}]; see the emulator
+        /// README, "Faults") to rehearse an outage, a latency spike or expired sessions.
+        #[arg(long, value_name = "FILE")]
+        salesforce_faults: Option<PathBuf>,
     },
     /// The main job on the embedded default: the shipped CTRs through the CTR trigger and the
     /// post-call workflow, printing per contact the states run and the Salesforce records.
@@ -92,6 +103,11 @@ enum Command {
         /// Write the embedded org's records to this file afterwards.
         #[arg(long)]
         salesforce_dump: Option<PathBuf>,
+        /// Embedded org: inject these Salesforce emulator faults first (a JSON list, e.g.
+        /// [{"kind": {"server_error": 503}, "schedule": {"every_nth": 7}}]; see the emulator
+        /// README, "Faults") to rehearse an outage, a latency spike or expired sessions.
+        #[arg(long, value_name = "FILE")]
+        salesforce_faults: Option<PathBuf>,
     },
     /// Check every statemachines/*.asl.json and its wiring in template.yaml.
     Validate,
@@ -134,21 +150,19 @@ enum Activity {
     CtrTrigger,
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                // Quiet by default so stderr carries only the typed error JSON (pipe it to
-                // jq); RUST_LOG=info shows the handler's log lines.
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off")),
-        )
-        .with_writer(std::io::stderr)
-        // Colour codes only for a person at a terminal, never in a file or a pipe.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
-    let cli = Cli::parse();
-    let outcome = match cli.command {
+/// The embedded org's seed and faults, the faults file read and checked now.
+fn embedded_org(
+    seed: Option<PathBuf>,
+    faults: Option<PathBuf>,
+) -> anyhow::Result<local_runtime::EmbeddedOrg> {
+    Ok(local_runtime::EmbeddedOrg {
+        seed,
+        faults: faults::SalesforceFaults::read_option(faults.as_deref())?,
+    })
+}
+
+async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
         Command::Sandbox { port, org } => sandbox::run(port, &org).await,
         Command::Invoke {
             activity,
@@ -157,11 +171,12 @@ async fn main() -> ExitCode {
             seed,
             salesforce_dump,
             credentials,
+            salesforce_faults,
         } => {
             let options = invoke::InvokeOptions {
                 event,
                 params,
-                seed,
+                org: embedded_org(seed, salesforce_faults)?,
                 salesforce_dump,
                 credentials,
             };
@@ -174,10 +189,12 @@ async fn main() -> ExitCode {
             event,
             speed,
             salesforce_dump,
+            salesforce_faults,
         } => {
             demo::run(demo::DemoOptions {
                 clock: local_runtime::ClockChoice::Real { speed },
                 event,
+                org: embedded_org(None, salesforce_faults)?,
                 salesforce_dump,
             })
             .await
@@ -192,13 +209,14 @@ async fn main() -> ExitCode {
             salesforce_dump,
             storage,
             transcribe_polls,
+            salesforce_faults,
         } => {
             run::run(run::RunOptions {
                 workflow,
                 input,
                 clock: time.clock(),
                 json,
-                seed,
+                org: embedded_org(seed, salesforce_faults)?,
                 salesforce_dump,
                 name,
                 storage: local_runtime::LocalStorage {
@@ -217,7 +235,24 @@ async fn main() -> ExitCode {
             })
             .await
         }
-    };
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                // Quiet by default so stderr carries only the typed error JSON (pipe it to
+                // jq); RUST_LOG=info shows the handler's log lines.
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off")),
+        )
+        .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never in a file or a pipe.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let cli = Cli::parse();
+    let outcome = dispatch(cli.command).await;
     match outcome {
         Ok(code) => code,
         Err(error) => {

@@ -9,7 +9,7 @@ use step_functions_engine::{
 };
 
 use crate::{
-    local_runtime::{ClockChoice, LocalRuntime},
+    local_runtime::{ClockChoice, EmbeddedOrg, LocalRuntime},
     project::{Project, read_json},
 };
 
@@ -18,7 +18,7 @@ pub struct RunOptions {
     pub input: Option<PathBuf>,
     pub clock: ClockChoice,
     pub json: bool,
-    pub seed: Option<PathBuf>,
+    pub org: EmbeddedOrg,
     pub salesforce_dump: Option<PathBuf>,
     pub name: Option<String>,
     pub storage: crate::local_runtime::LocalStorage,
@@ -44,7 +44,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
         &project,
         &path,
         options.clock,
-        options.seed.as_deref(),
+        &options.org,
         &options.storage,
         observer,
     )
@@ -64,13 +64,20 @@ pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
     if let Some(dump) = &options.salesforce_dump {
         runtime.dump_salesforce(dump)?;
     }
+    let fault_summary = runtime.fault_summary();
     runtime.shutdown().await;
     let result = outcome.map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
 
     if options.json {
         println!("{}", serde_json::to_string_pretty(&summary(&result))?);
+        if let Some(fault_summary) = fault_summary {
+            eprintln!("connect-sf: {fault_summary}");
+        }
     } else {
         print_result(&result);
+        if let Some(fault_summary) = fault_summary {
+            println!("{fault_summary}");
+        }
     }
     Ok(if result.status == ExecutionStatus::Succeeded {
         ExitCode::SUCCESS

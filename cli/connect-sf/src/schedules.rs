@@ -10,7 +10,7 @@ use schedule_expressions::{ScheduleDefinition, ScheduleExpression, load_dir};
 use step_functions_engine::{ExecutionOptions, ExecutionStatus, StateMachine};
 
 use crate::{
-    local_runtime::{ClockChoice, LocalRuntime, LocalStorage},
+    local_runtime::{ClockChoice, EmbeddedOrg, LocalRuntime, LocalStorage},
     project::{Project, read_json},
     run::summary,
 };
@@ -106,7 +106,10 @@ async fn start_execution(
         project,
         &entry.definition_path,
         options.clock,
-        options.seed.as_deref(),
+        &EmbeddedOrg {
+            seed: options.seed.clone(),
+            faults: None,
+        },
         &LocalStorage::default(),
         None,
     )

@@ -34,6 +34,23 @@ fn connect_sf(args: &[&str]) -> Output {
         .expect("run connect-sf")
 }
 
+fn connect_sf_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_connect-sf"))
+        .args(args)
+        .env_remove("SF_HOST")
+        .env_remove("SF_INVOKE_DEADLINE_MS")
+        .env_remove("RUST_LOG")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run connect-sf")
+}
+
+fn faults_file(name: &str, faults: &Value) -> PathBuf {
+    let path = scratch(&format!("faults-{name}.json"));
+    std::fs::write(&path, faults.to_string()).expect("write faults");
+    path
+}
+
 fn stdout_json(output: &Output) -> Value {
     let stdout = String::from_utf8_lossy(&output.stdout);
     serde_json::from_str(&stdout).unwrap_or_else(|error| {
@@ -347,4 +364,103 @@ fn personal_values(value: &Value, found: &mut Vec<String>) {
         Value::Object(map) => map.values().for_each(|item| personal_values(item, found)),
         _ => {}
     }
+}
+
+#[test]
+fn invoke_with_an_expired_session_fault_signs_in_again_and_answers() {
+    let faults = faults_file(
+        "expired",
+        &serde_json::json!([{"kind": "expired_session", "path_contains": "/data/"}]),
+    );
+    let output = connect_sf(&[
+        "invoke",
+        "sf-invoke-api",
+        "--event",
+        events_dir()
+            .join("event-phoneLookup.json")
+            .to_str()
+            .expect("path"),
+        "--salesforce-faults",
+        faults.to_str().expect("path"),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout_json(&output)["Id"].is_string());
+    assert!(
+        stderr.contains("applied to 1 request(s): 1 × expired_session"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn invoke_under_a_salesforce_outage_prints_the_typed_error() {
+    let faults = faults_file(
+        "outage",
+        &serde_json::json!([{"kind": {"server_error": 503}, "schedule": "always", "path_contains": "/data/"}]),
+    );
+    let output = connect_sf(&[
+        "invoke",
+        "sf-invoke-api",
+        "--event",
+        events_dir()
+            .join("event-phoneLookup.json")
+            .to_str()
+            .expect("path"),
+        "--salesforce-faults",
+        faults.to_str().expect("path"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("\"errorType\": \"Salesforce.Transient\"")
+            && stderr.contains("× server_error 503"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn invoke_refuses_a_bad_faults_file_and_faults_for_a_real_org() {
+    let event = events_dir().join("event-phoneLookup.json");
+    let event = event.to_str().expect("path");
+    let zero = faults_file(
+        "zero",
+        &serde_json::json!([{"kind": "expired_session", "schedule": {"every_nth": 0}}]),
+    );
+    for activity in ["sf-invoke-api", "ctr-trigger"] {
+        let output = connect_sf(&[
+            "invoke",
+            activity,
+            "--event",
+            event,
+            "--salesforce-faults",
+            zero.to_str().expect("path"),
+        ]);
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&zero.display().to_string())
+                && stderr.contains("fault 1: schedule every_nth must be at least 1"),
+            "{activity}: {stderr}"
+        );
+    }
+
+    let faults = faults_file("real-org", &serde_json::json!([]));
+    let output = connect_sf_env(
+        &[
+            "invoke",
+            "sf-invoke-api",
+            "--event",
+            event,
+            "--salesforce-faults",
+            faults.to_str().expect("path"),
+        ],
+        &[("SF_HOST", "https://example.my.salesforce.com")],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("applies to the embedded org only"),
+        "{stderr}"
+    );
 }

@@ -26,6 +26,31 @@ fn connect_sf(args: &[&str]) -> Output {
     connect_sf_in(&repo_root(), args)
 }
 
+/// `connect-sf` in the repository with extra environment variables.
+fn connect_sf_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_connect-sf"))
+        .args(args)
+        .current_dir(repo_root())
+        .env_remove("SF_HOST")
+        .env_remove("RUST_LOG")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run connect-sf")
+}
+
+/// A `--salesforce-faults` file in the scratch area.
+fn faults_file(name: &str, faults: &Value) -> PathBuf {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("workflow-commands-faults")
+        .join(format!("{name}.json"));
+    write_json(&path, faults);
+    path
+}
+
+fn voice_input() -> PathBuf {
+    repo_root().join("statemachines/inputs/post-call-voice.json")
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -451,5 +476,191 @@ fn run_post_call_runs_one_contact_on_virtual_time() {
     assert_eq!(
         result["output"]["results"]["recording"]["transcription"]["polls"],
         3
+    );
+}
+
+#[test]
+fn run_rehearses_a_salesforce_outage_that_the_workflow_retries_through() {
+    let faults = faults_file(
+        "two-failed-creates",
+        &json!([{"kind": {"server_error": 503}, "schedule": {"times": 2}, "method": "POST", "path_contains": "/sobjects/"}]),
+    );
+    let output = connect_sf(&[
+        "run",
+        "post-call",
+        "--input",
+        voice_input().to_str().expect("path"),
+        "--virtual-time",
+        "--salesforce-faults",
+        faults.to_str().expect("path"),
+    ]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    for expected in [
+        "✗ task failed: Salesforce.Transient",
+        "SERVER_UNAVAILABLE",
+        "SUCCEEDED",
+        "applied to 2 request(s): 2 × server_error 503",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
+    }
+    assert!(
+        text(&output.stderr).contains("1 Salesforce fault(s) from"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn run_fails_when_the_salesforce_outage_outlasts_the_retries() {
+    let faults = faults_file(
+        "outage",
+        &json!([{"kind": {"server_error": 503}, "schedule": "always", "method": "POST", "path_contains": "/sobjects/"}]),
+    );
+    let output = connect_sf(&[
+        "run",
+        "post-call",
+        "--input",
+        voice_input().to_str().expect("path"),
+        "--virtual-time",
+        "--json",
+        "--salesforce-faults",
+        faults.to_str().expect("path"),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let result: Value = serde_json::from_slice(&output.stdout).expect("JSON only on stdout");
+    assert_eq!(result["status"], "FAILED");
+    assert!(result["error"].is_string(), "{result}");
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("× server_error 503"), "{stderr}");
+}
+
+#[test]
+fn run_rehearses_a_latency_spike_against_the_functions_request_timeout() {
+    let faults = faults_file(
+        "latency",
+        &json!([{"kind": {"latency": 1500}, "method": "POST", "path_contains": "/sobjects/"}]),
+    );
+    let output = connect_sf_env(
+        &[
+            "run",
+            "post-call",
+            "--input",
+            voice_input().to_str().expect("path"),
+            "--virtual-time",
+            "--salesforce-faults",
+            faults.to_str().expect("path"),
+        ],
+        &[("SF_REQUEST_TIMEOUT_MS", "500")],
+    );
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    assert!(
+        stdout.contains("✗ task failed: Salesforce.Transient") && stdout.contains("TIMEOUT"),
+        "{stdout}"
+    );
+    // The timed-out request never reached the log; the summary still counts it.
+    assert!(
+        stdout.contains("applied to 1 request(s): 1 × latency 1500ms"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn demo_rehearses_an_expired_session() {
+    let faults = faults_file(
+        "expired-session",
+        &json!([{"kind": "expired_session", "path_contains": "/data/"}]),
+    );
+    let output = connect_sf(&[
+        "demo",
+        "--speed",
+        "1000",
+        "--salesforce-faults",
+        faults.to_str().expect("path"),
+    ]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    assert!(
+        stdout.contains("Contact 8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08: SUCCEEDED"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("applied to 1 request(s): 1 × expired_session"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_bad_faults_file_is_refused_naming_the_file_and_the_problem_before_anything_runs() {
+    let not_json = faults_file("not-json", &json!(null));
+    std::fs::write(&not_json, "[{ not json").expect("write");
+    let cases = [
+        (
+            faults_file("typo", &json!([{"kind": {"server_eror": 503}}])),
+            "fault 1: unknown variant `server_eror`",
+        ),
+        (
+            faults_file("single", &json!({"kind": "expired_session"})),
+            "expected a JSON list of fault objects",
+        ),
+        (
+            faults_file(
+                "wrong-key",
+                &json!([{"kind": "expired_session"}, {"kind": "expired_session", "path": "/query"}]),
+            ),
+            "fault 2: unknown key \"path\"",
+        ),
+        (not_json, "not valid JSON"),
+        (
+            PathBuf::from("no-such-faults.json"),
+            "cannot read it",
+        ),
+    ];
+    for (file, problem) in &cases {
+        for command in [
+            vec!["run", "post-call", "--virtual-time"],
+            vec!["demo", "--speed", "1000"],
+        ] {
+            let mut args = command.clone();
+            args.extend(["--salesforce-faults", file.to_str().expect("path")]);
+            let output = connect_sf(&args);
+            let stderr = text(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(
+                stderr.contains(&format!("Salesforce faults file {}", file.display()))
+                    && stderr.contains(problem),
+                "{args:?}: want {problem:?} in {stderr}"
+            );
+            assert!(
+                !stderr.contains("embedded demo org answers"),
+                "nothing starts: {stderr}"
+            );
+            assert!(output.stdout.is_empty(), "{args:?}");
+        }
+    }
+}
+
+#[test]
+fn salesforce_faults_are_refused_when_a_real_org_answers() {
+    let faults = faults_file("real-org", &json!([{"kind": "expired_session"}]));
+    let output = connect_sf_env(
+        &[
+            "run",
+            "post-call",
+            "--virtual-time",
+            "--salesforce-faults",
+            faults.to_str().expect("path"),
+        ],
+        &[("SF_HOST", "https://example.my.salesforce.com")],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("applies to the embedded org only") && stderr.contains("unset SF_HOST"),
+        "{stderr}"
     );
 }

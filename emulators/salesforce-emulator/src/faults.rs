@@ -144,6 +144,8 @@ impl ActiveFault {
 #[derive(Debug, Default)]
 pub struct FaultInjector {
     active: Mutex<Vec<ActiveFault>>,
+    /// How many requests each kind of fault (its label) was applied to, exhausted ones included.
+    applied: Mutex<std::collections::BTreeMap<String, u64>>,
 }
 
 impl FaultInjector {
@@ -177,7 +179,24 @@ impl FaultInjector {
         if active[index].exhausted() {
             active.remove(index);
         }
+        *self
+            .applied
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(kind.label())
+            .or_default() += 1;
         Some(kind)
+    }
+
+    /// `(label, requests)` for every kind of fault applied so far, by label. Unlike the request
+    /// log, this counts a request the client abandoned during a latency fault.
+    pub fn applied(&self) -> Vec<(String, u64)> {
+        self.applied
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .map(|(label, count)| (label.clone(), *count))
+            .collect()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<ActiveFault>> {
@@ -252,6 +271,23 @@ mod tests {
             injector
                 .fault_for("patch", "/services/data/v60.0/sobjects/Case/x")
                 .is_some()
+        );
+    }
+
+    #[test]
+    fn applied_should_count_each_label_including_exhausted_faults() {
+        let injector = FaultInjector::default();
+        injector.inject(Fault::once(FaultKind::ExpiredSession));
+        injector.inject(
+            Fault::once(FaultKind::ServerError(503)).with_schedule(FaultSchedule::EveryNth(2)),
+        );
+        hits(&injector, 5);
+        assert_eq!(
+            injector.applied(),
+            [
+                ("expired_session".to_owned(), 1),
+                ("server_error 503".to_owned(), 2)
+            ]
         );
     }
 

@@ -146,6 +146,11 @@ impl EmulatorControl {
         self.state.faults.inject(fault);
     }
 
+    /// `(label, requests)` per kind of fault applied so far (see `FaultInjector::applied`).
+    pub fn faults_applied(&self) -> Vec<(String, u64)> {
+        self.state.faults.applied()
+    }
+
     pub fn clear_faults(&self) {
         self.state.faults.clear();
     }

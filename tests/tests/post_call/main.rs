@@ -2,4 +2,5 @@
 //! the area.
 
 mod on_moto;
+mod redrive;
 mod workflow;

@@ -1,0 +1,271 @@
+//! Redriving post-call executions (`RedriveExecution`) on the engine: the real workflow, every
+//! activity's real handler, the Salesforce emulator over HTTP.
+//!
+//! As AWS does, a redrive re-runs only the states that did not finish. A contact stopped
+//! during a Salesforce outage resumes its transcript import and completes; a contact that
+//! FAILED has, in this workflow, failed through a `Fail` state (each branch catches its own
+//! failure so the other branch finishes, then `AnyBranchFailed` fails the execution), and AWS
+//! redrives a `Fail` state by failing again: such a contact needs a new execution, not a
+//! redrive.
+
+use std::sync::{Arc, Mutex};
+
+use local_adapters::QueueingStarter;
+use salesforce_emulator::{Fault, FaultKind, FaultSchedule};
+use serde_json::{Value, json};
+use step_functions_engine::{
+    EventType, ExecutionOptions, ExecutionResult, ExecutionStatus, HistoryEvent, Observer,
+    RedriveError,
+};
+use test_harness::fixtures::{all_switches, kinesis_record, voice_ctr};
+use tests::post_call_world::{
+    CCA_OBJECT, CONTACT_FIELD, CTR_OBJECT, PostCallWorld, VOICE_CONTACT_ID,
+};
+
+const STATE_MACHINE: &str = "post-call";
+
+/// The execution the CTR trigger starts for `ctr`: its name and input.
+async fn triggered(ctr: &Value) -> (String, Value) {
+    let starter = QueueingStarter::default();
+    let event = json!({ "Records": [kinesis_record("49590001", &ctr.to_string())] });
+    post_call_trigger::handle_batch(&starter, &all_switches(), event)
+        .await
+        .expect("a Kinesis event");
+    let mut queued = starter.take_queued();
+    assert_eq!(queued.len(), 1, "one execution per CTR");
+    queued.remove(0)
+}
+
+/// Runs the post-call execution `name` on the world's engine, told about its events.
+async fn run(
+    world: &PostCallWorld,
+    name: &str,
+    input: Value,
+    observer: Option<Observer>,
+) -> ExecutionResult {
+    world
+        .engine
+        .run(
+            &world.machine,
+            input,
+            ExecutionOptions {
+                name: Some(name.to_string()),
+                state_machine_name: Some(STATE_MACHINE.into()),
+                observer,
+                ..ExecutionOptions::default()
+            },
+        )
+        .await
+        .expect("the post-call machine runs on the engine")
+}
+
+/// The name of the state whose run recorded event `id` (walking back to its `*StateEntered`).
+fn state_of(events: &[HistoryEvent], id: u64) -> Option<String> {
+    let mut at = id;
+    while at > 0 {
+        let event = events.get(usize::try_from(at - 1).ok()?)?;
+        if event.event_type.is_state_entered() {
+            return event.details.name.clone();
+        }
+        at = event.previous_event_id;
+    }
+    None
+}
+
+/// The states entered after the last `ExecutionRedriven`, in order.
+fn entered_since_redrive(execution: &ExecutionResult) -> Vec<String> {
+    let at = execution
+        .history
+        .iter()
+        .rposition(|event| event.event_type == EventType::ExecutionRedriven)
+        .expect("an ExecutionRedriven event");
+    execution.history[at + 1..]
+        .iter()
+        .filter(|event| event.event_type.is_state_entered())
+        .filter_map(|event| event.details.name.clone())
+        .collect()
+}
+
+fn count(execution: &ExecutionResult, event_type: EventType) -> usize {
+    execution
+        .history
+        .iter()
+        .filter(|event| event.event_type == event_type)
+        .count()
+}
+
+/// What the org holds for the voice contact: CTR records, CCA records, the CCA's attachments.
+fn written(world: &PostCallWorld) -> (usize, usize, Vec<String>) {
+    let ctrs = world.records_where(CTR_OBJECT, CONTACT_FIELD, VOICE_CONTACT_ID);
+    let ccas = world.records_where(CCA_OBJECT, CONTACT_FIELD, VOICE_CONTACT_ID);
+    let attachments = ccas
+        .first()
+        .and_then(|cca| cca["Id"].as_str())
+        .map(|id| world.attachment_names(id))
+        .unwrap_or_default();
+    (ctrs.len(), ccas.len(), attachments)
+}
+
+fn transcripts() -> Vec<String> {
+    vec![
+        "AgentTranscripts.json".to_string(),
+        "CustomerTranscripts.json".to_string(),
+    ]
+}
+
+#[tokio::test]
+async fn a_contact_stopped_during_a_salesforce_outage_is_redriven_after_it_and_completes_once() {
+    let world = PostCallWorld::local(1).await;
+    // Salesforce refuses attachments with 503s: the transcript import keeps being retried.
+    world.emulator.control().inject_fault(Fault {
+        kind: FaultKind::ServerError(503),
+        schedule: FaultSchedule::Always,
+        path_contains: Some("/sobjects/Attachment".into()),
+        method: Some("POST".into()),
+    });
+    let (name, input) = triggered(&voice_ctr()).await;
+    let arn = world.engine.execution_arn(STATE_MACHINE, &name);
+
+    // The operator stops the execution as soon as a task has failed against the outage,
+    // instead of letting it retry for as long as its Retry allows.
+    let engine = world.engine.clone();
+    let seen: Arc<Mutex<Vec<HistoryEvent>>> = Arc::default();
+    let failed_state: Arc<Mutex<Option<String>>> = Arc::default();
+    let (stop_arn, events, failed) = (arn.clone(), seen.clone(), failed_state.clone());
+    let observer: Observer = Arc::new(move |event: &HistoryEvent| {
+        let mut events = events.lock().unwrap_or_else(|e| e.into_inner());
+        events.push(event.clone());
+        if event.event_type == EventType::TaskFailed {
+            let mut failed = failed.lock().unwrap_or_else(|e| e.into_inner());
+            if failed.is_none() {
+                *failed = state_of(&events, event.id);
+                engine.stop_execution(
+                    &stop_arn,
+                    Some("Operator.Stopped"),
+                    Some("Salesforce is down; redrive once it is back"),
+                );
+            }
+        }
+    });
+    let stopped = run(&world, &name, input, Some(observer)).await;
+    assert_eq!(
+        stopped.status,
+        ExecutionStatus::Aborted,
+        "{:?} {:?}",
+        stopped.error,
+        stopped.cause
+    );
+    assert_eq!(stopped.error.as_deref(), Some("Operator.Stopped"));
+    assert_eq!(
+        failed_state.lock().expect("lock").as_deref(),
+        Some("ImportTranscript"),
+        "the outage hit the transcript import"
+    );
+    assert_eq!(
+        written(&world),
+        (1, 1, Vec::new()),
+        "the CTR and the CCA were written before the outage, no attachment"
+    );
+
+    // Salesforce is back: the execution is redriven (same ARN, same input).
+    world.emulator.control().clear_faults();
+    let redriven = world
+        .engine
+        .redrive(&stopped)
+        .await
+        .expect("an aborted execution can be redriven");
+    assert_eq!(
+        redriven.status,
+        ExecutionStatus::Succeeded,
+        "{:?} {:?}",
+        redriven.error,
+        redriven.cause
+    );
+    assert_eq!(redriven.execution_arn, arn);
+    assert_eq!(redriven.redrive_count, 1);
+    assert_eq!(count(&redriven, EventType::ExecutionRedriven), 1);
+
+    // Only what had not finished ran again: the transcript import and what follows it.
+    let entered = entered_since_redrive(&redriven);
+    assert!(
+        entered.iter().any(|state| state == "ImportTranscript"),
+        "{entered:?}"
+    );
+    for done in [
+        "PlanContact",
+        "ImportCtr",
+        "ImportRecording",
+        "StartTranscription",
+        "CheckTranscription",
+    ] {
+        assert!(
+            !entered.iter().any(|state| state == done),
+            "{done} had finished and ran again: {entered:?}"
+        );
+    }
+    assert_eq!(
+        redriven.output.as_ref().expect("output")["contactId"],
+        VOICE_CONTACT_ID
+    );
+
+    // Nothing duplicated: one CTR record, one CCA, the two transcripts once each.
+    assert_eq!(written(&world), (1, 1, transcripts()));
+
+    // Succeeded now: a further redrive is refused.
+    assert_eq!(
+        world
+            .engine
+            .redrive(&redriven)
+            .await
+            .expect_err("succeeded"),
+        RedriveError::Succeeded
+    );
+}
+
+#[tokio::test]
+async fn a_failed_contact_redriven_fails_again_in_its_fail_state_and_writes_nothing_twice() {
+    let world = PostCallWorld::local(1).await;
+    // A 400 on attachments: an error the workflow does not retry (Salesforce.Rejected).
+    world.emulator.control().inject_fault(Fault {
+        kind: FaultKind::ServerError(400),
+        schedule: FaultSchedule::Always,
+        path_contains: Some("/sobjects/Attachment".into()),
+        method: Some("POST".into()),
+    });
+    let (name, input) = triggered(&voice_ctr()).await;
+    let failed = run(&world, &name, input, None).await;
+    assert_eq!(failed.status, ExecutionStatus::Failed);
+    assert_eq!(
+        failed.error.as_deref(),
+        Some("Salesforce.Rejected"),
+        "{:?}",
+        failed.cause
+    );
+    assert_eq!(written(&world), (1, 1, Vec::new()));
+
+    world.emulator.control().clear_faults();
+    let redriven = world
+        .engine
+        .redrive(&failed)
+        .await
+        .expect("a failed execution can be redriven");
+    // The recording branch caught its failure and ended, so the only state left unfinished is
+    // the Fail state that failed the execution: AWS redrives it by failing again.
+    assert_eq!(redriven.status, ExecutionStatus::Failed);
+    assert_eq!(redriven.error, failed.error);
+    assert_eq!(
+        entered_since_redrive(&redriven),
+        vec!["ImportRecordingFailed"]
+    );
+    assert_eq!(
+        count(&redriven, EventType::TaskScheduled),
+        count(&failed, EventType::TaskScheduled),
+        "no activity ran again"
+    );
+    assert_eq!(redriven.redrive_count, 1);
+    assert_eq!(
+        written(&world),
+        (1, 1, Vec::new()),
+        "nothing written twice (and the transcripts still missing)"
+    );
+}

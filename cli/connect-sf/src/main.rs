@@ -2,6 +2,7 @@
 //! data; `invoke` runs an activity's real handler in-process against the embedded emulator (or
 //! a real org when Salesforce settings are in the environment).
 
+mod ctr_start;
 mod demo;
 mod faults;
 mod invoke;
@@ -59,11 +60,17 @@ enum Command {
     },
     /// Run a workflow (a name in statemachines/ or a path to an .asl.json, or a conformance
     /// case file) on the embedded engine, printing each state as it is entered and left.
+    #[command(after_help = ctr_start::switches_help())]
     Run {
         workflow: String,
         /// The execution input (JSON file); default `{}` (or a case file's own input).
         #[arg(long)]
         input: Option<PathBuf>,
+        /// post-call only: one contact trace record as Connect writes it (e.g.
+        /// ../shared/fixtures/connect/contact-trace-record-voice.json), started as ctr-trigger
+        /// starts it, with the package switches below.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["input", "name"])]
+        ctr: Option<PathBuf>,
         #[command(flatten)]
         time: TimeArgs,
         /// Print only {"status","output","error","cause"}.
@@ -202,6 +209,7 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Run {
             workflow,
             input,
+            ctr,
             time,
             json,
             name,
@@ -214,6 +222,7 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             run::run(run::RunOptions {
                 workflow,
                 input,
+                ctr,
                 clock: time.clock(),
                 json,
                 org: embedded_org(seed, salesforce_faults)?,

@@ -8,7 +8,12 @@ use step_functions_engine::{
     StateMachine,
 };
 
+use anyhow::bail;
+use embedded::post_call_runner::{local_switches, trigger_and_run};
+use local_adapters::QueueingStarter;
+
 use crate::{
+    ctr_start::CtrEvent,
     local_runtime::{ClockChoice, EmbeddedOrg, LocalRuntime},
     project::{Project, read_json},
 };
@@ -16,6 +21,8 @@ use crate::{
 pub struct RunOptions {
     pub workflow: String,
     pub input: Option<PathBuf>,
+    /// A plain CTR to start post-call with, as ctr-trigger would (instead of `input`).
+    pub ctr: Option<PathBuf>,
     pub clock: ClockChoice,
     pub json: bool,
     pub org: EmbeddedOrg,
@@ -28,9 +35,23 @@ pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
     let project = Project::locate()?;
     let (name, path) = project.resolve_workflow(&options.workflow)?;
     let (definition, case_input) = definition_and_input(read_json(&path)?);
-    let input = match &options.input {
-        Some(file) => read_json(file)?,
-        None => case_input.unwrap_or_else(|| json!({})),
+    let start = match &options.ctr {
+        Some(file) => {
+            if name != POST_CALL {
+                bail!(
+                    "--ctr starts the post-call workflow as ctr-trigger does, not {name}: run `connect-sf run post-call --ctr {}`",
+                    file.display()
+                );
+            }
+            Start::Trigger {
+                ctr: CtrEvent::read(file)?,
+                switches: local_switches()?,
+            }
+        }
+        None => Start::Input(match &options.input {
+            Some(file) => read_json(file)?,
+            None => case_input.unwrap_or_else(|| json!({})),
+        }),
     };
     let machine = StateMachine::from_json(&definition)
         .map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
@@ -49,27 +70,46 @@ pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
         observer,
     )
     .await?;
-    let outcome = runtime
-        .engine
-        .run(
-            &machine,
-            input,
-            ExecutionOptions {
-                name: options.name.clone(),
-                state_machine_name: Some(name),
-                ..ExecutionOptions::default()
-            },
-        )
-        .await;
+    let outcome = match start {
+        Start::Input(input) => runtime
+            .engine
+            .run(
+                &machine,
+                input,
+                ExecutionOptions {
+                    name: options.name.clone(),
+                    state_machine_name: Some(name),
+                    ..ExecutionOptions::default()
+                },
+            )
+            .await
+            .map_err(|error| anyhow::anyhow!("{}: {error}", path.display())),
+        Start::Trigger { ctr, switches } => {
+            if !options.json {
+                println!(
+                    "ctr-trigger: contact {} with switches {}",
+                    ctr.contact_id,
+                    serde_json::to_string(&switches).unwrap_or_default()
+                );
+            }
+            triggered(&runtime, &machine, ctr, &switches).await
+        }
+    };
     if let Some(dump) = &options.salesforce_dump {
         runtime.dump_salesforce(dump)?;
     }
     let fault_summary = runtime.fault_summary();
     runtime.shutdown().await;
-    let result = outcome.map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
+    let result = outcome?;
 
     if options.json {
-        println!("{}", serde_json::to_string_pretty(&summary(&result))?);
+        let mut summary = summary(&result);
+        if options.ctr.is_some() {
+            // What the trigger started, reusable as `--input`.
+            summary["name"] = Value::String(result.name.clone());
+            summary["input"] = execution_input(&result).cloned().unwrap_or(Value::Null);
+        }
+        println!("{}", serde_json::to_string_pretty(&summary)?);
         if let Some(fault_summary) = fault_summary {
             eprintln!("connect-sf: {fault_summary}");
         }
@@ -86,6 +126,46 @@ pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The workflow `--ctr` starts.
+const POST_CALL: &str = "post-call";
+
+/// How the execution starts: with an input file, or through ctr-trigger.
+enum Start {
+    Input(Value),
+    Trigger {
+        ctr: CtrEvent,
+        switches: post_call::PackageSwitches,
+    },
+}
+
+/// The CTR through the trigger's `handle_batch`, then the one execution it started.
+async fn triggered(
+    runtime: &LocalRuntime,
+    machine: &StateMachine,
+    ctr: CtrEvent,
+    switches: &post_call::PackageSwitches,
+) -> anyhow::Result<ExecutionResult> {
+    let starter = QueueingStarter::default();
+    let mut run =
+        trigger_and_run(&runtime.engine, machine, &starter, ctr.event, switches).await?;
+    if let Some(skipped) = run.report.skipped.first() {
+        bail!("ctr-trigger skipped the record: {}", skipped.reason);
+    }
+    match run.executions.pop() {
+        Some(execution) if run.executions.is_empty() => {
+            if !run.report.batch_item_failures.is_empty() {
+                bail!("ctr-trigger could not start the execution");
+            }
+            Ok(execution)
+        }
+        _ => bail!(
+            "ctr-trigger started {} executions for contact {}, expected one",
+            run.executions.len() + 1,
+            ctr.contact_id
+        ),
+    }
+}
+
 /// A `.asl.json` is the definition itself; a conformance case file (`definition`, `input`,
 /// `expected`) carries its definition and input.
 fn definition_and_input(file: Value) -> (Value, Option<Value>) {
@@ -95,6 +175,15 @@ fn definition_and_input(file: Value) -> (Value, Option<Value>) {
         return (definition.clone(), file.get("input").cloned());
     }
     (file, None)
+}
+
+/// The execution's input (its `ExecutionStarted` event).
+fn execution_input(result: &ExecutionResult) -> Option<&Value> {
+    result
+        .history
+        .iter()
+        .find(|event| matches!(event.event_type, EventType::ExecutionStarted))
+        .and_then(|started| started.details.input.as_ref())
 }
 
 pub fn summary(result: &ExecutionResult) -> Value {

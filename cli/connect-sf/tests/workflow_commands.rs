@@ -47,6 +47,19 @@ fn faults_file(name: &str, faults: &Value) -> PathBuf {
     path
 }
 
+/// The shared fixtures beside the clone (`../shared`), or `CONNECT_SF_SHARED_DIR`.
+fn shared_fixture(path: &str) -> PathBuf {
+    std::env::var_os("CONNECT_SF_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("../shared"))
+        .join("fixtures")
+        .join(path)
+}
+
+fn voice_ctr() -> PathBuf {
+    shared_fixture("connect/contact-trace-record-voice.json")
+}
+
 fn voice_input() -> PathBuf {
     repo_root().join("statemachines/inputs/post-call-voice.json")
 }
@@ -540,9 +553,11 @@ fn run_fails_when_the_salesforce_outage_outlasts_the_retries() {
 
 #[test]
 fn run_rehearses_a_latency_spike_against_the_functions_request_timeout() {
+    // The CTR upsert answers after 1.5 s; with the function's SF_REQUEST_TIMEOUT_MS at 500 the
+    // client gives up first and tries again (an upsert is safe to repeat).
     let faults = faults_file(
         "latency",
-        &json!([{"kind": {"latency": 1500}, "method": "POST", "path_contains": "/sobjects/"}]),
+        &json!([{"kind": {"latency": 1500}, "method": "PATCH", "path_contains": "/amazonconnect__ContactId__c/"}]),
     );
     let output = connect_sf_env(
         &[
@@ -554,15 +569,16 @@ fn run_rehearses_a_latency_spike_against_the_functions_request_timeout() {
             "--salesforce-faults",
             faults.to_str().expect("path"),
         ],
-        &[("SF_REQUEST_TIMEOUT_MS", "500")],
+        &[("SF_REQUEST_TIMEOUT_MS", "500"), ("RUST_LOG", "warn")],
     );
     let stdout = text(&output.stdout);
-    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "{stdout}{stderr}");
     assert!(
-        stdout.contains("✗ task failed: Salesforce.Transient") && stdout.contains("TIMEOUT"),
-        "{stdout}"
+        stderr.contains("transient Salesforce failure; retrying") && stderr.contains("TIMEOUT"),
+        "{stderr}"
     );
-    // The timed-out request never reached the log; the summary still counts it.
+    // The abandoned request never reached the request log; the summary still counts it.
     assert!(
         stdout.contains("applied to 1 request(s): 1 × latency 1500ms"),
         "{stdout}"
@@ -662,5 +678,195 @@ fn salesforce_faults_are_refused_when_a_real_org_answers() {
     assert!(
         stderr.contains("applies to the embedded org only") && stderr.contains("unset SF_HOST"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn run_post_call_ctr_starts_the_contact_as_ctr_trigger_does() {
+    let ctr = voice_ctr();
+    let output = connect_sf(&[
+        "run",
+        "post-call",
+        "--ctr",
+        ctr.to_str().expect("path"),
+        "--virtual-time",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let result: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(result["status"], "SUCCEEDED", "{result}");
+    // The name ctr-trigger gives the shipped Kinesis event's voice record.
+    let name = "contact-8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08-20240305T142304Z";
+    assert_eq!(result["name"], name);
+    let input = &result["input"];
+    let mut keys: Vec<&str> = input
+        .as_object()
+        .expect("input object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["ctr", "executionName", "switches"]);
+    assert_eq!(input["executionName"], name);
+    assert_eq!(
+        input["ctr"]["ContactId"],
+        "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08"
+    );
+    // The local defaults for what a laptop has no stack for.
+    assert_eq!(
+        input["switches"]["connectRecordingS3BucketName"],
+        "amazon-connect-recordings"
+    );
+    assert_eq!(input["switches"]["postcallTranscribeEnabled"], true);
+    assert_eq!(
+        result["output"]["results"]["recording"]["transcript"]["attachmentsCreated"],
+        json!(["CustomerTranscripts.json", "AgentTranscripts.json"])
+    );
+
+    // Same execution as the trigger started for the same record.
+    let kinesis = repo_root().join("activities/ctr-trigger/events/kinesis-ctr-event.json");
+    let trigger = connect_sf(&[
+        "invoke",
+        "ctr-trigger",
+        "--event",
+        kinesis.to_str().expect("path"),
+    ]);
+    let trigger: Value = serde_json::from_slice(&trigger.stdout).expect("JSON");
+    assert_eq!(trigger["executions"][0]["name"], name);
+    assert_eq!(
+        trigger["executions"][0]["output"]["plan"],
+        result["output"]["plan"]
+    );
+}
+
+#[test]
+fn run_post_call_ctr_takes_the_package_switches_from_the_environment() {
+    let ctr = voice_ctr();
+    let args = [
+        "run",
+        "post-call",
+        "--ctr",
+        ctr.to_str().expect("path"),
+        "--virtual-time",
+        "--json",
+    ];
+    let output = connect_sf_env(
+        &args,
+        &[
+            ("POSTCALL_CTR_IMPORT_ENABLED", "False"),
+            ("TRANSCRIPTION_JOB_CHECK_WAIT_TIME", "7"),
+            ("TRANSCRIBE_OUTPUT_S3_BUCKET", "rehearsal-transcripts"),
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let result: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let switches = &result["input"]["switches"];
+    assert_eq!(switches["postcallCTRImportEnabled"], false);
+    assert_eq!(switches["transcriptionJobCheckWaitTime"], 7);
+    assert_eq!(switches["transcribeOutputS3BucketName"], "rehearsal-transcripts");
+    let output_json = &result["output"];
+    assert_eq!(output_json["plan"]["ctrImport"], false);
+    assert_eq!(
+        output_json["results"]["ctrImport"],
+        json!({"skipped": "CTR import"})
+    );
+    assert_eq!(
+        output_json["results"]["recording"]["transcription"]["waitSeconds"],
+        7
+    );
+
+    let invalid = connect_sf_env(&args, &[("POSTCALL_TRANSCRIBE_ENABLED", "maybe")]);
+    assert_eq!(invalid.status.code(), Some(2));
+    let stderr = text(&invalid.stderr);
+    assert!(
+        stderr.contains("POSTCALL_TRANSCRIBE_ENABLED") && stderr.contains("maybe"),
+        "{stderr}"
+    );
+    assert!(invalid.stdout.is_empty());
+}
+
+#[test]
+fn run_help_lists_the_package_switches_with_their_values_here() {
+    let output = connect_sf_env(
+        &["run", "--help"],
+        &[("TRANSCRIPTION_JOB_CHECK_WAIT_TIME", "7")],
+    );
+    assert!(output.status.success());
+    let help = text(&output.stdout);
+    assert!(help.contains("--ctr <FILE>"), "{help}");
+    for variable in [
+        "POSTCALL_CTR_IMPORT_ENABLED",
+        "POSTCALL_RECORDING_IMPORT_ENABLED",
+        "POSTCALL_TRANSCRIBE_ENABLED",
+        "SF_ADAPTER_NAMESPACE",
+        "CONNECT_RECORDING_S3_BUCKET",
+        "TRANSCRIBE_OUTPUT_S3_BUCKET",
+        "AWS_REGION",
+    ] {
+        assert!(help.contains(variable), "{variable} missing:\n{help}");
+    }
+    assert!(
+        help.lines()
+            .any(|line| line.contains("TRANSCRIPTION_JOB_CHECK_WAIT_TIME") && line.ends_with("= 7")),
+        "{help}"
+    );
+}
+
+#[test]
+fn run_ctr_refuses_what_is_not_a_ctr_or_not_post_call() {
+    let kinesis = repo_root().join("activities/ctr-trigger/events/kinesis-ctr-event.json");
+    let output = connect_sf(&[
+        "run",
+        "post-call",
+        "--ctr",
+        kinesis.to_str().expect("path"),
+        "--virtual-time",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("kinesis-ctr-event.json is not a contact trace record")
+            && stderr.contains("no ContactId")
+            && stderr.contains("connect-sf invoke ctr-trigger --event"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("embedded demo org answers"),
+        "nothing starts: {stderr}"
+    );
+
+    let missing = connect_sf(&["run", "post-call", "--ctr", "no-such-ctr.json"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        text(&missing.stderr).contains("cannot read the contact trace record no-such-ctr.json"),
+        "{}",
+        text(&missing.stderr)
+    );
+
+    let with_input = connect_sf(&[
+        "run",
+        "post-call",
+        "--ctr",
+        voice_ctr().to_str().expect("path"),
+        "--input",
+        voice_input().to_str().expect("path"),
+    ]);
+    assert!(!with_input.status.success());
+    assert!(
+        text(&with_input.stderr).contains("cannot be used with"),
+        "{}",
+        text(&with_input.stderr)
+    );
+
+    let project = scratch_project("ctr-not-post-call", &wait_then_greet(), "");
+    let other = connect_sf_in(
+        &project,
+        &["run", "hello", "--ctr", voice_ctr().to_str().expect("path")],
+    );
+    assert_eq!(other.status.code(), Some(2));
+    assert!(
+        text(&other.stderr).contains("--ctr starts the post-call workflow as ctr-trigger does, not hello"),
+        "{}",
+        text(&other.stderr)
     );
 }

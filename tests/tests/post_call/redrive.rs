@@ -1,12 +1,13 @@
 //! Redriving post-call executions (`RedriveExecution`) on the engine: the real workflow, every
 //! activity's real handler, the Salesforce emulator over HTTP.
 //!
-//! As AWS does, a redrive re-runs only the states that did not finish. A contact stopped
-//! during a Salesforce outage resumes its transcript import and completes; a contact that
-//! FAILED has, in this workflow, failed through a `Fail` state (each branch catches its own
-//! failure so the other branch finishes, then `AnyBranchFailed` fails the execution), and AWS
-//! redrives a `Fail` state by failing again: such a contact needs a new execution, not a
-//! redrive.
+//! As AWS does, a redrive re-runs only the states that did not finish. A contact whose
+//! Salesforce outage outlasted its retry budget failed at the Task itself (the branches do not
+//! catch `RetryBudgetExhausted`), so a redrive after the outage resumes that Task and the
+//! contact completes; so does a contact an operator stopped. A contact that failed for good
+//! (an error retrying cannot fix, which its branch records so the other branch finishes) failed
+//! through a `Fail` state, and AWS redrives a `Fail` state by failing again: such a contact
+//! needs its cause fixed and a new execution.
 
 use std::sync::{Arc, Mutex};
 
@@ -111,6 +112,56 @@ fn transcripts() -> Vec<String> {
         "AgentTranscripts.json".to_string(),
         "CustomerTranscripts.json".to_string(),
     ]
+}
+
+#[tokio::test]
+async fn a_contact_failed_by_an_outage_longer_than_its_retry_budget_is_redriven_and_completes_once() {
+    let world = PostCallWorld::local(1).await;
+    world.emulator.control().inject_fault(Fault {
+        kind: FaultKind::ServerError(503),
+        schedule: FaultSchedule::Always,
+        path_contains: Some("/sobjects/Attachment".into()),
+        method: Some("POST".into()),
+    });
+    let (name, input) = triggered(&voice_ctr()).await;
+    let failed = run(&world, &name, input, None).await;
+    assert_eq!(failed.status, ExecutionStatus::Failed);
+    assert_eq!(
+        failed.error.as_deref(),
+        Some("RetryBudgetExhausted"),
+        "{:?}",
+        failed.cause
+    );
+    let cause = failed.cause.as_deref().unwrap_or_default();
+    assert!(cause.contains("import-transcript gave up after 6"), "{cause}");
+    assert!(cause.contains("SERVER_UNAVAILABLE"), "{cause}");
+    assert_eq!(written(&world), (1, 1, Vec::new()));
+
+    world.emulator.control().clear_faults();
+    let redriven = world
+        .engine
+        .redrive(&failed)
+        .await
+        .expect("a contact failed at a Task can be redriven");
+    assert_eq!(
+        redriven.status,
+        ExecutionStatus::Succeeded,
+        "{:?} {:?}",
+        redriven.error,
+        redriven.cause
+    );
+    let entered = entered_since_redrive(&redriven);
+    assert!(
+        entered.iter().any(|state| state == "ImportTranscript"),
+        "{entered:?}"
+    );
+    for done in ["PlanContact", "ImportCtr", "ImportRecording", "StartTranscription"] {
+        assert!(
+            !entered.iter().any(|state| state == done),
+            "{done} had finished and ran again: {entered:?}"
+        );
+    }
+    assert_eq!(written(&world), (1, 1, transcripts()));
 }
 
 #[tokio::test]

@@ -26,6 +26,7 @@ use tracing::{info, warn};
 use crate::ctr::ContactTraceRecord;
 use crate::ctr_import::{CONTACT_ID_FIELD, REGION_FIELD, region_for};
 use crate::error::PostCallError;
+use crate::late_commit;
 use crate::namespace::Namespace;
 use crate::ports::{
     ContactMarker, ContactMarkers, MarkerCreation, MarkerState, SalesforceWrites, VersionedMarker,
@@ -167,9 +168,35 @@ pub async fn ensure_contact_analytics(
             with_recording_path,
             region.as_deref(),
         );
-        let cca_id = salesforce.create(&object, &fields).await.map_err(|error| {
-            PostCallError::salesforce(contact_id, format!("create {object}"), error)
-        })?;
+        let contact_id_field = switches.namespace.apply(CONTACT_ID_FIELD);
+        let cca_id = match salesforce.create(&object, &fields).await {
+            Ok(id) => id,
+            Err(error) if late_commit::outcome_unknown(&error) => {
+                let look = || async {
+                    let found = salesforce
+                        .find_ids_by_field(&object, &contact_id_field, contact_id)
+                        .await?;
+                    Ok(found.into_iter().next())
+                };
+                match late_commit::settle("contact channel analytics", look).await {
+                    Ok(Some(id)) => id,
+                    Ok(None) | Err(_) => {
+                        return Err(PostCallError::salesforce(
+                            contact_id,
+                            format!("create {object}"),
+                            error,
+                        ));
+                    }
+                }
+            }
+            Err(error) => {
+                return Err(PostCallError::salesforce(
+                    contact_id,
+                    format!("create {object}"),
+                    error,
+                ));
+            }
+        };
         info!(with_recording_path, "contact channel analytics created");
         EnsuredAnalytics {
             cca_id,
@@ -377,19 +404,21 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn when_the_create_answer_is_lost_should_not_duplicate_on_rerun() {
+    // Paused time: the late-commit looks (once a second) run at once.
+    #[tokio::test(start_paused = true)]
+    async fn when_the_create_times_out_but_commits_should_adopt_it_without_a_second_create() {
         let salesforce = MemorySalesforce::cti_org("amazonconnect", false);
         let markers = MemoryMarkers::new();
         salesforce.lose_next_response(SalesforceCall::Create, timeout());
-        let error = ensure(&salesforce, &markers, "exec-1").await.unwrap_err();
-        assert!(error.is_retryable());
-        let rerun = ensure(&salesforce, &markers, "exec-1").await.unwrap();
+        let ensured = ensure(&salesforce, &markers, "exec-1").await.unwrap();
         assert_eq!(salesforce.records(CCA).len(), 1);
-        assert_eq!(salesforce.records(CCA)[0]["Id"], rerun.cca_id.as_str());
+        assert_eq!(salesforce.records(CCA)[0]["Id"], ensured.cca_id.as_str());
+        let rerun = ensure(&salesforce, &markers, "exec-1").await.unwrap();
+        assert_eq!(rerun.cca_id, ensured.cca_id);
+        assert_eq!(salesforce.records(CCA).len(), 1);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn when_crashing_after_the_marker_before_the_create_should_create_on_rerun() {
         let salesforce = MemorySalesforce::cti_org("amazonconnect", false);
         let markers = MemoryMarkers::new();

@@ -27,6 +27,7 @@ pub mod contact_analytics;
 pub mod ctr;
 pub mod ctr_import;
 pub mod error;
+pub mod late_commit;
 pub mod namespace;
 pub mod plan;
 pub mod ports;

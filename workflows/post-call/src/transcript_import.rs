@@ -24,6 +24,7 @@ use crate::comprehend::{FormattedAnalyses, RefusedAnalysis, analyse};
 use crate::contact_analytics::{CCA_OBJECT, Claim, ensure_contact_analytics};
 use crate::ctr::ContactTraceRecord;
 use crate::error::PostCallError;
+use crate::late_commit;
 use crate::plan::{ComprehendAnalysis, RecordingImport, plan_post_call};
 use crate::ports::{
     ContactMarkers, MarkerState, ObjectLocation, ObjectStore, SalesforceWrites, TextAnalysis,
@@ -331,12 +332,25 @@ impl AttachmentWriter<'_> {
             description: Some(description.to_string()),
             body,
         };
-        self.salesforce
-            .create_attachment(&attachment)
-            .await
-            .map_err(|error| {
-                PostCallError::salesforce(self.contact_id, format!("attach {name}"), error)
-            })?;
+        let failed =
+            |error| PostCallError::salesforce(self.contact_id, format!("attach {name}"), error);
+        match self.salesforce.create_attachment(&attachment).await {
+            Ok(_) => {}
+            Err(error) if late_commit::outcome_unknown(&error) => {
+                let look = || async {
+                    let attachments = self.salesforce.attachments_of(self.cca_id).await?;
+                    Ok(attachments
+                        .into_iter()
+                        .find(|attachment| attachment.name == name)
+                        .map(|attachment| attachment.id))
+                };
+                match late_commit::settle("transcript attachment", look).await {
+                    Ok(Some(_)) => {}
+                    Ok(None) | Err(_) => return Err(failed(error)),
+                }
+            }
+            Err(error) => return Err(failed(error)),
+        }
         self.created.push(name.to_string());
         Ok(())
     }

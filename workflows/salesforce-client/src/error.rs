@@ -189,6 +189,14 @@ impl SalesforceError {
                 error_code,
                 message,
             },
+            // Another transaction holds the row (a busy org, a concurrent flow) or the org is
+            // briefly unavailable: Salesforce's own advice is to try again.
+            (_, "UNABLE_TO_LOCK_ROW" | "SERVER_UNAVAILABLE" | "REQUEST_RUNNING_TOO_LONG") => {
+                Self::Transient {
+                    error_code,
+                    message,
+                }
+            }
             (
                 _,
                 "INVALID_FIELD"
@@ -300,6 +308,17 @@ mod tests {
         );
         assert!(error.is_transient());
         assert!(!SalesforceError::from_response(400, "[]").is_transient());
+    }
+
+    #[test]
+    fn when_a_row_is_locked_should_be_transient_whatever_the_status() {
+        let error = SalesforceError::from_response(
+            400,
+            r#"[{"errorCode":"UNABLE_TO_LOCK_ROW","message":"unable to obtain exclusive access to this record"}]"#,
+        );
+        assert!(error.is_transient(), "{error:?}");
+        assert_eq!(error.error_type(), "Salesforce.Transient");
+        assert_eq!(error.error_code(), "UNABLE_TO_LOCK_ROW");
     }
 
     #[test]

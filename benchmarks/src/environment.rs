@@ -49,6 +49,16 @@ impl BenchEnvironment {
         self.emulator.base_url()
     }
 
+    /// moto's endpoint (`http://127.0.0.1:<port>`).
+    pub fn moto_endpoint(&self) -> &str {
+        self.moto.endpoint()
+    }
+
+    /// The password-grant secret every function reads.
+    pub fn secret_arn(&self) -> &str {
+        &self.secret_arn
+    }
+
     pub fn control(&self) -> EmulatorControl {
         self.emulator.control()
     }

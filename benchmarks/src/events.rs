@@ -108,12 +108,27 @@ pub fn warm_events(
     Ok((fixtures.to_owned(), events))
 }
 
-/// The cold-start event: the phoneLookup event next to the warm events, else the fixture.
-pub fn cold_start_event(events: &[Event], fixtures: &Path) -> anyhow::Result<Event> {
-    if let Some(event) = events.iter().find(|event| event.name == "phoneLookup") {
-        return Ok(event.clone());
-    }
-    Event::load(&fixtures.join("flow-event-phoneLookup.json"))
+/// The operations whose cold start is measured: a SOQL `lookup` (no phone parsing) and a
+/// `phoneLookup` (the phone library's first use).
+pub const COLD_START_OPERATIONS: &[&str] = &["lookup", "phoneLookup"];
+
+/// One event per cold-start operation, chosen by `sf_operation` among `events`: the one named
+/// after the operation (`event-lookup.json`), else the first; else the fixture
+/// `flow-event-<operation>.json`.
+pub fn cold_start_events(events: &[Event], fixtures: &Path) -> anyhow::Result<Vec<Event>> {
+    COLD_START_OPERATIONS
+        .iter()
+        .map(|operation| {
+            let mut candidates = events
+                .iter()
+                .filter(|event| event.operation() == *operation);
+            let named = candidates.clone().find(|event| event.name == *operation);
+            match named.or_else(|| candidates.next()) {
+                Some(event) => Ok(event.clone()),
+                None => Event::load(&fixtures.join(format!("flow-event-{operation}.json"))),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -140,6 +155,28 @@ mod tests {
         let names: Vec<String> = load_dir(&dir)?.into_iter().map(|e| e.name).collect();
         std::fs::remove_dir_all(&dir)?;
         assert_eq!(names, ["phoneLookup", "query", "create", "delete"]);
+        Ok(())
+    }
+
+    #[test]
+    fn cold_start_events_are_chosen_by_operation() -> anyhow::Result<()> {
+        let event = |name: &str, operation: &str| Event {
+            name: name.to_owned(),
+            body: serde_json::json!({"Details": {"Parameters": {"sf_operation": operation}}}),
+        };
+        let events = [
+            event("lookup-homephone", "lookup"),
+            event("lookup", "lookup"),
+            event("caller", "phoneLookup"),
+        ];
+        let chosen: Vec<String> = cold_start_events(&events, Path::new("/nonexistent"))?
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(chosen, ["lookup", "caller"]);
+        // Nothing to choose from and no fixture: an error naming the file.
+        let missing = cold_start_events(&events[..2], Path::new("/nonexistent"));
+        assert!(missing.is_err_and(|error| error.to_string().contains("phoneLookup")));
         Ok(())
     }
 }

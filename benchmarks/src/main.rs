@@ -6,6 +6,8 @@ mod activity;
 mod cold_start;
 mod environment;
 mod events;
+mod function;
+mod old_package;
 mod report;
 mod stats;
 mod warm;
@@ -15,7 +17,7 @@ use std::{path::PathBuf, process::ExitCode};
 use anyhow::{Context, ensure};
 use clap::{Args, Parser, Subcommand};
 
-use crate::{environment::BenchEnvironment, report::Report};
+use crate::{environment::BenchEnvironment, function::Function, report::Report};
 use test_harness::lambda_runtime_api as runtime_api;
 
 #[derive(Parser)]
@@ -51,6 +53,13 @@ struct SfInvokeApiArgs {
     /// Where to write <activity>.md and .json; default: benchmarks/results in the repository.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Also run the old Python package's sfInvokeAPI side by side: its
+    /// `sam-app/lambda_functions` folder (see benchmarks/README.md).
+    #[arg(long)]
+    old_package: Option<PathBuf>,
+    /// The Python with awslambdaric and the old package's dependencies (scripts/bench builds it).
+    #[arg(long, requires = "old_package")]
+    old_package_python: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -82,11 +91,28 @@ async fn sf_invoke_api(args: SfInvokeApiArgs) -> anyhow::Result<()> {
         &root.join("activities/sf-invoke-api/events"),
         &fixtures,
     )?;
-    let cold_event = events::cold_start_event(&events, &fixtures)?;
+    let cold_events = events::cold_start_events(&events, &fixtures)?;
     let out = args.out.unwrap_or_else(|| root.join("benchmarks/results"));
 
     eprintln!("lambda-bench: starting the Salesforce emulator and moto…");
     let environment = BenchEnvironment::start().await?;
+    let mut functions = vec![Function {
+        name: "sf-invoke-api",
+        program: args.binary.clone(),
+        environment: environment.activity_environment(),
+    }];
+    let old_package = match &args.old_package {
+        Some(dir) => {
+            let python = args
+                .old_package_python
+                .clone()
+                .unwrap_or_else(|| root.join("target/old-package-venv/bin/python"));
+            let (function, old_package) = old_package::function(dir, &python, &environment)?;
+            functions.push(function);
+            Some(old_package)
+        }
+        None => None,
+    };
     eprintln!(
         "lambda-bench: {} ({} events from {}); function logs in {}",
         args.binary.display(),
@@ -94,34 +120,45 @@ async fn sf_invoke_api(args: SfInvokeApiArgs) -> anyhow::Result<()> {
         events_dir.display(),
         environment.log_dir.display()
     );
+    if let Some(old) = &old_package {
+        eprintln!(
+            "lambda-bench: old package {} ({})",
+            old.dir.display(),
+            old.versions
+        );
+    }
 
     eprintln!(
-        "lambda-bench: {} cold starts ({})",
-        args.cold_runs, cold_event.name
+        "lambda-bench: {} cold starts per function and event ({})",
+        args.cold_runs,
+        cold_events
+            .iter()
+            .map(|event| event.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
-    let cold = cold_start::measure(&args.binary, &environment, &cold_event, args.cold_runs)
+    let cold = cold_start::measure(&functions, &environment, &cold_events, args.cold_runs)
         .await
         .context("cold start benchmark")?;
     eprintln!(
         "lambda-bench: warm run, {} invocations per operation",
         args.warm_runs
     );
-    let warm = warm::measure(&args.binary, &environment, &events, args.warm_runs)
+    let warm = warm::measure(&functions, &environment, &events, args.warm_runs)
         .await
         .context("warm benchmark")?;
-    let floor = warm::floor(&environment, args.warm_runs)
-        .await
-        .context("floor benchmark")?;
+    let floors = warm::floors(&environment, args.warm_runs).await?;
 
     let report = Report {
         activity: "sf-invoke-api",
         binary: &args.binary,
         events_dir: &events_dir,
+        old_package: old_package.as_ref(),
         cold_runs: args.cold_runs,
         warm_runs: args.warm_runs,
         cold: &cold,
         warm: &warm,
-        floor: &floor,
+        floors: &floors,
     };
     let (markdown, md_path, json_path) = report.write(&out)?;
     println!("{markdown}");

@@ -74,13 +74,12 @@ impl CtrEvent {
             source,
         })?;
         let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
-        let ctr = post_call::decode_kinesis_data(&data).map_err(|malformed| {
-            CtrFileError::NotACtr {
+        let ctr =
+            post_call::decode_kinesis_data(&data).map_err(|malformed| CtrFileError::NotACtr {
                 file: file.to_path_buf(),
                 reason: malformed.to_string(),
                 hint: hint_for(&bytes),
-            }
-        })?;
+            })?;
         let event = json!({
             "Records": [{
                 "kinesis": {

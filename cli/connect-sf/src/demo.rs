@@ -33,6 +33,7 @@ pub async fn run(options: DemoOptions) -> anyhow::Result<ExitCode> {
             .join("ctr-trigger/events/kinesis-ctr-event.json")
     });
     let event = read_json(&event_path)?;
+    crate::invoke::NotAKinesisEvent::check(&event_path, &event)?;
     let switches = local_switches()?;
     let runtime = LocalRuntime::start(
         &project,

@@ -48,7 +48,8 @@ impl SalesforceFaults {
             file: file.to_path_buf(),
             problem,
         };
-        let text = std::fs::read_to_string(file).map_err(|e| error(FaultsProblem::Unreadable(e)))?;
+        let text =
+            std::fs::read_to_string(file).map_err(|e| error(FaultsProblem::Unreadable(e)))?;
         let value: Value =
             serde_json::from_str(&text).map_err(|e| error(FaultsProblem::NotJson(e)))?;
         let faults = parse_faults(&value).map_err(error)?;
@@ -103,7 +104,10 @@ fn parse_fault(item: &Value) -> Result<Fault, String> {
             "expected an object like {{\"kind\": \"expired_session\"}}, found {item}"
         ));
     };
-    if let Some(unknown) = fields.keys().find(|key| !FAULT_KEYS.contains(&key.as_str())) {
+    if let Some(unknown) = fields
+        .keys()
+        .find(|key| !FAULT_KEYS.contains(&key.as_str()))
+    {
         return Err(format!(
             "unknown key \"{unknown}\" (a fault has {})",
             FAULT_KEYS.join(", ")
@@ -111,7 +115,7 @@ fn parse_fault(item: &Value) -> Result<Fault, String> {
     }
     if !fields.contains_key("kind") {
         return Err(
-            "no \"kind\" (one of {\"latency\": ms}, {\"server_error\": status}, \"request_limit_exceeded\", \"expired_session\")"
+            "no \"kind\" (e.g. {\"server_error\": 503}, {\"latency\": 6000} or \"expired_session\"; see the emulator README, \"Faults\")"
                 .to_string(),
         );
     }
@@ -134,7 +138,9 @@ fn parse_fault(item: &Value) -> Result<Fault, String> {
         _ => {}
     }
     if let Some(method) = &fault.method
-        && !METHODS.iter().any(|known| known.eq_ignore_ascii_case(method))
+        && !METHODS
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(method))
     {
         return Err(format!(
             "method \"{method}\" is not one the Salesforce client sends ({})",
@@ -217,9 +223,7 @@ mod tests {
             problem(json!([{"kind": "expired_session", "schedule": {"every_nth": 0}}]))
                 .contains("never fires")
         );
-        assert!(
-            problem(json!([{"kind": "expired_session", "method": "PSOT"}])).contains("PSOT")
-        );
+        assert!(problem(json!([{"kind": "expired_session", "method": "PSOT"}])).contains("PSOT"));
         assert!(problem(json!(["expired_session"])).contains("expected an object"));
     }
 }

@@ -102,6 +102,7 @@ pub async fn ctr_trigger(options: InvokeOptions) -> anyhow::Result<ExitCode> {
         bail!("--param applies to contact-flow events (sf-invoke-api) only");
     }
     let event = read_json(&options.event)?;
+    NotAKinesisEvent::check(&options.event, &event)?;
     let project = Project::locate()?;
     let (_, post_call) = project.resolve_workflow("post-call")?;
     let runtime = LocalRuntime::start(
@@ -153,10 +154,19 @@ pub async fn ctr_trigger(options: InvokeOptions) -> anyhow::Result<ExitCode> {
             result
         })
         .collect();
-    let all_succeeded = run
-        .executions
-        .iter()
-        .all(|execution| execution.status == step_functions_engine::ExecutionStatus::Succeeded);
+    // A record the trigger skipped (not base64, not a CTR) is logged and dropped in Lambda;
+    // here it is the rehearsal's input that is wrong, so the command fails.
+    for skipped in &run.report.skipped {
+        eprintln!(
+            "connect-sf: record {} skipped: {}",
+            skipped.sequence_number, skipped.reason
+        );
+    }
+    let all_succeeded = run.report.skipped.is_empty()
+        && run
+            .executions
+            .iter()
+            .all(|execution| execution.status == step_functions_engine::ExecutionStatus::Succeeded);
     println!(
         "{}",
         serde_json::to_string_pretty(&serde_json::json!({
@@ -170,4 +180,94 @@ pub async fn ctr_trigger(options: InvokeOptions) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// An event file `invoke ctr-trigger` cannot feed to the trigger: the trigger itself reads a
+/// missing `Records` as an empty batch and starts nothing, which would look like success.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{} is not a Kinesis event: {problem}; expected a Kinesis stream event {{\"Records\": [{{\"kinesis\": {{\"data\": \"<base64 of a CTR>\", \"sequenceNumber\": \"...\"}}}}, ...]}} (e.g. activities/ctr-trigger/events/kinesis-ctr-event.json)",
+    file.display()
+)]
+pub struct NotAKinesisEvent {
+    file: PathBuf,
+    problem: String,
+}
+
+impl NotAKinesisEvent {
+    /// `Ok` when `event` (read from `file`) has what the trigger reads.
+    pub fn check(file: &std::path::Path, event: &serde_json::Value) -> Result<(), Self> {
+        check_kinesis_event(event).map_err(|problem| Self {
+            file: file.to_path_buf(),
+            problem,
+        })
+    }
+}
+
+/// What is wrong with `event` as a Kinesis event of CTRs, if anything: the fields the trigger
+/// needs (`Records`, each record's `kinesis.data` and `kinesis.sequenceNumber`).
+fn check_kinesis_event(event: &serde_json::Value) -> Result<(), String> {
+    use serde_json::Value;
+
+    let Value::Object(fields) = event else {
+        return Err(format!("it is {}", json_kind(event)));
+    };
+    let Some(records) = fields.get("Records") else {
+        let hint = if fields.contains_key("Details") {
+            " (it looks like a contact-flow event: use `connect-sf invoke sf-invoke-api`)"
+        } else if fields.contains_key("ContactId") {
+            " (it looks like a contact trace record: use `connect-sf run post-call --ctr FILE`)"
+        } else if fields.contains_key("ctr") {
+            " (it looks like a post-call execution input: use `connect-sf run post-call --input FILE`)"
+        } else {
+            ""
+        };
+        let mut keys: Vec<&str> = fields.keys().map(String::as_str).take(6).collect();
+        if fields.len() > keys.len() {
+            keys.push("...");
+        }
+        return Err(format!(
+            "it has no \"Records\" (its keys: {}){hint}",
+            if keys.is_empty() {
+                "none".to_string()
+            } else {
+                keys.join(", ")
+            }
+        ));
+    };
+    let Value::Array(records) = records else {
+        return Err(format!("\"Records\" is {}, not a list", json_kind(records)));
+    };
+    if records.is_empty() {
+        return Err("\"Records\" is empty, so the trigger would start nothing".to_string());
+    }
+    for (index, record) in records.iter().enumerate() {
+        let number = index + 1;
+        let Some(kinesis) = record.get("kinesis").filter(|k| k.is_object()) else {
+            let source = record
+                .get("eventSource")
+                .and_then(Value::as_str)
+                .map(|source| format!(" (its eventSource is {source})"))
+                .unwrap_or_default();
+            return Err(format!("record {number} has no \"kinesis\" object{source}"));
+        };
+        for field in ["data", "sequenceNumber"] {
+            if !kinesis.get(field).is_some_and(Value::is_string) {
+                return Err(format!("record {number} has no kinesis.{field} string"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Object(_) => "an object",
+        Value::Array(_) => "a list",
+        Value::String(_) => "a string",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "a boolean",
+        Value::Null => "null",
+    }
 }

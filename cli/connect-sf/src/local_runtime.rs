@@ -77,8 +77,7 @@ impl LocalRuntime {
         observer: Option<Observer>,
     ) -> anyhow::Result<Self> {
         let substitutions = substitutions_for(project, definition)?;
-        let (salesforce, client) =
-            connect(org.seed.as_deref(), None, org.faults.as_ref()).await?;
+        let (salesforce, client) = connect(org.seed.as_deref(), None, org.faults.as_ref()).await?;
         let client = Arc::new(client);
         let (directory, temporary_storage) = match &storage.directory {
             Some(directory) => (directory.clone(), None),

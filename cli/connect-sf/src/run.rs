@@ -146,8 +146,7 @@ async fn triggered(
     switches: &post_call::PackageSwitches,
 ) -> anyhow::Result<ExecutionResult> {
     let starter = QueueingStarter::default();
-    let mut run =
-        trigger_and_run(&runtime.engine, machine, &starter, ctr.event, switches).await?;
+    let mut run = trigger_and_run(&runtime.engine, machine, &starter, ctr.event, switches).await?;
     if let Some(skipped) = run.report.skipped.first() {
         bail!("ctr-trigger skipped the record: {}", skipped.reason);
     }

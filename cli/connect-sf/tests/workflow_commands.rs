@@ -631,10 +631,7 @@ fn a_bad_faults_file_is_refused_naming_the_file_and_the_problem_before_anything_
             "fault 2: unknown key \"path\"",
         ),
         (not_json, "not valid JSON"),
-        (
-            PathBuf::from("no-such-faults.json"),
-            "cannot read it",
-        ),
+        (PathBuf::from("no-such-faults.json"), "cannot read it"),
     ];
     for (file, problem) in &cases {
         for command in [
@@ -763,7 +760,10 @@ fn run_post_call_ctr_takes_the_package_switches_from_the_environment() {
     let switches = &result["input"]["switches"];
     assert_eq!(switches["postcallCTRImportEnabled"], false);
     assert_eq!(switches["transcriptionJobCheckWaitTime"], 7);
-    assert_eq!(switches["transcribeOutputS3BucketName"], "rehearsal-transcripts");
+    assert_eq!(
+        switches["transcribeOutputS3BucketName"],
+        "rehearsal-transcripts"
+    );
     let output_json = &result["output"];
     assert_eq!(output_json["plan"]["ctrImport"], false);
     assert_eq!(
@@ -865,8 +865,103 @@ fn run_ctr_refuses_what_is_not_a_ctr_or_not_post_call() {
     );
     assert_eq!(other.status.code(), Some(2));
     assert!(
-        text(&other.stderr).contains("--ctr starts the post-call workflow as ctr-trigger does, not hello"),
+        text(&other.stderr)
+            .contains("--ctr starts the post-call workflow as ctr-trigger does, not hello"),
         "{}",
         text(&other.stderr)
+    );
+}
+
+#[test]
+fn invoke_ctr_trigger_refuses_what_is_not_a_kinesis_event_instead_of_starting_nothing() {
+    let scratch = scratch_dir("not-kinesis");
+    let empty_object = scratch.join("empty.json");
+    write_json(&empty_object, &json!({}));
+    let no_records = scratch.join("no-records.json");
+    write_json(&no_records, &json!({"Records": []}));
+    let contact_flow = repo_root().join("activities/sf-invoke-api/events/event-phoneLookup.json");
+    let s3 = shared_fixture("s3/event-contact-lens.json");
+    let no_sequence = scratch.join("no-sequence.json");
+    write_json(
+        &no_sequence,
+        &json!({"Records": [{"kinesis": {"data": "e30="}}]}),
+    );
+    for (event, problem) in [
+        (&empty_object, "it has no \"Records\" (its keys: none)"),
+        (
+            &no_records,
+            "\"Records\" is empty, so the trigger would start nothing",
+        ),
+        (
+            &contact_flow,
+            "it looks like a contact-flow event: use `connect-sf invoke sf-invoke-api`",
+        ),
+        (
+            &voice_ctr(),
+            "it looks like a contact trace record: use `connect-sf run post-call --ctr FILE`",
+        ),
+        (
+            &s3,
+            "record 1 has no \"kinesis\" object (its eventSource is aws:s3)",
+        ),
+        (
+            &no_sequence,
+            "record 1 has no kinesis.sequenceNumber string",
+        ),
+    ] {
+        let output = connect_sf(&[
+            "invoke",
+            "ctr-trigger",
+            "--event",
+            event.to_str().expect("path"),
+        ]);
+        let stderr = text(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}: {stderr}",
+            event.display()
+        );
+        assert!(
+            output.stdout.is_empty(),
+            "{}: no empty success",
+            event.display()
+        );
+        assert!(
+            stderr.contains(&format!("{} is not a Kinesis event: ", event.display()))
+                && stderr.contains(problem)
+                && stderr.contains("expected a Kinesis stream event {\"Records\": [{\"kinesis\""),
+            "{}: {stderr}",
+            event.display()
+        );
+    }
+
+    let demo = connect_sf(&["demo", "--event", empty_object.to_str().expect("path")]);
+    assert_eq!(demo.status.code(), Some(2));
+    assert!(text(&demo.stderr).contains("is not a Kinesis event"));
+}
+
+#[test]
+fn invoke_ctr_trigger_fails_when_a_record_is_skipped() {
+    let event = scratch_dir("skipped-record").join("kinesis.json");
+    write_json(
+        &event,
+        &json!({"Records": [{"kinesis": {"data": "%%% not base64", "sequenceNumber": "7"}}]}),
+    );
+    let output = connect_sf(&[
+        "invoke",
+        "ctr-trigger",
+        "--event",
+        event.to_str().expect("path"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let result: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(result["response"], json!({"batchItemFailures": []}));
+    assert_eq!(result["skipped"][0]["sequenceNumber"], "7");
+    assert_eq!(result["executions"], json!([]));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("record 7 skipped: the record data is not base64"),
+        "{stderr}"
     );
 }

@@ -14,7 +14,7 @@ use local_adapters::QueueingStarter;
 use crate::{
     local_runtime::{ClockChoice, EmbeddedOrg, LocalRuntime, LocalStorage},
     project::{Project, read_json},
-    salesforce_target::Target,
+    salesforce_records::{describe, new_records, org_records},
 };
 
 pub struct DemoOptions {
@@ -44,7 +44,7 @@ pub async fn run(options: DemoOptions) -> anyhow::Result<ExitCode> {
         None,
     )
     .await?;
-    let before = org_records(&runtime);
+    let before = org_records(&runtime.salesforce);
     println!(
         "Feeding {} through ctr-trigger and the post-call workflow (Salesforce emulator, local S3/Transcribe/Comprehend)…\n",
         event_path.display()
@@ -53,7 +53,7 @@ pub async fn run(options: DemoOptions) -> anyhow::Result<ExitCode> {
         .map_err(|error| anyhow::anyhow!("{}: {error}", post_call.display()))?;
     let starter = QueueingStarter::default();
     let run = trigger_and_run(&runtime.engine, &machine, &starter, event, &switches).await;
-    let after = org_records(&runtime);
+    let after = org_records(&runtime.salesforce);
     if let Some(path) = &options.salesforce_dump {
         runtime.dump_salesforce(path)?;
     }
@@ -85,41 +85,6 @@ pub async fn run(options: DemoOptions) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
-}
-
-/// `(object, record)` for every record of the embedded org.
-fn org_records(runtime: &LocalRuntime) -> Vec<(String, Value)> {
-    let Target::Embedded(emulator) = &runtime.salesforce else {
-        return Vec::new();
-    };
-    let dump = emulator.control().dump();
-    dump.as_object()
-        .into_iter()
-        .flatten()
-        .flat_map(|(object, records)| {
-            records
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(move |record| (object.clone(), record.clone()))
-        })
-        .collect()
-}
-
-fn new_records(before: &[(String, Value)], after: &[(String, Value)]) -> Vec<(String, Value)> {
-    let existing: BTreeSet<&str> = before
-        .iter()
-        .filter_map(|(_, record)| record["Id"].as_str())
-        .collect();
-    after
-        .iter()
-        .filter(|(_, record)| {
-            record["Id"]
-                .as_str()
-                .is_some_and(|id| !existing.contains(id))
-        })
-        .cloned()
-        .collect()
 }
 
 fn print_contact(execution: &ExecutionResult, written: &[(String, Value)]) {
@@ -170,39 +135,4 @@ fn print_contact(execution: &ExecutionResult, written: &[(String, Value)]) {
         println!("  Salesforce {object} {}", describe(record));
     }
     println!();
-}
-
-/// The id and the fields a reader checks first (names without the namespace prefix).
-fn describe(record: &Value) -> String {
-    let id = record["Id"].as_str().unwrap_or_default();
-    let shown: Vec<String> = record
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter(|(name, _)| {
-            let bare = name.rsplit("__").nth(1).unwrap_or(name);
-            matches!(
-                bare,
-                "Name"
-                    | "Channel"
-                    | "QueueName"
-                    | "RecordingPath"
-                    | "Sentiment"
-                    | "Keywords"
-                    | "Description"
-            ) || name.as_str() == "Name"
-        })
-        .map(|(name, value)| {
-            let text = value
-                .as_str()
-                .map(str::to_string)
-                .unwrap_or_else(|| value.to_string());
-            let text = match text.char_indices().nth(70) {
-                Some((cut, _)) => format!("{}…", &text[..cut]),
-                None => text,
-            };
-            format!("{name}={text}")
-        })
-        .collect();
-    format!("{id} {}", shown.join(", "))
 }

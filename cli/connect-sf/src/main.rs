@@ -9,9 +9,11 @@ mod invoke;
 mod local_runtime;
 mod project;
 mod run;
+mod salesforce_records;
 mod salesforce_target;
 mod sandbox;
 mod schedules;
+mod trace;
 mod validate;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -59,7 +61,8 @@ enum Command {
         salesforce_faults: Option<PathBuf>,
     },
     /// Run a workflow (a name in statemachines/ or a path to an .asl.json, or a conformance
-    /// case file) on the embedded engine, printing each state as it is entered and left.
+    /// case file) on the embedded engine, printing each state as it is entered and what its
+    /// output changed when it is left, then the Salesforce records written.
     #[command(after_help = ctr_start::switches_help())]
     Run {
         workflow: String,

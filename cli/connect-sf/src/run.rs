@@ -1,11 +1,12 @@
-//! `connect-sf run`: one execution of a workflow on the embedded default.
+//! `connect-sf run`: one execution of a workflow on the embedded default (or, with `--ctr`, the
+//! post-call execution ctr-trigger starts for a CTR), traced state by state (`trace`), then the
+//! Salesforce records it created and updated.
 
-use std::{path::PathBuf, process::ExitCode, sync::Arc};
+use std::{path::PathBuf, process::ExitCode};
 
 use serde_json::{Value, json};
 use step_functions_engine::{
-    EventType, ExecutionOptions, ExecutionResult, ExecutionStatus, HistoryEvent, Observer,
-    StateMachine,
+    EventType, ExecutionOptions, ExecutionResult, ExecutionStatus, Observer, StateMachine,
 };
 
 use anyhow::bail;
@@ -16,6 +17,8 @@ use crate::{
     ctr_start::CtrEvent,
     local_runtime::{ClockChoice, EmbeddedOrg, LocalRuntime},
     project::{Project, read_json},
+    salesforce_records::{describe, new_records, org_records, updated_records},
+    salesforce_target::Target,
 };
 
 pub struct RunOptions {
@@ -59,7 +62,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
     let observer: Option<Observer> = if options.json {
         None
     } else {
-        Some(Arc::new(print_state_event))
+        Some(crate::trace::printing_observer())
     };
     let runtime = LocalRuntime::start(
         &project,
@@ -70,6 +73,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
         observer,
     )
     .await?;
+    let before = org_records(&runtime.salesforce);
     let outcome = match start {
         Start::Input(input) => runtime
             .engine
@@ -95,9 +99,11 @@ pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
             triggered(&runtime, &machine, ctr, &switches).await
         }
     };
+    let written = Written::between(&before, &org_records(&runtime.salesforce));
     if let Some(dump) = &options.salesforce_dump {
         runtime.dump_salesforce(dump)?;
     }
+    let embedded = matches!(runtime.salesforce, Target::Embedded(_));
     let fault_summary = runtime.fault_summary();
     runtime.shutdown().await;
     let result = outcome?;
@@ -115,6 +121,9 @@ pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
         }
     } else {
         print_result(&result);
+        if embedded {
+            written.print();
+        }
         if let Some(fault_summary) = fault_summary {
             println!("{fault_summary}");
         }
@@ -124,6 +133,38 @@ pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The records the run created and updated in the embedded org.
+struct Written {
+    created: Vec<(String, Value)>,
+    updated: Vec<(String, Value)>,
+}
+
+impl Written {
+    fn between(before: &[(String, Value)], after: &[(String, Value)]) -> Self {
+        Self {
+            created: new_records(before, after),
+            updated: updated_records(before, after),
+        }
+    }
+
+    fn print(&self) {
+        if self.created.is_empty() && self.updated.is_empty() {
+            println!("Salesforce: nothing written");
+            return;
+        }
+        println!(
+            "Salesforce records written ({} created, {} updated):",
+            self.created.len(),
+            self.updated.len()
+        );
+        for (change, records) in [("created", &self.created), ("updated", &self.updated)] {
+            for (object, record) in records {
+                println!("  {change} {object} {}", describe(record));
+            }
+        }
+    }
 }
 
 /// The workflow `--ctr` starts.
@@ -192,40 +233,6 @@ pub fn summary(result: &ExecutionResult) -> Value {
         "error": result.error,
         "cause": result.cause,
     })
-}
-
-fn print_state_event(event: &HistoryEvent) {
-    let name = event.details.name.as_deref().unwrap_or_default();
-    // One line per event: long documents (a whole CTR) are cut, `--json` or the history has them.
-    let compact = |value: &Option<Value>| {
-        let text = value.as_ref().map(Value::to_string).unwrap_or_default();
-        match text.char_indices().nth(110) {
-            Some((cut, _)) => format!("{}…", &text[..cut]),
-            None => text,
-        }
-    };
-    if event.event_type.is_state_entered() {
-        let kind = format!("{:?}", event.event_type);
-        let kind = kind.trim_end_matches("StateEntered");
-        println!(
-            "{}  → {name} ({kind})  input {}",
-            event.timestamp.format("%H:%M:%S"),
-            compact(&event.details.input)
-        );
-    } else if event.event_type.is_state_exited() {
-        println!(
-            "{}  ← {name}  output {}",
-            event.timestamp.format("%H:%M:%S"),
-            compact(&event.details.output)
-        );
-    } else if matches!(event.event_type, EventType::TaskFailed) {
-        println!(
-            "{}  ✗ task failed: {} {}",
-            event.timestamp.format("%H:%M:%S"),
-            event.details.error.as_deref().unwrap_or_default(),
-            event.details.cause.as_deref().unwrap_or_default()
-        );
-    }
 }
 
 fn print_result(result: &ExecutionResult) {

@@ -965,3 +965,102 @@ fn invoke_ctr_trigger_fails_when_a_record_is_skipped() {
         "{stderr}"
     );
 }
+
+#[test]
+fn run_traces_what_each_state_changed_and_lists_the_salesforce_records_written() {
+    let scratch = scratch_dir("trace");
+    let dump = scratch.join("org.json");
+    let output = connect_sf(&[
+        "run",
+        "post-call",
+        "--ctr",
+        voice_ctr().to_str().expect("path"),
+        "--virtual-time",
+        "--salesforce-dump",
+        dump.to_str().expect("path"),
+    ]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    for expected in [
+        "ctr-trigger: contact 8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08 with switches {",
+        "→ PlanContact (Task)\n",
+        "← PlanContact  +plan {\"contactId\":\"8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08\"",
+        "← ShouldImportCtr  (no change)",
+        "← ImportCtr  = {\"recordId\":",
+        "← ImportRecording  +recording {\"ccaId\":",
+        "← CheckTranscription  ~transcription.polls 1",
+        "← ProcessContact  +results {",
+        "Salesforce records written (4 created, 0 updated):",
+        "  created amazonconnect__AC_ContactTraceRecord__c a0",
+        "amazonconnect__Channel__c=VOICE, amazonconnect__QueueName__c=Billing",
+        "  created amazonconnect__AC_ContactChannelAnalytics__c a0",
+        "  created Attachment 00P",
+        "Name=CustomerTranscripts.json",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
+    }
+    // The CTR itself is never copied into the trace, state after state.
+    assert!(
+        !stdout.contains("AWSContactTraceRecordFormatVersion"),
+        "{stdout}"
+    );
+    for line in stdout
+        .lines()
+        .filter(|line| line.contains(" → ") || line.contains(" ← "))
+    {
+        assert!(line.chars().count() <= 160, "too long: {line}");
+    }
+
+    // Connect publishes an updated CTR for the same contact: the second run updates.
+    let mut ctr: Value =
+        serde_json::from_str(&std::fs::read_to_string(voice_ctr()).expect("CTR")).expect("JSON");
+    ctr["LastUpdateTimestamp"] = json!("2024-03-05T15:02:11Z");
+    ctr["Queue"]["Name"] = json!("Billing Escalations");
+    let updated_ctr = scratch.join("ctr-updated.json");
+    write_json(&updated_ctr, &ctr);
+    let again = connect_sf(&[
+        "run",
+        "post-call",
+        "--ctr",
+        updated_ctr.to_str().expect("path"),
+        "--virtual-time",
+        "--seed",
+        dump.to_str().expect("path"),
+    ]);
+    let stdout = text(&again.stdout);
+    assert!(again.status.success(), "{stdout}{}", text(&again.stderr));
+    assert!(
+        stdout.contains("Salesforce records written (0 created, ")
+            && stdout.contains("  updated amazonconnect__AC_ContactTraceRecord__c a0")
+            && stdout.contains("amazonconnect__QueueName__c=Billing Escalations"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn run_says_when_nothing_was_written_to_salesforce() {
+    let project = scratch_project("trace-nothing-written", &wait_then_greet(), "");
+    let input = project.join("input.json");
+    write_json(&input, &json!({"name": "Dana"}));
+    let output = connect_sf_in(
+        &project,
+        &[
+            "run",
+            "hello",
+            "--input",
+            input.to_str().expect("path"),
+            "--virtual-time",
+        ],
+    );
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("← Wait an hour  (no change)"), "{stdout}");
+    assert!(
+        stdout.contains("← Greet  = {\"greeting\":\"Hello, Dana!\"}"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Salesforce: nothing written"), "{stdout}");
+}

@@ -71,6 +71,8 @@ pub enum FaultKind {
     RequestLimitExceeded,
     /// 401 INVALID_SESSION_ID for this request only.
     ExpiredSession,
+    /// 400 UNABLE_TO_LOCK_ROW: another transaction holds the record (a busy org).
+    RowLocked,
 }
 
 impl FaultKind {
@@ -81,6 +83,7 @@ impl FaultKind {
             Self::ServerError(status) => format!("server_error {status}"),
             Self::RequestLimitExceeded => "request_limit_exceeded".to_owned(),
             Self::ExpiredSession => "expired_session".to_owned(),
+            Self::RowLocked => "row_locked".to_owned(),
         }
     }
 }

@@ -32,6 +32,20 @@ pub struct CtrImportOutput {
     pub record_id: String,
     /// False when the record already existed (a redelivery or re-run).
     pub created: bool,
+    /// True when the record holds a newer version of the contact's CTR, left as it is.
+    #[serde(default)]
+    pub kept_newer: bool,
+}
+
+pub const LAST_UPDATE_FIELD: &str = "LastUpdateTimestamp__c";
+
+/// A CTR timestamp as Connect writes it (`2024-03-05T14:23:04Z`) or as Salesforce returns a
+/// datetime field (`2024-03-05T14:23:04.000+0000`).
+fn timestamp(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .or_else(|_| chrono::DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z"))
+        .ok()
+        .map(|parsed| parsed.with_timezone(&chrono::Utc))
 }
 
 /// The record's fields (without the external id, which the upsert path carries). Nulls are
@@ -213,12 +227,42 @@ pub async fn import_ctr(
     switches: &PackageSwitches,
 ) -> Result<CtrImportOutput, PostCallError> {
     let object = switches.namespace.apply(CTR_OBJECT);
+    let contact_id_field = switches.namespace.apply(CONTACT_ID_FIELD);
+    // Connect republishes a contact's CTR when it changes, and two executions may run at once
+    // or out of order: a CTR never replaces a newer one already in Salesforce.
+    if let Some(ours) = ctr.last_update_timestamp.as_deref().and_then(timestamp) {
+        let stored = salesforce
+            .field_by_key(
+                &object,
+                &contact_id_field,
+                &ctr.contact_id,
+                &switches.namespace.apply(LAST_UPDATE_FIELD),
+            )
+            .await
+            .map_err(|error| {
+                PostCallError::salesforce(&ctr.contact_id, format!("read {object}"), error)
+            })?;
+        let newer = stored.into_iter().find(|(_, theirs)| {
+            theirs
+                .as_deref()
+                .and_then(timestamp)
+                .is_some_and(|theirs| theirs > ours)
+        });
+        if let Some((record_id, _)) = newer {
+            info!("the record holds a newer CTR of this contact; left as it is");
+            return Ok(CtrImportOutput {
+                record_id,
+                created: false,
+                kept_newer: true,
+            });
+        }
+    }
     let region = region_for(salesforce, &ctr.contact_id, &object, switches).await?;
     let fields = ctr_fields(ctr, &switches.namespace, region.as_deref());
     let outcome = salesforce
         .upsert(
             &object,
-            &switches.namespace.apply(CONTACT_ID_FIELD),
+            &contact_id_field,
             &ctr.contact_id,
             &fields,
         )
@@ -231,6 +275,7 @@ pub async fn import_ctr(
     Ok(CtrImportOutput {
         record_id: outcome.id().to_string(),
         created,
+        kept_newer: false,
     })
 }
 
@@ -374,6 +419,35 @@ mod tests {
         assert_eq!(
             records[0]["amazonconnect__ContactId__c"],
             "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08"
+        );
+    }
+
+    #[tokio::test]
+    async fn when_an_older_ctr_arrives_after_a_newer_one_should_keep_the_newer() {
+        let salesforce = MemorySalesforce::cti_org("amazonconnect", true);
+        let switches = switches("amazonconnect", "us-west-2");
+        let older = fixtures::voice_ctr();
+        let mut newer = older.clone();
+        newer.last_update_timestamp = Some("2024-03-05T15:02:11Z".into());
+
+        let first = import_ctr(&salesforce, &newer, &switches).await.unwrap();
+        let second = import_ctr(&salesforce, &older, &switches).await.unwrap();
+        assert!(first.created && !first.kept_newer);
+        assert!(second.kept_newer && !second.created);
+        assert_eq!(first.record_id, second.record_id);
+        let records = salesforce.records("amazonconnect__AC_ContactTraceRecord__c");
+        assert_eq!(records.len(), 1);
+        assert_eq!(
+            records[0]["amazonconnect__LastUpdateTimestamp__c"],
+            "2024-03-05T15:02:11Z"
+        );
+
+        // The same version again, or a newer one, is written as usual.
+        let again = import_ctr(&salesforce, &newer, &switches).await.unwrap();
+        assert!(!again.kept_newer);
+        assert_eq!(
+            timestamp("2024-03-05T15:02:11.000+0000"),
+            timestamp("2024-03-05T15:02:11Z")
         );
     }
 

@@ -55,6 +55,35 @@ impl SalesforceWrites for SalesforceClient {
         Ok(ids(&SalesforceClient::query(self, &soql).await?))
     }
 
+    async fn field_by_key(
+        &self,
+        object: &str,
+        field: &str,
+        value: &str,
+        read: &str,
+    ) -> Result<Vec<(String, Option<String>)>, SalesforceError> {
+        check_api_name(object)?;
+        check_api_name(field)?;
+        check_api_name(read)?;
+        let soql = format!(
+            "SELECT Id, {read} FROM {object} WHERE {field} = {} ORDER BY CreatedDate ASC LIMIT 200",
+            soql_quoted(value)
+        );
+        Ok(SalesforceClient::query(self, &soql)
+            .await?
+            .iter()
+            .filter_map(|record| {
+                let id = record.get("Id")?.as_str()?.to_string();
+                let text = record
+                    .get(read)
+                    .and_then(serde_json::Value::as_str)
+                    .filter(|text| !text.is_empty())
+                    .map(str::to_string);
+                Some((id, text))
+            })
+            .collect())
+    }
+
     async fn attachments_of(
         &self,
         parent_id: &str,

@@ -370,6 +370,14 @@ impl Authenticator {
             return Err(SalesforceError::from_response(status, &body));
         }
         let detail = ErrorDetail::parse(&body);
+        // The org's API limit (or a lock, an outage) refuses the sign-in for now, not the
+        // credentials: retry later, as for any other request.
+        if matches!(
+            detail.error_code.as_deref(),
+            Some("REQUEST_LIMIT_EXCEEDED" | "UNABLE_TO_LOCK_ROW" | "SERVER_UNAVAILABLE")
+        ) {
+            return Err(SalesforceError::from_response(status, &body));
+        }
         Err(SalesforceError::Authentication {
             error_code: detail
                 .error_code

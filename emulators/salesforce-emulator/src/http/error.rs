@@ -37,6 +37,9 @@ pub enum ApiError {
     /// An injected server failure (503 → SERVER_UNAVAILABLE, else UNKNOWN_EXCEPTION).
     #[error("{}", server_fault_message(*.0))]
     ServerFault(u16),
+    /// An injected lock conflict.
+    #[error("unable to obtain exclusive access to this record or 1 records: emulator-injected-fault")]
+    RowLocked,
 }
 
 fn server_fault_message(status: u16) -> &'static str {
@@ -73,7 +76,8 @@ impl ApiError {
             Self::JsonParser(_)
             | Self::BadRequest { .. }
             | Self::InvalidQueryLocator
-            | Self::ExceededIdLimit => StatusCode::BAD_REQUEST,
+            | Self::ExceededIdLimit
+            | Self::RowLocked => StatusCode::BAD_REQUEST,
             Self::ServerFault(status) => {
                 StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             }
@@ -93,6 +97,7 @@ impl ApiError {
             Self::ExceededIdLimit => "EXCEEDED_ID_LIMIT",
             Self::ServerFault(503) => "SERVER_UNAVAILABLE",
             Self::ServerFault(_) => "UNKNOWN_EXCEPTION",
+            Self::RowLocked => "UNABLE_TO_LOCK_ROW",
         }
     }
 

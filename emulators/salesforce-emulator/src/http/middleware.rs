@@ -32,13 +32,22 @@ pub async fn inject_faults(
         return next.run(request).await;
     };
     let mut response = match kind {
+        // Salesforce goes on with a request whose client gave up: the slow request runs in its
+        // own task, so it still commits after the caller's timeout (a late commit).
         FaultKind::Latency(delay) => {
-            tokio::time::sleep(delay).await;
-            next.run(request).await
+            let handling = tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                next.run(request).await
+            });
+            match handling.await {
+                Ok(response) => response,
+                Err(_) => ApiError::ServerFault(500).into_response(),
+            }
         }
         FaultKind::ServerError(status) => ApiError::ServerFault(status).into_response(),
         FaultKind::RequestLimitExceeded => ApiError::RequestLimitExceeded.into_response(),
         FaultKind::ExpiredSession => ApiError::InvalidSession.into_response(),
+        FaultKind::RowLocked => ApiError::RowLocked.into_response(),
     };
     response.extensions_mut().insert(AppliedFault(kind.label()));
     response

@@ -33,6 +33,15 @@ pub trait SalesforceWrites: Send + Sync {
         field: &str,
         value: &str,
     ) -> Result<Vec<String>, SalesforceError>;
+    /// Id and `read` field (`None` when empty) of the `object` records whose `field` equals
+    /// `value`, oldest first.
+    async fn field_by_key(
+        &self,
+        object: &str,
+        field: &str,
+        value: &str,
+        read: &str,
+    ) -> Result<Vec<(String, Option<String>)>, SalesforceError>;
     /// The attachments whose parent is `parent_id`.
     async fn attachments_of(
         &self,

@@ -304,6 +304,30 @@ impl SalesforceWrites for MemorySalesforce {
         finish(ids, lost)
     }
 
+    async fn field_by_key(
+        &self,
+        object: &str,
+        field: &str,
+        value: &str,
+        read: &str,
+    ) -> Result<Vec<(String, Option<String>)>, SalesforceError> {
+        let (mut org, lost) = self.begin(SalesforceCall::FindIds)?;
+        let found = org
+            .matching(object, field, value)
+            .iter()
+            .filter_map(|record| {
+                let id = record.get("Id")?.as_str()?.to_string();
+                let text = record
+                    .get(read)
+                    .and_then(Value::as_str)
+                    .filter(|text| !text.is_empty())
+                    .map(str::to_string);
+                Some((id, text))
+            })
+            .collect();
+        finish(found, lost)
+    }
+
     async fn attachments_of(
         &self,
         parent_id: &str,

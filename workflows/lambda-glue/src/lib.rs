@@ -24,7 +24,21 @@ pub fn init_logging() {
 
 /// The AWS configuration of the function (region, credentials, `AWS_ENDPOINT_URL*`).
 pub async fn aws_config() -> aws_config::SdkConfig {
-    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .timeout_config(sdk_timeouts())
+        .load()
+        .await
+}
+
+/// Every AWS call is bounded: a stalled connection or a slow S3 answer fails the attempt (the
+/// SDK retries it) and then the operation, well inside the function's own timeout, with an
+/// error the step reports as retryable, instead of hanging until Lambda kills the sandbox.
+pub fn sdk_timeouts() -> aws_config::timeout::TimeoutConfig {
+    aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(std::time::Duration::from_secs(3))
+        .operation_attempt_timeout(std::time::Duration::from_secs(10))
+        .operation_timeout(std::time::Duration::from_secs(25))
+        .build()
 }
 
 /// A Lambda error body from any activity error.
@@ -75,4 +89,27 @@ fn remaining_time(deadline_epoch_ms: u64) -> Option<Duration> {
     deadline_epoch_ms
         .checked_sub(now_ms)
         .map(|left| Duration::from_millis(left.saturating_sub(250)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_aws_call_has_an_operation_and_an_attempt_timeout() {
+        let config = aws_config().await;
+        let timeouts = config.timeout_config().expect("timeouts are configured");
+        assert_eq!(
+            timeouts.operation_timeout(),
+            Some(std::time::Duration::from_secs(25))
+        );
+        assert_eq!(
+            timeouts.operation_attempt_timeout(),
+            Some(std::time::Duration::from_secs(10))
+        );
+        assert_eq!(
+            timeouts.connect_timeout(),
+            Some(std::time::Duration::from_secs(3))
+        );
+    }
 }

@@ -137,6 +137,23 @@ fn a_state_renamed_without_its_function_breaks_the_one_name_rule() {
 }
 
 #[test]
+fn a_task_that_does_not_pass_the_execution_context_is_reported() {
+    let (mut definition, wiring) = post_call();
+    let task = import_ctr(&mut definition);
+    task["Parameters"]["context"]
+        .as_object_mut()
+        .expect("context")
+        .remove("stateEnteredTime.$");
+    let problems = check_state_machine(SHOWN, &definition, &wiring, &contracts());
+    assert!(
+        problems.iter().any(|problem| problem.starts_with(
+            "statemachines/post-call.asl.json: state ImportCtr: Parameters.context.stateEnteredTime.$ must be \"$$.State.EnteredTime\""
+        )),
+        "{problems:#?}"
+    );
+}
+
+#[test]
 fn every_post_call_task_has_a_contract_under_its_state_name() {
     let (definition, wiring) = post_call();
     let tasks = embedded::contract_check::task_activities(&definition, &wiring);

@@ -74,6 +74,7 @@ pub fn check_state_machine(
             continue;
         };
         check_names(&at, &state, &placeholder, wiring, &mut problems);
+        check_context(&at, task, &mut problems);
         let Some(activity) = wiring.substitutions.get(&placeholder) else {
             // The placeholder check of `connect-sf validate` reports the missing substitution.
             continue;
@@ -87,6 +88,28 @@ pub fn check_state_machine(
         check_errors(&at, task, contract, &mut problems);
     }
     problems
+}
+
+/// What every Task passes its step besides the state (`activity_contract::run_task` unwraps
+/// it): without the execution's name a console re-run could not be told from a live
+/// duplicate, and without the state's entered time the retry budget would never end.
+const TASK_PARAMETERS: [(&str, &str); 4] = [
+    ("/input.$", "$"),
+    ("/context/executionName.$", "$$.Execution.Name"),
+    ("/context/stateEnteredTime.$", "$$.State.EnteredTime"),
+    ("/context/retryCount.$", "$$.State.RetryCount"),
+];
+
+fn check_context(at: &str, task: &Value, problems: &mut Vec<String>) {
+    let parameters = &task["Parameters"];
+    for (pointer, expected) in TASK_PARAMETERS {
+        if parameters.pointer(pointer).and_then(Value::as_str) != Some(expected) {
+            problems.push(format!(
+                "{at}: Parameters{} must be \"{expected}\": every Task passes {{\"input.$\": \"$\", \"context\": {{executionName, stateEnteredTime, retryCount}}}}",
+                pointer.replace('/', ".")
+            ));
+        }
+    }
 }
 
 /// One name per step: placeholder, SAM resource and crate all follow the state's name.

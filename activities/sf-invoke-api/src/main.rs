@@ -7,6 +7,8 @@ use contact_flow::{InvocationSettings, handle_invocation};
 async fn main() -> Result<(), lambda_glue::Error> {
     lambda_glue::init_logging();
     let settings = InvocationSettings::from_lookup(&env_config::from_process)?;
+    // In the background while the runtime starts: a cold phoneLookup finds its rules ready.
+    settings.prepare_phone_rules();
     let aws = lambda_glue::aws_config().await;
     let salesforce = aws_adapters::salesforce_client_from_env(&aws)?;
     lambda_glue::serve(|event, remaining| {

@@ -62,6 +62,8 @@ const CANDIDATES: &[Candidate] = &[
                for the caller's calling code only, built on its first use",
         validate: |number| contact_flow::phone::parse_caller_number("sf_phone", number).is_ok(),
     },
+    // Off in the test build (it adds some forty crates); `scripts/bench` turns it on.
+    #[cfg(feature = "rlibphonenumber")]
     Candidate {
         name: "rlibphonenumber",
         what: "`rlibphonenumber::PHONE_NUMBER_UTIL.parse(n, None)` + `is_valid()`: a port of \

@@ -21,6 +21,10 @@ pub const DEADLINE_VARIABLE: &str = "SF_INVOKE_DEADLINE_MS";
 
 /// The variable that restores the old package's `%` rule for lookups.
 pub const LEGACY_WILDCARDS_VARIABLE: &str = "SF_INVOKE_LEGACY_WILDCARDS";
+/// Calling codes whose phone rules a container prepares while it starts (comma-separated).
+pub const PHONE_CALLING_CODES_VARIABLE: &str = "SF_INVOKE_PHONE_CALLING_CODES";
+/// North America: the callers of most deployments; other codes are prepared on first use.
+pub const DEFAULT_PHONE_CALLING_CODES: &[u16] = &[1];
 
 /// Settings read once at cold start.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +32,8 @@ pub struct InvocationSettings {
     /// Upper bound for one invocation, token refresh included.
     pub deadline: Duration,
     pub options: InvokeOptions,
+    /// Calling codes whose phone-number rules to prepare at cold start (in the background).
+    pub phone_calling_codes: Vec<u16>,
 }
 
 impl Default for InvocationSettings {
@@ -35,6 +41,7 @@ impl Default for InvocationSettings {
         Self {
             deadline: DEFAULT_DEADLINE,
             options: InvokeOptions::default(),
+            phone_calling_codes: DEFAULT_PHONE_CALLING_CODES.to_vec(),
         }
     }
 }
@@ -57,8 +64,45 @@ impl InvocationSettings {
             options: InvokeOptions {
                 legacy_wildcards: env_config::flag(lookup, LEGACY_WILDCARDS_VARIABLE, false)?,
             },
+            phone_calling_codes: phone_calling_codes(lookup)?,
         })
     }
+
+    /// Builds, on a thread of its own, the phone rules of [`Self::phone_calling_codes`], so a
+    /// cold `phoneLookup` finds them ready (about 20 ms for `+1`, overlapped with the rest of
+    /// the container's start). A caller whose number arrives first simply waits for them.
+    pub fn prepare_phone_rules(&self) {
+        let codes = self.phone_calling_codes.clone();
+        if codes.is_empty() {
+            return;
+        }
+        let _ = std::thread::Builder::new()
+            .name("phone-rules".into())
+            .spawn(move || crate::phone_metadata::prepare(&codes));
+    }
+}
+
+fn phone_calling_codes(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<Vec<u16>, env_config::ConfigError> {
+    let Some(text) = env_config::optional(lookup, PHONE_CALLING_CODES_VARIABLE) else {
+        return Ok(DEFAULT_PHONE_CALLING_CODES.to_vec());
+    };
+    text.split(',')
+        .map(str::trim)
+        .filter(|code| !code.is_empty())
+        .map(|code| {
+            code.trim_start_matches('+')
+                .parse::<u16>()
+                .ok()
+                .filter(|code| crate::phone_metadata::is_calling_code(*code))
+                .ok_or_else(|| env_config::ConfigError::Invalid {
+                    name: PHONE_CALLING_CODES_VARIABLE.to_string(),
+                    value: text.clone(),
+                    expected: "a comma-separated list of country calling codes, e.g. 1,44".into(),
+                })
+        })
+        .collect()
 }
 
 /// What this activity reads of a contact-flow event: `Details.Parameters`, and the contact's
@@ -191,6 +235,29 @@ mod tests {
 
     fn lookup(value: &'static str) -> impl Fn(&str) -> Option<String> {
         move |name| (name == DEADLINE_VARIABLE).then(|| value.to_string())
+    }
+
+    #[test]
+    fn phone_calling_codes_default_to_north_america_and_are_checked() {
+        let codes = |value: &'static str| {
+            InvocationSettings::from_lookup(&move |name: &str| {
+                (name == PHONE_CALLING_CODES_VARIABLE).then(|| value.to_string())
+            })
+            .map(|settings| settings.phone_calling_codes)
+        };
+        assert_eq!(
+            InvocationSettings::from_lookup(&|_| None).map(|s| s.phone_calling_codes),
+            Ok(vec![1])
+        );
+        assert_eq!(codes("1, +44,353"), Ok(vec![1, 44, 353]));
+        assert_eq!(codes(""), Ok(vec![1]), "blank is the default");
+        for bad in ["999", "x", "1;44"] {
+            let error = codes(bad).expect_err(bad).to_string();
+            assert!(
+                error.contains(PHONE_CALLING_CODES_VARIABLE) && error.contains("e.g. 1,44"),
+                "{error}"
+            );
+        }
     }
 
     #[test]

@@ -41,6 +41,39 @@ pub fn calling_code(digits: &str) -> Option<u16> {
         })
 }
 
+/// Whether `code` is a country calling code the metadata knows.
+pub fn is_calling_code(code: u16) -> bool {
+    index()
+        .binary_search_by_key(&code, |(known, _)| *known)
+        .is_ok()
+}
+
+/// Builds the databases of `codes` and compiles what validating a number of each needs, so the
+/// first caller from those codes pays nothing.
+pub fn prepare(codes: &[u16]) {
+    for code in codes {
+        if let Some(database) = database_for(*code) {
+            // Validation compiles the patterns lazily: validate an example number once.
+            let example = database
+                .by_code(code)
+                .and_then(|regions| regions.into_iter().next())
+                .and_then(|metadata| {
+                    metadata
+                        .descriptors()
+                        .fixed_line()
+                        .or(metadata.descriptors().mobile())
+                        .and_then(|descriptor| descriptor.example().map(str::to_string))
+                });
+            if let Some(example) = example
+                && let Ok(number) =
+                    phonenumber::parse_with(&database, None, format!("+{code}{example}"))
+            {
+                let _ = phonenumber::is_valid_with(&database, &number);
+            }
+        }
+    }
+}
+
 /// The phone database for one calling code, built on first use and kept for the container's
 /// life. `None` when the code is unknown (the number cannot be valid).
 pub fn database_for(code: u16) -> Option<Arc<Database>> {
@@ -74,6 +107,14 @@ mod tests {
         for (code, _) in index() {
             assert!(database_for(*code).is_some(), "calling code {code}");
         }
+    }
+
+    #[test]
+    fn prepared_codes_are_kept_for_the_first_caller() {
+        prepare(&[44]);
+        let prepared = database_for(44).expect("GB and its dependencies");
+        assert!(Arc::ptr_eq(&prepared, &database_for(44).expect("kept")));
+        assert!(is_calling_code(44) && !is_calling_code(999));
     }
 
     #[test]

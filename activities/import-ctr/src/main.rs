@@ -1,11 +1,18 @@
-//! `ImportCtr` as a Lambda function: Salesforce only.
+//! `ImportCtr` as a Lambda function: Salesforce, and S3 to read a CTR the trigger passed by
+//! reference.
 
 use std::sync::Arc;
+
+use aws_adapters::S3ObjectStore;
+use post_call::steps::{ImportCtr, ImportCtrPorts};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_glue::Error> {
     lambda_glue::init_logging();
     let aws = lambda_glue::aws_config().await;
-    let salesforce = aws_adapters::salesforce_client_from_env(&aws)?;
-    lambda_glue::serve_task::<post_call::steps::ImportCtr>(Arc::new(salesforce)).await
+    let ports = ImportCtrPorts {
+        salesforce: Arc::new(aws_adapters::salesforce_client_from_env(&aws)?),
+        store: Arc::new(S3ObjectStore::from_config(&aws)),
+    };
+    lambda_glue::serve_task::<ImportCtr>(ports).await
 }

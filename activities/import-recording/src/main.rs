@@ -1,4 +1,5 @@
-//! `ImportRecording` as a Lambda function: Salesforce, and S3 for the contact markers.
+//! `ImportRecording` as a Lambda function: Salesforce, and S3 for the contact markers (and a
+//! CTR passed by reference).
 
 use std::sync::Arc;
 

@@ -1,5 +1,5 @@
-//! `ImportTranscript` as a Lambda function: Salesforce, S3 (markers and Transcribe output) and
-//! Comprehend.
+//! `ImportTranscript` as a Lambda function: Salesforce, S3 (markers, Transcribe output, a CTR
+//! passed by reference) and Comprehend.
 
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
-//! The `plan-contact` Lambda binary as Step Functions invokes it. The step calls nothing, so
-//! the function starts with no `SF_*` setting at all: a bad Salesforce setting can never stop
-//! it.
+//! The `plan-contact` Lambda binary as Step Functions invokes it. The step calls no
+//! Salesforce, so the function starts with no `SF_*` setting at all: a bad Salesforce setting
+//! can never stop it. With the CTR in its input it calls nothing at all (S3 only for a CTR
+//! passed by reference).
 
 use std::path::Path;
 

@@ -1,5 +1,5 @@
-//! `StartTranscription` as a Lambda function: S3 for the contact markers, and Transcribe. No
-//! Salesforce client, so no `SF_*` setting is read.
+//! `StartTranscription` as a Lambda function: S3 for the contact markers (and a CTR passed by
+//! reference), and Transcribe. No Salesforce client, so no `SF_*` setting is read.
 
 use std::sync::Arc;
 

@@ -13,8 +13,9 @@ use async_trait::async_trait;
 use contact_flow::{InvocationError, InvocationSettings, handle_invocation};
 use post_call::ports::SalesforceWrites;
 use post_call::steps::{
-    CheckTranscription, ImportCtr, ImportRecording, ImportRecordingPorts, ImportTranscript,
-    ImportTranscriptPorts, PlanContact, StartTranscription, StartTranscriptionPorts,
+    CheckTranscription, ImportCtr, ImportCtrPorts, ImportRecording, ImportRecordingPorts,
+    ImportTranscript, ImportTranscriptPorts, PlanContact, StartTranscription,
+    StartTranscriptionPorts,
 };
 use serde_json::Value;
 use step_functions_engine::{TaskContext, TaskFailure, TaskHandler};
@@ -72,8 +73,11 @@ pub fn handlers(ports: &EmbeddedPorts) -> Vec<(String, Arc<dyn TaskHandler>)> {
                 salesforce: ports.salesforce.clone(),
             }) as Arc<dyn TaskHandler>,
         ),
-        step::<PlanContact>(()),
-        step::<ImportCtr>(salesforce.clone()),
+        step::<PlanContact>(ports.store.clone()),
+        step::<ImportCtr>(ImportCtrPorts {
+            salesforce: salesforce.clone(),
+            store: ports.store.clone(),
+        }),
         step::<ImportRecording>(ImportRecordingPorts {
             salesforce: salesforce.clone(),
             store: ports.store.clone(),

@@ -16,6 +16,9 @@ activity_contract::error_kinds! {
     /// Every post-call failure other than Salesforce's, with its stable name.
     pub enum PostCallErrorKind {
         MalformedCtr => "MalformedCtr", retryable = false;
+        /// The state's `ctrReference` names no CTR the trigger stored (outside `ctr-inputs/`,
+        /// or the object is gone).
+        CtrReferenceInvalid => "CtrReference.Invalid", retryable = false;
         InvalidConfiguration => "InvalidConfiguration", retryable = false;
         NoRecording => "NoRecording", retryable = false;
         NotPlanned => "NotPlanned", retryable = false;
@@ -43,6 +46,9 @@ activity_contract::error_kinds! {
 pub enum PostCallError {
     #[error(transparent)]
     MalformedCtr(#[from] MalformedCtr),
+    /// The CTR passed by reference cannot be found where the state says.
+    #[error("the CTR reference {location} cannot be read: {reason}")]
+    CtrReference { location: String, reason: String },
     #[error("the post-call configuration is invalid: {reason}")]
     InvalidConfiguration { reason: String },
     #[error("contact {contact_id}: {reason}")]
@@ -135,6 +141,7 @@ impl PostCallError {
         };
         Ok(match self {
             Self::MalformedCtr(_) => Kind::MalformedCtr,
+            Self::CtrReference { .. } => Kind::CtrReferenceInvalid,
             Self::InvalidConfiguration { .. } => Kind::InvalidConfiguration,
             Self::NoRecording { .. } => Kind::NoRecording,
             Self::NotPlanned { .. } => Kind::NotPlanned,

@@ -43,7 +43,7 @@ pub mod transcription;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use ctr::{ContactTraceRecord, MalformedCtr, decode_kinesis_data};
+pub use ctr::{ContactState, ContactTraceRecord, CtrSource, MalformedCtr, decode_kinesis_data};
 pub use error::PostCallError;
 pub use namespace::Namespace;
 pub use plan::{ComprehendAnalysis, PlanInput, PostCallPlan, RecordingImport, plan_post_call};

@@ -91,8 +91,9 @@ impl ComprehendAnalysis {
     }
 }
 
-/// Input of the Plan step: `{"ctr": <CTR>, "switches": <PackageSwitches>}` (other keys of
-/// the execution state are ignored).
+/// A CTR and the switches: `{"ctr": <CTR>, "switches": <PackageSwitches>}` (other keys of
+/// the execution state are ignored). The `PlanContact` step reads a
+/// [`crate::ContactState`], which may carry the CTR by reference instead.
 #[derive(Debug, Clone, Deserialize)]
 pub struct PlanInput {
     pub ctr: ContactTraceRecord,

@@ -7,18 +7,26 @@ use activity_contract::{ErrorName, Task, TaskContext};
 
 use crate::PostCallError;
 use crate::contact_analytics::Claim;
+use crate::ctr::ContactState;
 use crate::error::PostCallErrorKind;
 use crate::ports::{ObjectStore, SalesforceWrites, TextAnalysis};
 use crate::stored_markers::StoredMarkers;
 use crate::transcript_import::{
     TranscriptImportInput, TranscriptImportOutput, TranscriptImportPorts, import_transcript,
 };
+use crate::transcription::TranscriptionProgress;
 
 pub struct ImportTranscript;
 
+/// What the transcript import reads besides the CTR and the switches.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct TranscriptionField {
+    pub transcription: TranscriptionProgress,
+}
+
 pub struct ImportTranscriptPorts {
     pub salesforce: Arc<dyn SalesforceWrites>,
-    /// Holds the contact markers and Transcribe's output.
+    /// Holds the contact markers, Transcribe's output and a CTR passed by reference.
     pub store: Arc<dyn ObjectStore>,
     pub analysis: Arc<dyn TextAnalysis>,
 }
@@ -26,13 +34,13 @@ pub struct ImportTranscriptPorts {
 impl Task for ImportTranscript {
     const STATE: &'static str = "ImportTranscript";
     type Ports = ImportTranscriptPorts;
-    type Input = TranscriptImportInput;
+    type Input = ContactState<TranscriptionField>;
     type Output = TranscriptImportOutput;
     type Error = PostCallError;
 
     fn error_names() -> Vec<ErrorName> {
         use PostCallErrorKind as Kind;
-        super::names(
+        super::names_reading_ctr(
             &[
                 Kind::TranscribeNotComplete,
                 Kind::InvalidConfiguration,
@@ -56,9 +64,14 @@ impl Task for ImportTranscript {
 
     async fn run(
         ports: &ImportTranscriptPorts,
-        input: TranscriptImportInput,
+        input: ContactState<TranscriptionField>,
         context: &TaskContext,
     ) -> Result<TranscriptImportOutput, PostCallError> {
+        let input = TranscriptImportInput {
+            ctr: input.ctr.resolve(ports.store.as_ref()).await?,
+            switches: input.switches,
+            transcription: input.fields.transcription,
+        };
         let markers = StoredMarkers::new(ports.store.clone(), &input.switches.transcript_bucket);
         let step_ports = TranscriptImportPorts {
             salesforce: ports.salesforce.as_ref(),

@@ -16,11 +16,27 @@ use salesforce_client::SalesforceError;
 use crate::error::PostCallErrorKind;
 
 pub use check_transcription::CheckTranscription;
-pub use import_ctr::ImportCtr;
+pub use import_ctr::{ImportCtr, ImportCtrPorts};
 pub use import_recording::{ImportRecording, ImportRecordingPorts};
-pub use import_transcript::{ImportTranscript, ImportTranscriptPorts};
+pub use import_transcript::{ImportTranscript, ImportTranscriptPorts, TranscriptionField};
 pub use plan_contact::PlanContact;
 pub use start_transcription::{StartTranscription, StartTranscriptionPorts};
+
+/// What reading the contact's CTR can fail with: a `ctrReference` is read from the object
+/// store (`ctr_reference`), which may be unavailable, refuse, lack the object or hold no CTR.
+const READS_CTR: [PostCallErrorKind; 4] = [
+    PostCallErrorKind::ObjectStoreUnavailable,
+    PostCallErrorKind::ObjectStoreFailed,
+    PostCallErrorKind::CtrReferenceInvalid,
+    PostCallErrorKind::MalformedCtr,
+];
+
+/// [`names`] of a step that reads the contact's CTR: `kinds` and [`READS_CTR`].
+fn names_reading_ctr(kinds: &[PostCallErrorKind], calls_salesforce: bool) -> Vec<ErrorName> {
+    let mut all = kinds.to_vec();
+    all.extend(READS_CTR.iter().filter(|kind| !kinds.contains(kind)));
+    names(&all, calls_salesforce)
+}
 
 /// The names of `kinds`, plus every Salesforce name when the step calls Salesforce.
 fn names(kinds: &[PostCallErrorKind], calls_salesforce: bool) -> Vec<ErrorName> {

@@ -7,6 +7,7 @@ use activity_contract::{ErrorName, Task, TaskContext};
 
 use crate::PostCallError;
 use crate::contact_analytics::Claim;
+use crate::ctr::ContactState;
 use crate::error::PostCallErrorKind;
 use crate::ports::{ObjectStore, Transcriber};
 use crate::stored_markers::StoredMarkers;
@@ -15,7 +16,7 @@ use crate::transcription::{StartTranscriptionInput, TranscriptionProgress, start
 pub struct StartTranscription;
 
 pub struct StartTranscriptionPorts {
-    /// Holds the contact markers.
+    /// Holds the contact markers and a CTR passed by reference.
     pub store: Arc<dyn ObjectStore>,
     pub transcriber: Arc<dyn Transcriber>,
 }
@@ -23,13 +24,13 @@ pub struct StartTranscriptionPorts {
 impl Task for StartTranscription {
     const STATE: &'static str = "StartTranscription";
     type Ports = StartTranscriptionPorts;
-    type Input = StartTranscriptionInput;
+    type Input = ContactState;
     type Output = TranscriptionProgress;
     type Error = PostCallError;
 
     fn error_names() -> Vec<ErrorName> {
         use PostCallErrorKind as Kind;
-        super::names(
+        super::names_reading_ctr(
             &[
                 Kind::NotPlanned,
                 Kind::NoRecording,
@@ -50,10 +51,20 @@ impl Task for StartTranscription {
 
     async fn run(
         ports: &StartTranscriptionPorts,
-        input: StartTranscriptionInput,
+        input: ContactState,
         context: &TaskContext,
     ) -> Result<TranscriptionProgress, PostCallError> {
+        let input = StartTranscriptionInput {
+            ctr: input.ctr.resolve(ports.store.as_ref()).await?,
+            switches: input.switches,
+        };
         let markers = StoredMarkers::new(ports.store.clone(), &input.switches.transcript_bucket);
-        start_transcription(&markers, ports.transcriber.as_ref(), &input, Claim::of(context)).await
+        start_transcription(
+            &markers,
+            ports.transcriber.as_ref(),
+            &input,
+            Claim::of(context),
+        )
+        .await
     }
 }

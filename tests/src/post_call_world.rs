@@ -1,7 +1,9 @@
 //! A contact centre's post-call pipeline in one process: the Salesforce emulator (real HTTP),
 //! the Step Functions engine on virtual time running `statemachines/post-call.asl.json` with
 //! every activity's real handler, wired as `template.yaml` wires the Lambdas, and the CTR
-//! trigger with a starter that runs each execution on the engine.
+//! trigger with a starter that runs each execution on the engine. The trigger keeps its records
+//! (a CTR passed by reference, a quarantined record) in [`RECORDS_BUCKET`] of the steps' own
+//! object store, as the template's `CtrRecordsBucket` is read by the Lambdas.
 
 use std::{
     collections::{BTreeSet, HashMap},
@@ -11,11 +13,13 @@ use std::{
 
 use embedded::{
     ports::{EmbeddedPorts, local_ports},
-    post_call_runner::{TriggerRun, trigger_and_run},
+    post_call_runner::{TriggerRun, run_queued},
     task_handlers, template_wiring,
 };
 use local_adapters::QueueingStarter;
 use post_call::PackageSwitches;
+use post_call::ports::ObjectStore;
+use post_call_trigger::{ExecutionStarter, RecordStore};
 use salesforce_client::SalesforceClient;
 use salesforce_emulator::RunningEmulator;
 use serde_json::{Value, json};
@@ -40,6 +44,8 @@ pub const CCA_OBJECT: &str = "amazonconnect__AC_ContactChannelAnalytics__c";
 pub const CONTACT_FIELD: &str = "amazonconnect__ContactId__c";
 /// The contact of [`voice_ctr`].
 pub const VOICE_CONTACT_ID: &str = "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08";
+/// Where the trigger keeps CTRs passed by reference and quarantined records.
+pub const RECORDS_BUCKET: &str = "northwind-care-ctr-records";
 
 /// Where the trigger starts executions.
 enum Trigger {
@@ -63,6 +69,10 @@ pub struct PostCallWorld {
     pub engine: Engine,
     pub machine: StateMachine,
     trigger: Trigger,
+    /// The steps' object store (a directory, or S3 on moto).
+    pub store: Arc<dyn ObjectStore>,
+    /// The trigger's records, in [`RECORDS_BUCKET`] of `store`.
+    pub records: RecordStore,
     /// The local S3 directory (removed on drop).
     pub storage: PathBuf,
 }
@@ -96,7 +106,11 @@ impl PostCallWorld {
         let switches = all_switches();
         create_buckets(
             &s3,
-            &[&switches.recording_bucket, &switches.transcript_bucket],
+            &[
+                &switches.recording_bucket,
+                &switches.transcript_bucket,
+                RECORDS_BUCKET,
+            ],
         )
         .await
         .expect("CreateBucket");
@@ -128,6 +142,7 @@ impl PostCallWorld {
         let storage = unique_storage();
         std::fs::create_dir_all(&storage).expect("storage");
         let ports = make(salesforce.clone(), &storage);
+        let store = ports.store.clone();
         let wiring = template_wiring::read(&repo_root().join("template.yaml")).expect("template");
         let substitutions: HashMap<String, String> = wiring
             .into_iter()
@@ -151,6 +166,8 @@ impl PostCallWorld {
             engine: builder.build(),
             machine,
             trigger: Trigger::Local(QueueingStarter::default()),
+            records: RecordStore::new(store.clone(), RECORDS_BUCKET),
+            store,
             storage,
         }
     }
@@ -167,18 +184,35 @@ impl PostCallWorld {
     }
 
     pub async fn deliver_event(&self, event: Value, switches: &PackageSwitches) -> TriggerRun {
+        self.deliver_event_through(self.starter(), event, switches)
+            .await
+    }
+
+    /// The world's StartExecution: the local queue, or Step Functions on moto.
+    pub fn starter(&self) -> &dyn ExecutionStarter {
         match &self.trigger {
-            Trigger::Local(starter) => {
-                trigger_and_run(&self.engine, &self.machine, starter, event, switches)
-                    .await
-                    .expect("trigger runs")
-            }
-            Trigger::StepFunctions {
-                sfn, starter, ran, ..
-            } => {
-                let (report, response) = post_call_trigger::handle_batch(starter, switches, event)
-                    .await
-                    .expect("a Kinesis event");
+            Trigger::Local(starter) => starter,
+            Trigger::StepFunctions { starter, .. } => starter,
+        }
+    }
+
+    /// The trigger on `event` with `starter` (the world's, or one wrapping it) and the world's
+    /// records, then every execution the world's starter started, each run to its end.
+    pub async fn deliver_event_through(
+        &self,
+        starter: &dyn ExecutionStarter,
+        event: Value,
+        switches: &PackageSwitches,
+    ) -> TriggerRun {
+        let (report, response) =
+            post_call_trigger::handle_batch(starter, &self.records, switches, event)
+                .await
+                .expect("a Kinesis event");
+        let executions = match &self.trigger {
+            Trigger::Local(starter) => run_queued(&self.engine, &self.machine, starter)
+                .await
+                .expect("executions run"),
+            Trigger::StepFunctions { sfn, ran, .. } => {
                 let mut executions = Vec::new();
                 for started in &report.started {
                     let Some(arn) = started.execution_arn.as_deref() else {
@@ -204,12 +238,13 @@ impl PostCallWorld {
                         .expect("StopExecution");
                     executions.push(result);
                 }
-                TriggerRun {
-                    report,
-                    response,
-                    executions,
-                }
+                executions
             }
+        };
+        TriggerRun {
+            report,
+            response,
+            executions,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The `ctr-trigger` Lambda binary as Lambda runs it: a local Runtime API hands it a Kinesis
-//! event, and it starts the post-call execution on Step Functions (moto's server).
+//! event, and it starts the post-call execution on Step Functions (moto's server), keeping a
+//! record it cannot decode in the records bucket (S3 on moto).
 
 use std::{path::Path, time::Duration};
 
@@ -9,11 +10,12 @@ use test_harness::{
     fixtures::{kinesis_record, voice_ctr},
     lambda_process::{ActivityProcess, lambda_environment},
     lambda_runtime_api::{Completion, RuntimeApi},
-    moto_resources::create_post_call_state_machine,
+    moto_resources::{create_buckets, create_post_call_state_machine, s3_client},
 };
 
 const BINARY: &str = env!("CARGO_BIN_EXE_ctr-trigger");
 const VOICE_CONTACT: &str = "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08";
+const RECORDS_BUCKET: &str = "northwind-care-ctr-records";
 
 /// The function's configuration as template.yaml sets it, aimed at moto.
 fn environment(moto: &MotoServer, state_machine_arn: Option<&str>) -> Vec<(String, String)> {
@@ -27,6 +29,7 @@ fn environment(moto: &MotoServer, state_machine_arn: Option<&str>) -> Vec<(Strin
             ("SF_ADAPTER_NAMESPACE", "amazonconnect"),
             ("CONNECT_RECORDING_S3_BUCKET", "amazon-connect-3e91c4d7a2b8"),
             ("TRANSCRIBE_OUTPUT_S3_BUCKET", "northwind-care-transcripts"),
+            ("CTR_RECORDS_S3_BUCKET", RECORDS_BUCKET),
         ]
         .into_iter()
         .map(|(name, value)| (name.to_string(), value.to_string())),
@@ -47,6 +50,8 @@ async fn the_binary_starts_one_execution_per_contact_with_the_stack_settings() -
     let moto = MotoServer::start().await?;
     let sfn = aws_sdk_sfn::Client::new(&moto.sdk_config().await);
     let machine_arn = create_post_call_state_machine(&sfn).await?;
+    let s3 = s3_client(&moto).await;
+    create_buckets(&s3, &[RECORDS_BUCKET]).await?;
 
     let runtime_api = RuntimeApi::start().await?;
     let mut process = ActivityProcess::spawn(
@@ -63,9 +68,41 @@ async fn the_binary_starts_one_execution_per_contact_with_the_stack_settings() -
         .finish(&runtime_api, runtime_api.queue(event))
         .await?;
     assert_eq!(outcome.completion, Completion::Response, "{}", outcome.body);
-    // The malformed record is skipped (logged with its reason), not retried.
+    // The malformed record is kept in the quarantine with its reason, not retried.
     let response: Value = serde_json::from_str(&outcome.body)?;
     assert_eq!(response, json!({ "batchItemFailures": [] }));
+    let quarantined = s3
+        .list_objects_v2()
+        .bucket(RECORDS_BUCKET)
+        .prefix("quarantine/ctr-trigger/")
+        .send()
+        .await?;
+    let keys: Vec<&str> = quarantined
+        .contents()
+        .iter()
+        .filter_map(|object| object.key())
+        .collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert!(keys[0].ends_with("/49590002.json"), "{keys:?}");
+    let kept = s3
+        .get_object()
+        .bucket(RECORDS_BUCKET)
+        .key(keys[0])
+        .send()
+        .await?
+        .body
+        .collect()
+        .await?
+        .into_bytes();
+    let kept: Value = serde_json::from_slice(&kept)?;
+    assert_eq!(kept["reasonKind"], "MalformedRecord");
+    assert!(
+        kept["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not UTF-8 JSON"),
+        "{kept}"
+    );
 
     let executions = sfn
         .list_executions()
@@ -109,5 +146,24 @@ async fn without_the_state_machine_arn_the_binary_refuses_to_start_and_says_why(
     let (status, log) = process.exited(Duration::from_secs(20)).await?;
     assert!(!status.success());
     assert!(log.contains("POST_CALL_STATE_MACHINE_ARN"), "{log}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn without_the_records_bucket_the_binary_refuses_to_start_and_says_why() -> anyhow::Result<()>
+{
+    let moto = MotoServer::start().await?;
+    let runtime_api = RuntimeApi::start().await?;
+    let mut variables = environment(&moto, Some("arn:aws:states:us-west-2:1:stateMachine:pc"));
+    variables.retain(|(name, _)| name != "CTR_RECORDS_S3_BUCKET");
+    let process = ActivityProcess::spawn(
+        Path::new(BINARY),
+        &variables,
+        &runtime_api.address(),
+        &log_path("no-bucket"),
+    )?;
+    let (status, log) = process.exited(Duration::from_secs(20)).await?;
+    assert!(!status.success());
+    assert!(log.contains("CTR_RECORDS_S3_BUCKET"), "{log}");
     Ok(())
 }

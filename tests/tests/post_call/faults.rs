@@ -23,9 +23,14 @@ use tests::post_call_world::{
 async fn triggered(ctr: &Value, switches: &PackageSwitches) -> (String, Value) {
     let starter = QueueingStarter::default();
     let event = json!({ "Records": [kinesis_record("49590001", &ctr.to_string())] });
-    post_call_trigger::handle_batch(&starter, switches, event)
-        .await
-        .expect("a Kinesis event");
+    post_call_trigger::handle_batch(
+        &starter,
+        &embedded::post_call_runner::scratch_records().0,
+        switches,
+        event,
+    )
+    .await
+    .expect("a Kinesis event");
     let mut queued = starter.take_queued();
     assert_eq!(queued.len(), 1, "one execution per CTR");
     queued.remove(0)

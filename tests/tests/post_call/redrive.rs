@@ -29,9 +29,14 @@ const STATE_MACHINE: &str = "post-call";
 async fn triggered(ctr: &Value) -> (String, Value) {
     let starter = QueueingStarter::default();
     let event = json!({ "Records": [kinesis_record("49590001", &ctr.to_string())] });
-    post_call_trigger::handle_batch(&starter, &all_switches(), event)
-        .await
-        .expect("a Kinesis event");
+    post_call_trigger::handle_batch(
+        &starter,
+        &embedded::post_call_runner::scratch_records().0,
+        &all_switches(),
+        event,
+    )
+    .await
+    .expect("a Kinesis event");
     let mut queued = starter.take_queued();
     assert_eq!(queued.len(), 1, "one execution per CTR");
     queued.remove(0)

@@ -5,7 +5,7 @@ use activity_contract::{ErrorName, NamedError};
 use post_call::PackageSwitches;
 use serde_json::{Value, json};
 
-use crate::{ExecutionStarter, KinesisCtrEvent, TriggerReport, trigger_post_call};
+use crate::{ExecutionStarter, KinesisCtrEvent, RecordStore, TriggerReport, trigger_post_call};
 
 activity_contract::error_kinds! {
     /// Why a whole batch was refused.
@@ -36,9 +36,11 @@ impl NamedError for MalformedEvent {
 }
 
 /// Runs the trigger on one Kinesis event; returns the full report (for logs and the local
-/// runner) and Lambda's partial batch response.
+/// runner) and Lambda's partial batch response. `records` keeps the CTRs passed by reference
+/// and the quarantined records.
 pub async fn handle_batch(
     starter: &dyn ExecutionStarter,
+    records: &RecordStore,
     switches: &PackageSwitches,
     event: Value,
 ) -> Result<(TriggerReport, Value), MalformedEvent> {
@@ -50,7 +52,7 @@ pub async fn handle_batch(
             error.column()
         ),
     })?;
-    let report = trigger_post_call(&event, switches, starter).await;
+    let report = trigger_post_call(&event, switches, starter, records, chrono::Utc::now()).await;
     let response = batch_response(&report);
     Ok((report, response))
 }

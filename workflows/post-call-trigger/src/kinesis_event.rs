@@ -15,6 +15,9 @@ pub struct KinesisCtrEvent {
 pub struct KinesisCtrRecord {
     #[serde(rename = "eventID", default)]
     pub event_id: Option<String>,
+    /// The stream's ARN, kept with a quarantined record.
+    #[serde(rename = "eventSourceARN", default)]
+    pub event_source_arn: Option<String>,
     pub kinesis: KinesisRecordData,
 }
 
@@ -26,6 +29,9 @@ pub struct KinesisRecordData {
     #[serde(default)]
     pub partition_key: Option<String>,
     pub sequence_number: String,
+    /// When Kinesis received the record, in seconds since the epoch (the quarantine's day).
+    #[serde(default)]
+    pub approximate_arrival_timestamp: Option<f64>,
 }
 
 impl KinesisCtrRecord {

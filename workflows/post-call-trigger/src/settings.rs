@@ -17,6 +17,18 @@ pub enum SettingsError {
     Namespace { reason: String },
 }
 
+/// The bucket the trigger keeps records in (`CTR_RECORDS_S3_BUCKET`, template.yaml's
+/// `CtrRecordsBucket`): required, since without it a large CTR or a malformed record could only
+/// be retried or logged.
+pub fn records_bucket_from_lookup(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<String, SettingsError> {
+    Ok(env_config::required(&lookup, RECORDS_BUCKET_VARIABLE)?)
+}
+
+/// The variable naming the trigger's records bucket.
+pub const RECORDS_BUCKET_VARIABLE: &str = "CTR_RECORDS_S3_BUCKET";
+
 /// The switches from any lookup: [`env_config::from_process`] in Lambda, a map in tests and
 /// the local runner.
 pub fn switches_from_lookup(

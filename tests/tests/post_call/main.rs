@@ -4,4 +4,5 @@
 mod faults;
 mod on_moto;
 mod redrive;
+mod trigger_keeps_every_record;
 mod workflow;

@@ -106,6 +106,15 @@ fn local_transcription_jobs(world: &PostCallWorld) -> usize {
 async fn two_executions_of_one_contact_at_once_write_everything_once(
     world: &PostCallWorld,
 ) -> (ExecutionResult, ExecutionResult) {
+    // Slow queries keep both executions' steps in flight together wherever they meet at the same
+    // virtual instant (the CCA creation, the job name). The import claim itself, which the
+    // virtual clock cannot make overlap, is tested in `post_call::transcript_import`.
+    world.emulator.control().inject_fault(Fault {
+        kind: FaultKind::Latency(std::time::Duration::from_millis(300)),
+        schedule: FaultSchedule::Always,
+        path_contains: Some("/query".into()),
+        method: Some("GET".into()),
+    });
     let (name, input) = triggered(&voice_ctr(), &all_switches()).await;
     // The trigger's execution and a console re-run of it, started while it runs: two owners.
     let rerun = format!("{name}-console");
@@ -288,6 +297,27 @@ async fn a_contact_in_flight_at_cutover_keeps_the_old_packages_cca_on_moto() {
         "{}",
         String::from_utf8_lossy(&marker)
     );
+}
+
+#[tokio::test]
+async fn a_contact_the_old_package_completed_is_not_transcribed_or_attached_again() {
+    let world = PostCallWorld::local(1).await;
+    let cca_id = create_old_packages_cca(&world).await;
+    DirectoryObjectStore::new(&world.storage)
+        .put_with_metadata(
+            &lock_location(),
+            b"COMPLETED",
+            &old_package_lock_metadata(&cca_id),
+        )
+        .await
+        .expect("the old package's lock");
+    let (name, input) = triggered(&voice_ctr(), &all_switches()).await;
+    succeeded(&run(&world, &name, input).await);
+    assert_eq!(local_transcription_jobs(&world), 0, "no paid job for a finished contact");
+    let ccas = world.records_where(CCA_OBJECT, CONTACT_FIELD, VOICE_CONTACT_ID);
+    assert_eq!(ccas.len(), 1);
+    assert_eq!(ccas[0]["Id"], cca_id);
+    assert!(world.attachment_names(&cca_id).is_empty());
 }
 
 #[tokio::test]

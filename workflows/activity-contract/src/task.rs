@@ -238,7 +238,11 @@ pub async fn run_task<T: Task>(
             error.error_name()
         );
         match (budget, context.time_in_state()) {
-            (Some(budget), Some(in_state)) if error.is_retryable() && in_state >= budget => {
+            // Never on a first attempt: a state entered long ago (a redrive may keep the entry
+            // time) still gets its retries.
+            (Some(budget), Some(in_state))
+                if error.is_retryable() && context.retry_count > 0 && in_state >= budget =>
+            {
                 TaskError::RetryBudgetExhausted {
                     activity: activity_name(T::STATE),
                     minutes_in_state: in_state.num_minutes(),

@@ -25,6 +25,9 @@ const THROTTLING_CODES: &[&str] = &[
     "InternalFailureException",
     "InternalServerError",
     "InternalServerException",
+    // S3's 400 for a request whose body did not arrive in time: the next attempt may succeed.
+    "RequestTimeout",
+    "RequestTimeoutException",
 ];
 
 /// What went wrong with one SDK call.

@@ -349,9 +349,13 @@ async fn when_the_final_marker_update_fails_should_rerun_without_reattaching() {
     }
     state["transcription"] = serde_json::to_value(&progress).unwrap();
     let input: TranscriptImportInput = serde_json::from_value(state).unwrap();
-    org.markers.fail_next_replace(MarkerError::Unavailable {
-        message: "crash".into(),
-    });
+    // The import's claim goes through; the final COMPLETED write fails.
+    org.markers.fail_replace_after(
+        1,
+        MarkerError::Unavailable {
+            message: "crash".into(),
+        },
+    );
     assert!(
         import_transcript(&org.ports(), &input, claim("exec-1"))
             .await

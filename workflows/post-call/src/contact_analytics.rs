@@ -8,13 +8,13 @@
 //!    Contact Lens import) → found: adopt it →
 //! 4. not found and another live execution owns the marker: `ContactAnalytics.Pending`
 //!    (retryable; that execution is between steps 1 and 5); owned by an execution that has
-//!    not finished within [`TAKEOVER_AFTER_MINUTES`]: claim the marker by compare-and-swap
+//!    not finished within [`takeover_after`]: claim the marker by compare-and-swap
 //!    (of two executions finding it stale, one wins and the other waits) → create the CCA →
 //! 5. record the CCA id in the marker (compare-and-swap; the first id recorded stays).
 //!
 //! A re-run after a crash at any point finds either the id in the marker (after 5) or the
 //! record by query (after 4), so the CCA is never created twice and never lost. A marker whose
-//! owner has not finished within [`TAKEOVER_AFTER_MINUTES`] is taken over, so a dead execution
+//! owner has not finished within [`takeover_after`] is taken over, so a dead execution
 //! cannot block its contact for ever. Executions that pass no owner are treated as re-runs of
 //! one another.
 
@@ -35,8 +35,15 @@ use crate::switches::PackageSwitches;
 
 pub const CCA_OBJECT: &str = "AC_ContactChannelAnalytics__c";
 pub const RECORDING_PATH_FIELD: &str = "RecordingPath__c";
-/// A marker without a CCA id older than this no longer blocks other executions.
-pub const TAKEOVER_AFTER_MINUTES: i64 = 15;
+/// Beyond its retry budget, how long an owner may still be creating the CCA (its last attempt,
+/// a late-commit settle) before another execution may take its marker over.
+pub const TAKEOVER_MARGIN_MINUTES: i64 = 15;
+
+/// A marker without a CCA id older than this no longer blocks other executions: its owner's
+/// retries have ended (the retry budget) and its last attempt with them.
+pub fn takeover_after(switches: &PackageSwitches) -> chrono::Duration {
+    switches.outage_tolerance() + chrono::Duration::minutes(TAKEOVER_MARGIN_MINUTES)
+}
 
 /// What the caller knows about the contact's execution.
 #[derive(Debug, Clone, Copy)]
@@ -159,7 +166,7 @@ pub async fn ensure_contact_analytics(
         }
     } else {
         if let Some(read) = &existing {
-            claim_marker(markers, contact_id, read, claim).await?;
+            claim_marker(markers, contact_id, read, claim, takeover_after(switches)).await?;
         }
         let region = region_for(salesforce, contact_id, &object, switches).await?;
         let fields = cca_fields(
@@ -232,10 +239,16 @@ enum Ownership {
     Stale(String),
 }
 
-fn ownership(marker: &ContactMarker, claim: Claim<'_>) -> Ownership {
-    let (Some(theirs), Some(ours)) = (marker.owner.as_deref(), claim.owner) else {
+fn ownership(marker: &ContactMarker, claim: Claim<'_>, takeover: chrono::Duration) -> Ownership {
+    let Some(ours) = claim.owner else {
         return Ownership::Ours;
     };
+    // The old package's lock, or a marker of an execution that passed no name: recent ones may
+    // still be live, and any is taken over by compare-and-swap, never simply written over.
+    let theirs = marker
+        .owner
+        .as_deref()
+        .unwrap_or("an execution without a name (the old package?)");
     if theirs == ours {
         return Ownership::Ours;
     }
@@ -245,7 +258,7 @@ fn ownership(marker: &ContactMarker, claim: Claim<'_>) -> Ownership {
         .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
         .map(|created| claim.now.signed_duration_since(created.with_timezone(&Utc)));
     match age {
-        Some(age) if age < chrono::Duration::minutes(TAKEOVER_AFTER_MINUTES) => {
+        Some(age) if age < takeover => {
             Ownership::Live(theirs.to_string())
         }
         _ => Ownership::Stale(theirs.to_string()),
@@ -260,12 +273,13 @@ async fn claim_marker(
     contact_id: &str,
     read: &VersionedMarker,
     claim: Claim<'_>,
+    takeover: chrono::Duration,
 ) -> Result<(), PostCallError> {
     let pending = |owner: String| PostCallError::ContactAnalyticsPending {
         contact_id: contact_id.to_string(),
         owner,
     };
-    match ownership(&read.marker, claim) {
+    match ownership(&read.marker, claim, takeover) {
         Ownership::Ours => Ok(()),
         Ownership::Live(owner) => Err(pending(owner)),
         Ownership::Stale(previous) => {
@@ -444,7 +458,9 @@ mod tests {
         assert!(error.is_retryable());
         assert!(salesforce.records(CCA).is_empty());
 
-        let stale = Utc::now() - chrono::Duration::minutes(TAKEOVER_AFTER_MINUTES + 1);
+        let stale = Utc::now()
+            - takeover_after(&PackageSwitches::default())
+            - chrono::Duration::minutes(1);
         markers.insert(contact, ContactMarker::new(Some("exec-A".into()), stale));
         assert!(
             ensure(&salesforce, &markers, "exec-B")

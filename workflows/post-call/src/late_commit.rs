@@ -33,7 +33,8 @@ where
     let started = tokio::time::Instant::now();
     loop {
         tokio::time::sleep(LOOK_EVERY).await;
-        if let Some(id) = look().await? {
+        // A failed look (the org is still struggling) is "not yet", not the end of the wait.
+        if let Ok(Some(id)) = look().await {
             info!(
                 what,
                 waited_ms = started.elapsed().as_millis() as u64,

@@ -21,7 +21,7 @@ use serde_json::Value;
 use tracing::info;
 
 use crate::comprehend::{FormattedAnalyses, RefusedAnalysis, analyse};
-use crate::contact_analytics::{CCA_OBJECT, Claim, ensure_contact_analytics};
+use crate::contact_analytics::{CCA_OBJECT, Claim, ensure_contact_analytics, takeover_after};
 use crate::ctr::ContactTraceRecord;
 use crate::error::PostCallError;
 use crate::late_commit;
@@ -126,6 +126,37 @@ pub async fn import_transcript(
     .await?
     .cca_id;
 
+    if claim_the_import(ports.markers, contact_id, &input.switches, claim).await? {
+        info!("contact completed by another execution meanwhile; nothing to import");
+        return Ok(TranscriptImportOutput {
+            cca_id,
+            already_completed: true,
+            attachments_created: Vec::new(),
+            attachments_existing: Vec::new(),
+            analyses: Vec::new(),
+            refused_analyses: Vec::new(),
+        });
+    }
+
+    let imported = attach_and_analyse(ports, input, &plan, cca_id).await;
+    if imported.is_err()
+        && let Some(ours) = claim.owner
+    {
+        release_the_import(ports.markers, contact_id, ours).await;
+    }
+    imported
+}
+
+/// The claimed part of the import: the transcripts attached, the analyses written, the marker
+/// COMPLETED.
+async fn attach_and_analyse(
+    ports: &TranscriptImportPorts<'_>,
+    input: &TranscriptImportInput,
+    plan: &crate::plan::PostCallPlan,
+    cca_id: String,
+) -> Result<TranscriptImportOutput, PostCallError> {
+    let contact_id = input.ctr.contact_id.as_str();
+    let transcription = &input.transcription;
     let output = read_transcript(ports.store, transcription).await?;
     let not_split = |location: &str| PostCallError::MalformedTranscript {
         location: location.to_string(),
@@ -231,6 +262,23 @@ pub async fn import_transcript(
     })
 }
 
+/// A failed attempt gives the import back, so a console re-run need not wait for the claim to
+/// go stale (a crash leaves it to [`takeover_after`]; a retry or redrive of this execution
+/// takes it again at once). Best effort: the failure being reported matters more.
+async fn release_the_import(markers: &dyn ContactMarkers, contact_id: &str, ours: &str) {
+    let release = |current: &crate::ports::ContactMarker| {
+        (current.transcript_importer.as_deref() == Some(ours)).then(|| {
+            let mut next = current.clone();
+            next.transcript_importer = None;
+            next.transcript_import_since = None;
+            next
+        })
+    };
+    if let Err(error) = markers.update(contact_id, &release).await {
+        tracing::warn!(error = %error, "could not give the transcript import back; it goes stale");
+    }
+}
+
 async fn read_transcript(
     store: &dyn ObjectStore,
     transcription: &TranscriptionProgress,
@@ -251,6 +299,59 @@ async fn read_transcript(
         location: location.to_string(),
         reason,
     })
+}
+
+/// Makes this execution the contact's transcript importer by compare-and-swap, so two
+/// executions never list-then-attach at the same time (each would find no attachment and both
+/// would attach). Another live importer makes this one wait (`ContactAnalytics.Pending`,
+/// retried); one that has not finished within [`takeover_after`] is replaced. `Ok(true)`: the
+/// contact was completed meanwhile. Executions that pass no name are re-runs of one another.
+async fn claim_the_import(
+    markers: &dyn ContactMarkers,
+    contact_id: &str,
+    switches: &PackageSwitches,
+    claim: Claim<'_>,
+) -> Result<bool, PostCallError> {
+    let Some(ours) = claim.owner else {
+        return Ok(false);
+    };
+    let takeover = takeover_after(switches);
+    let now = claim.now;
+    let change = |current: &crate::ports::ContactMarker| {
+        if current.state == MarkerState::Completed {
+            return None;
+        }
+        if let Some(theirs) = current.transcript_importer.as_deref()
+            && theirs != ours
+        {
+            let since = current
+                .transcript_import_since
+                .as_deref()
+                .and_then(|text| chrono::DateTime::parse_from_rfc3339(text).ok());
+            if since.is_some_and(|since| now.signed_duration_since(since) < takeover) {
+                return None;
+            }
+        }
+        let mut next = current.clone();
+        next.transcript_importer = Some(ours.to_string());
+        next.transcript_import_since =
+            Some(now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        Some(next)
+    };
+    let stored = markers
+        .update(contact_id, &change)
+        .await
+        .map_err(|error| PostCallError::markers(contact_id, "claim the transcript import in", error))?;
+    if stored.state == MarkerState::Completed {
+        return Ok(true);
+    }
+    match stored.transcript_importer {
+        Some(importer) if importer != ours => Err(PostCallError::ContactAnalyticsPending {
+            contact_id: contact_id.to_string(),
+            owner: importer,
+        }),
+        _ => Ok(false),
+    }
 }
 
 /// The CCA fields of the analyses that produced a value.
@@ -353,5 +454,72 @@ impl AttachmentWriter<'_> {
         }
         self.created.push(name.to_string());
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::ports::ContactMarker;
+    use crate::testing::MemoryMarkers;
+
+    const CONTACT: &str = "c-1";
+
+    fn claim(owner: &str) -> Claim<'_> {
+        Claim {
+            owner: Some(owner),
+            now: Utc::now(),
+        }
+    }
+
+    #[tokio::test]
+    async fn while_another_execution_attaches_should_wait_then_take_over_when_it_is_gone() {
+        let markers = MemoryMarkers::new();
+        let switches = PackageSwitches::default();
+        markers.insert(CONTACT, ContactMarker::new(Some("exec-A".into()), Utc::now()));
+
+        assert!(
+            !claim_the_import(&markers, CONTACT, &switches, claim("exec-A"))
+                .await
+                .unwrap()
+        );
+        let error = claim_the_import(&markers, CONTACT, &switches, claim("exec-B"))
+            .await
+            .expect_err("exec-A is attaching");
+        assert_eq!(error.error_type(), "ContactAnalytics.Pending");
+        assert!(error.is_retryable());
+        // exec-A again (a retry, a redrive) goes on.
+        assert!(
+            !claim_the_import(&markers, CONTACT, &switches, claim("exec-A"))
+                .await
+                .unwrap()
+        );
+
+        let later = Claim {
+            owner: Some("exec-B"),
+            now: Utc::now() + takeover_after(&switches) + chrono::Duration::minutes(1),
+        };
+        assert!(
+            !claim_the_import(&markers, CONTACT, &switches, later)
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            markers.marker(CONTACT).unwrap().transcript_importer.as_deref(),
+            Some("exec-B")
+        );
+
+        markers
+            .set_state(CONTACT, MarkerState::Completed, Some("a01x"))
+            .await
+            .unwrap();
+        assert!(
+            claim_the_import(&markers, CONTACT, &switches, claim("exec-C"))
+                .await
+                .unwrap(),
+            "completed meanwhile"
+        );
     }
 }

@@ -30,6 +30,8 @@ pub const COMPREHEND_METADATA_KEY: &str = "postcalltranscribecomprehendanalysis"
 pub const OWNER_METADATA_KEY: &str = "owner";
 pub const CREATED_AT_METADATA_KEY: &str = "createdat";
 pub const TRANSCRIPTION_JOB_METADATA_KEY: &str = "transcriptionjobname";
+pub const TRANSCRIPT_IMPORTER_METADATA_KEY: &str = "transcriptimporter";
+pub const TRANSCRIPT_IMPORT_SINCE_METADATA_KEY: &str = "transcriptimportsince";
 
 /// The S3 key of a contact's marker in the transcript bucket.
 pub fn marker_key(contact_id: &str) -> String {
@@ -66,6 +68,10 @@ pub struct ContactMarker {
     pub created_at: Option<String>,
     pub transcription_job_name: Option<String>,
     pub comprehend_analyses: Option<String>,
+    /// The execution attaching the transcripts now, and since when (RFC 3339): two executions
+    /// of one contact never attach at the same time.
+    pub transcript_importer: Option<String>,
+    pub transcript_import_since: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -177,6 +183,8 @@ impl ContactMarker {
             created_at: Some(created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             transcription_job_name: None,
             comprehend_analyses: None,
+            transcript_importer: None,
+            transcript_import_since: None,
         }
     }
 
@@ -192,6 +200,8 @@ impl ContactMarker {
             (CREATED_AT_METADATA_KEY, &self.created_at),
             (TRANSCRIPTION_JOB_METADATA_KEY, &self.transcription_job_name),
             (COMPREHEND_METADATA_KEY, &self.comprehend_analyses),
+            (TRANSCRIPT_IMPORTER_METADATA_KEY, &self.transcript_importer),
+            (TRANSCRIPT_IMPORT_SINCE_METADATA_KEY, &self.transcript_import_since),
         ]
         .into_iter()
         .filter_map(|(key, value)| Some((key.to_string(), value.clone()?)))
@@ -229,6 +239,8 @@ impl ContactMarker {
             created_at: value(CREATED_AT_METADATA_KEY),
             transcription_job_name: value(TRANSCRIPTION_JOB_METADATA_KEY),
             comprehend_analyses: value(COMPREHEND_METADATA_KEY),
+            transcript_importer: value(TRANSCRIPT_IMPORTER_METADATA_KEY),
+            transcript_import_since: value(TRANSCRIPT_IMPORT_SINCE_METADATA_KEY),
         })
     }
 }

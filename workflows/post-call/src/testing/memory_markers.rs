@@ -14,6 +14,8 @@ struct State {
     /// Each marker with its write count, the version a conditional write must match.
     markers: HashMap<String, (ContactMarker, u64)>,
     fail_next_replace: Option<MarkerError>,
+    /// Successful `replace_if`s still allowed before `fail_next_replace` applies.
+    replaces_before_failing: usize,
     fail_next_create: Option<MarkerError>,
 }
 
@@ -41,6 +43,13 @@ impl MemoryMarkers {
         state
             .markers
             .insert(contact_id.to_string(), (marker, writes + 1));
+    }
+
+    /// The `replace_if` after the next `successful` ones fails and changes nothing.
+    pub fn fail_replace_after(&self, successful: usize, error: MarkerError) {
+        let mut state = self.lock();
+        state.replaces_before_failing = successful;
+        state.fail_next_replace = Some(error);
     }
 
     /// The next `replace_if` (and so `set_state`) fails and changes nothing.
@@ -95,8 +104,14 @@ impl ContactMarkers for MemoryMarkers {
         version: &ObjectVersion,
     ) -> Result<bool, MarkerError> {
         let mut state = self.lock();
-        if let Some(error) = state.fail_next_replace.take() {
-            return Err(error);
+        if state.fail_next_replace.is_some() {
+            if state.replaces_before_failing == 0 {
+                if let Some(error) = state.fail_next_replace.take() {
+                    return Err(error);
+                }
+            } else {
+                state.replaces_before_failing -= 1;
+            }
         }
         match state.markers.get(contact_id) {
             Some((_, writes)) if ObjectVersion(writes.to_string()) == *version => {

@@ -26,6 +26,10 @@ pub async fn check_transcription(
     now: DateTime<Utc>,
 ) -> Result<TranscriptionProgress, PostCallError> {
     let previous = &input.transcription;
+    // Completed already (the contact was finished before this execution): nothing to look at.
+    if previous.complete {
+        return Ok(previous.clone());
+    }
     let job = transcriber
         .get_job(&previous.job_name)
         .await

@@ -18,6 +18,7 @@ use crate::ctr::ContactTraceRecord;
 use crate::error::PostCallError;
 use crate::plan::plan_post_call;
 use crate::ports::{
+    MarkerState,
     ContactMarker, ContactMarkers, JobStatus, MarkerCreation, Transcriber, TranscriberError,
 };
 use crate::switches::PackageSwitches;
@@ -77,6 +78,22 @@ pub async fn start_transcription(
         .map_err(|error| PostCallError::markers(contact_id, "create", error))?
     {
         MarkerCreation::Created => None,
+        // Finished already (by an earlier execution, or by the old package before cutover):
+        // nothing to transcribe, and the transcript import will find the marker COMPLETED.
+        MarkerCreation::AlreadyExists(read) if read.marker.state == MarkerState::Completed => {
+            info!("contact already completed; no transcription job started");
+            let job = crate::ports::TranscriptionJob {
+                job_name: read
+                    .marker
+                    .transcription_job_name
+                    .unwrap_or_else(|| "completed-before".to_string()),
+                status: JobStatus::Completed,
+                failure_reason: None,
+                transcript_uri: None,
+                language_code: Some(language.to_string()),
+            };
+            return Ok(progress(&job));
+        }
         MarkerCreation::AlreadyExists(read) => read.marker.transcription_job_name,
     };
 

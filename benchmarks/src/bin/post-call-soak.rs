@@ -208,8 +208,12 @@ async fn main() -> anyhow::Result<()> {
     for (world, queue) in worlds.iter().zip(queues) {
         let queue = Arc::new(Mutex::new(queue));
         for _ in 0..args.concurrency.max(1) {
-            let (world, queue, tally, switches) =
-                (world.clone(), queue.clone(), tally.clone(), switches.clone());
+            let (world, queue, tally, switches) = (
+                world.clone(),
+                queue.clone(),
+                tally.clone(),
+                switches.clone(),
+            );
             workers.spawn(async move {
                 loop {
                     let Some(event) = queue.lock().expect("queue").pop_front() else {
@@ -225,7 +229,9 @@ async fn main() -> anyhow::Result<()> {
                         }
                     }
                     for skipped in run.report.skipped {
-                        tally.skipped.push((skipped.sequence_number, skipped.reason));
+                        tally
+                            .skipped
+                            .push((skipped.sequence_number, skipped.reason));
                     }
                     tally.batch_item_failures += run.report.batch_item_failures.len();
                     tally.executions.extend(run.executions);
@@ -398,18 +404,30 @@ async fn main() -> anyhow::Result<()> {
     let contacts = expected.len().max(1) as f64;
 
     let mut report = String::new();
-    writeln!(report, "# Soak: post-call workflow under Salesforce faults\n")?;
+    writeln!(
+        report,
+        "# Soak: post-call workflow under Salesforce faults\n"
+    )?;
     writeln!(
         report,
         "`target/bench-release/post-call-soak` (`scripts/bench` runs it): the shipped voice CTR as {} distinct contacts (own ContactId and recording object each) through the CTR trigger (`post_call_trigger::handle_batch`, Kinesis batches of {}) and the real `statemachines/post-call.asl.json` on the embedded default (`PostCallWorld::local(1)`: the engine on a **virtual clock**, every activity's real handler, local S3/Transcribe/Comprehend), all branches on (`all_switches()`, Comprehend `snt,kw`), against the Salesforce emulator over **real HTTP** on loopback. {} Kinesis shards, contacts partitioned by ContactId (redeliveries and duplicates stay in their shard, as Kinesis keeps a partition key on one shard); each shard is its own world (emulated org with the faults below, engine, virtual clock: the engine's virtual clock moves only when every execution on it is waiting, so one clock for all contacts would let one contact's 2-s timeout hold up every other contact's Wait), {} of its batches delivered at a time, each batch's executions one after the other. Wall time is real: Wait states and the workflow's retry intervals cost nothing (virtual time), the Salesforce client's own timeouts (2 s) and backoffs are real.\n",
         args.ctrs, args.batch_size, shards, args.concurrency
     )?;
-    writeln!(report, "## Faults, for the whole run, in every shard's org\n")?;
-    writeln!(report, "| fault | schedule | requests it shaped (all orgs) |")?;
+    writeln!(
+        report,
+        "## Faults, for the whole run, in every shard's org\n"
+    )?;
+    writeln!(
+        report,
+        "| fault | schedule | requests it shaped (all orgs) |"
+    )?;
     writeln!(report, "|---|---|---:|")?;
     for (label, schedule) in [
         ("server_error 503", "every 7th request"),
-        ("request_limit_exceeded", "the first 20 requests of each org (a burst)"),
+        (
+            "request_limit_exceeded",
+            "the first 20 requests of each org (a burst)",
+        ),
         ("expired_session", "every 50th `/query`"),
         (
             "latency 3000ms",
@@ -538,7 +556,10 @@ async fn main() -> anyhow::Result<()> {
     for (_, reason) in &tally.skipped {
         *reasons.entry(reason.as_str()).or_default() += 1;
     }
-    writeln!(report, "\nSkip reasons the trigger gave (a redelivered batch skips its malformed records again):\n")?;
+    writeln!(
+        report,
+        "\nSkip reasons the trigger gave (a redelivered batch skips its malformed records again):\n"
+    )?;
     for (reason, times) in &reasons {
         writeln!(report, "- {times} × {reason}")?;
     }

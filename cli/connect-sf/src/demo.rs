@@ -8,7 +8,7 @@ use std::{collections::BTreeSet, process::ExitCode};
 use serde_json::Value;
 use step_functions_engine::{ExecutionResult, ExecutionStatus};
 
-use embedded::post_call_runner::{local_switches, trigger_and_run};
+use embedded::post_call_runner::{local_switches, trigger_and_run_keeping};
 use local_adapters::QueueingStarter;
 
 use crate::{
@@ -52,7 +52,15 @@ pub async fn run(options: DemoOptions) -> anyhow::Result<ExitCode> {
     let machine = step_functions_engine::StateMachine::from_json(&read_json(&post_call)?)
         .map_err(|error| anyhow::anyhow!("{}: {error}", post_call.display()))?;
     let starter = QueueingStarter::default();
-    let run = trigger_and_run(&runtime.engine, &machine, &starter, event, &switches).await;
+    let run = trigger_and_run_keeping(
+        &runtime.engine,
+        &machine,
+        &starter,
+        &runtime.records,
+        event,
+        &switches,
+    )
+    .await;
     let after = org_records(&runtime.salesforce);
     if let Some(path) = &options.salesforce_dump {
         runtime.dump_salesforce(path)?;

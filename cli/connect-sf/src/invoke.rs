@@ -89,7 +89,7 @@ fn apply_params(event: &mut serde_json::Value, params: &[String]) -> anyhow::Res
 /// `connect-sf invoke ctr-trigger`: the trigger on a Kinesis event, then on the embedded
 /// default every execution it started, to completion on virtual time.
 pub async fn ctr_trigger(options: InvokeOptions) -> anyhow::Result<ExitCode> {
-    use embedded::post_call_runner::{local_switches, trigger_and_run};
+    use embedded::post_call_runner::{local_switches, trigger_and_run_keeping};
     use local_adapters::QueueingStarter;
 
     use crate::{
@@ -117,10 +117,11 @@ pub async fn ctr_trigger(options: InvokeOptions) -> anyhow::Result<ExitCode> {
     let machine = step_functions_engine::StateMachine::from_json(&read_json(&post_call)?)
         .map_err(|error| anyhow::anyhow!("{}: {error}", post_call.display()))?;
     let starter = QueueingStarter::default();
-    let run = trigger_and_run(
+    let run = trigger_and_run_keeping(
         &runtime.engine,
         &machine,
         &starter,
+        &runtime.records,
         event,
         &local_switches()?,
     )

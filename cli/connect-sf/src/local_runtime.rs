@@ -62,6 +62,9 @@ pub struct LocalRuntime {
     faults: Option<SalesforceFaults>,
     /// The temporary storage directory to remove at shutdown.
     temporary_storage: Option<PathBuf>,
+    /// Where the CTR trigger keeps CTRs passed by reference and quarantined records: the
+    /// steps' own store, so a large CTR is read back by the execution it starts.
+    pub records: post_call_trigger::RecordStore,
 }
 
 impl LocalRuntime {
@@ -93,6 +96,7 @@ impl LocalRuntime {
         std::fs::create_dir_all(&directory)
             .with_context(|| format!("cannot create {}", directory.display()))?;
         let ports = local_ports(client, &directory, storage.transcribe_polls.unwrap_or(2));
+        let records = embedded::post_call_runner::local_records(ports.store.clone());
         let mut builder = Engine::builder()
             .clock(clock.build())
             .substitutions(substitutions);
@@ -107,6 +111,7 @@ impl LocalRuntime {
             salesforce,
             faults: org.faults.clone(),
             temporary_storage,
+            records,
         })
     }
 

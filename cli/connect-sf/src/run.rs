@@ -10,7 +10,7 @@ use step_functions_engine::{
 };
 
 use anyhow::bail;
-use embedded::post_call_runner::{local_switches, trigger_and_run};
+use embedded::post_call_runner::{local_switches, trigger_and_run_keeping};
 use local_adapters::QueueingStarter;
 
 use crate::{
@@ -187,7 +187,15 @@ async fn triggered(
     switches: &post_call::PackageSwitches,
 ) -> anyhow::Result<ExecutionResult> {
     let starter = QueueingStarter::default();
-    let mut run = trigger_and_run(&runtime.engine, machine, &starter, ctr.event, switches).await?;
+    let mut run = trigger_and_run_keeping(
+        &runtime.engine,
+        machine,
+        &starter,
+        &runtime.records,
+        ctr.event,
+        switches,
+    )
+    .await?;
     if let Some(skipped) = run.report.skipped.first() {
         bail!("ctr-trigger skipped the record: {}", skipped.reason);
     }

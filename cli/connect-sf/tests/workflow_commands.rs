@@ -1064,3 +1064,38 @@ fn run_says_when_nothing_was_written_to_salesforce() {
     );
     assert!(stdout.contains("Salesforce: nothing written"), "{stdout}");
 }
+
+#[test]
+fn run_post_call_ctr_over_the_execution_input_limit_is_passed_by_reference_and_completes() {
+    let mut ctr: Value =
+        serde_json::from_str(&std::fs::read_to_string(voice_ctr()).expect("CTR")).expect("JSON");
+    // 270 KB of attribute: the inline execution input would pass Step Functions' 256 KiB.
+    ctr["Attributes"]["notes"] = json!("€".repeat(90_000));
+    let file =
+        std::env::temp_dir().join(format!("connect-sf-large-ctr-{}.json", std::process::id()));
+    std::fs::write(&file, ctr.to_string()).expect("write the CTR");
+    let output = connect_sf(&[
+        "run",
+        "post-call",
+        "--ctr",
+        file.to_str().expect("path"),
+        "--virtual-time",
+        "--json",
+    ]);
+    let _ = std::fs::remove_file(&file);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let result: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(result["status"], "SUCCEEDED", "{result}");
+    assert!(
+        result["input"]["ctrReference"]["key"]
+            .as_str()
+            .is_some_and(|key| key.starts_with("ctr-inputs/")),
+        "{}",
+        result["input"]
+    );
+    assert!(result["input"].get("ctr").is_none());
+    assert_eq!(
+        result["output"]["results"]["recording"]["transcript"]["attachmentsCreated"],
+        json!(["CustomerTranscripts.json", "AgentTranscripts.json"])
+    );
+}

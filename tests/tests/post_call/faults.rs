@@ -118,10 +118,7 @@ async fn two_executions_of_one_contact_at_once_write_everything_once(
     let (name, input) = triggered(&voice_ctr(), &all_switches()).await;
     // The trigger's execution and a console re-run of it, started while it runs: two owners.
     let rerun = format!("{name}-console");
-    let (first, second) = tokio::join!(
-        run(world, &name, input.clone()),
-        run(world, &rerun, input)
-    );
+    let (first, second) = tokio::join!(run(world, &name, input.clone()), run(world, &rerun, input));
     succeeded(&first);
     succeeded(&second);
     assert_eq!(written(world), everything_once());
@@ -141,7 +138,11 @@ async fn two_executions_of_one_contact_at_once_write_everything_once_locally() {
             .and_then(|output| output["results"]["recording"]["transcription"]["jobName"].as_str())
             .map(str::to_string)
     };
-    assert_eq!(job(&first), job(&second), "both executions followed one job");
+    assert_eq!(
+        job(&first),
+        job(&second),
+        "both executions followed one job"
+    );
     assert!(job(&first).is_some());
 }
 
@@ -225,7 +226,10 @@ async fn row_locks_limits_and_expired_sessions_are_ridden_out_without_duplicates
 
 /// The old package's lock for the voice contact: plain body, the CCA id in S3 metadata.
 fn old_package_lock_metadata(cca_id: &str) -> BTreeMap<String, String> {
-    BTreeMap::from([("accontactchannelanalyticsid".to_string(), cca_id.to_string())])
+    BTreeMap::from([(
+        "accontactchannelanalyticsid".to_string(),
+        cca_id.to_string(),
+    )])
 }
 
 async fn create_old_packages_cca(world: &PostCallWorld) -> String {
@@ -279,7 +283,9 @@ async fn a_contact_in_flight_at_cutover_keeps_the_old_packages_cca_on_moto() {
     s3.put_object()
         .bucket(&location.bucket)
         .key(&location.key)
-        .body(aws_sdk_s3::primitives::ByteStream::from_static(b"IN_PROGRESS"))
+        .body(aws_sdk_s3::primitives::ByteStream::from_static(
+            b"IN_PROGRESS",
+        ))
         .metadata("ACContactChannelAnalyticsId", &cca_id)
         .send()
         .await
@@ -313,7 +319,11 @@ async fn a_contact_the_old_package_completed_is_not_transcribed_or_attached_agai
         .expect("the old package's lock");
     let (name, input) = triggered(&voice_ctr(), &all_switches()).await;
     succeeded(&run(&world, &name, input).await);
-    assert_eq!(local_transcription_jobs(&world), 0, "no paid job for a finished contact");
+    assert_eq!(
+        local_transcription_jobs(&world),
+        0,
+        "no paid job for a finished contact"
+    );
     let ccas = world.records_where(CCA_OBJECT, CONTACT_FIELD, VOICE_CONTACT_ID);
     assert_eq!(ccas.len(), 1);
     assert_eq!(ccas[0]["Id"], cca_id);

@@ -120,7 +120,8 @@ fn transcripts() -> Vec<String> {
 }
 
 #[tokio::test]
-async fn a_contact_failed_by_an_outage_longer_than_its_retry_budget_is_redriven_and_completes_once() {
+async fn a_contact_failed_by_an_outage_longer_than_its_retry_budget_is_redriven_and_completes_once()
+{
     let world = PostCallWorld::local(1).await;
     world.emulator.control().inject_fault(Fault {
         kind: FaultKind::ServerError(503),
@@ -138,7 +139,10 @@ async fn a_contact_failed_by_an_outage_longer_than_its_retry_budget_is_redriven_
         failed.cause
     );
     let cause = failed.cause.as_deref().unwrap_or_default();
-    assert!(cause.contains("import-transcript gave up after 6"), "{cause}");
+    assert!(
+        cause.contains("import-transcript gave up after 6"),
+        "{cause}"
+    );
     assert!(cause.contains("SERVER_UNAVAILABLE"), "{cause}");
     assert_eq!(written(&world), (1, 1, Vec::new()));
 
@@ -160,7 +164,12 @@ async fn a_contact_failed_by_an_outage_longer_than_its_retry_budget_is_redriven_
         entered.iter().any(|state| state == "ImportTranscript"),
         "{entered:?}"
     );
-    for done in ["PlanContact", "ImportCtr", "ImportRecording", "StartTranscription"] {
+    for done in [
+        "PlanContact",
+        "ImportCtr",
+        "ImportRecording",
+        "StartTranscription",
+    ] {
         assert!(
             !entered.iter().any(|state| state == done),
             "{done} had finished and ran again: {entered:?}"

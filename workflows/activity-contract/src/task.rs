@@ -393,19 +393,17 @@ mod tests {
     #[tokio::test]
     async fn when_a_retryable_error_outlasts_the_budget_should_stop_retrying_and_keep_the_cause() {
         let now = Utc::now();
-        let within = run_task::<CheckAnswer>(
-            &(),
-            envelope(503, now - Duration::minutes(59), 30),
-            now,
-        )
-        .await
-        .expect_err("still failing");
+        let within =
+            run_task::<CheckAnswer>(&(), envelope(503, now - Duration::minutes(59), 30), now)
+                .await
+                .expect_err("still failing");
         assert_eq!(within.error_name(), "Answer.Retry");
         assert!(within.is_retryable());
 
-        let past = run_task::<CheckAnswer>(&(), envelope(503, now - Duration::minutes(61), 31), now)
-            .await
-            .expect_err("still failing");
+        let past =
+            run_task::<CheckAnswer>(&(), envelope(503, now - Duration::minutes(61), 31), now)
+                .await
+                .expect_err("still failing");
         assert_eq!(past.error_name(), "RetryBudgetExhausted");
         assert!(!past.is_retryable());
         let message = past.to_string();

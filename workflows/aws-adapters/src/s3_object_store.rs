@@ -88,12 +88,13 @@ impl ObjectStore for S3ObjectStore {
                 return Err(store_error(location, failure));
             }
         };
-        let version = output.e_tag().map(str::to_string).ok_or_else(|| {
-            StoreError::Failed {
+        let version = output
+            .e_tag()
+            .map(str::to_string)
+            .ok_or_else(|| StoreError::Failed {
                 location: location.to_string(),
                 message: "S3 returned the object without an ETag".into(),
-            }
-        })?;
+            })?;
         let metadata = output
             .metadata()
             .map(|metadata| {

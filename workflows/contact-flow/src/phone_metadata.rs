@@ -160,14 +160,15 @@ mod tests {
                     let full = phonenumber::parse(None, &number)
                         .ok()
                         .map(|parsed| (phonenumber::is_valid(&parsed), parsed.national().value()));
-                    let trimmed = phonenumber::parse_with(&database, None, &number)
-                        .ok()
-                        .map(|parsed| {
-                            (
-                                phonenumber::is_valid_with(&database, &parsed),
-                                parsed.national().value(),
-                            )
-                        });
+                    let trimmed =
+                        phonenumber::parse_with(&database, None, &number)
+                            .ok()
+                            .map(|parsed| {
+                                (
+                                    phonenumber::is_valid_with(&database, &parsed),
+                                    parsed.national().value(),
+                                )
+                            });
                     assert_eq!(full, trimmed, "{number}");
                     checked += 1;
                 }

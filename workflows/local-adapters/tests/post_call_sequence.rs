@@ -111,7 +111,8 @@ async fn run(org: &Org, execution: &str) -> Result<Value, PostCallError> {
     }
     if plan.contact_analytics {
         let input: RecordingImportInput = serde_json::from_value(state.clone()).unwrap();
-        let output = import_recording(&org.salesforce, &org.markers, &input, claim(execution)).await?;
+        let output =
+            import_recording(&org.salesforce, &org.markers, &input, claim(execution)).await?;
         state["contactAnalytics"] = serde_json::to_value(output).unwrap();
     }
     if plan.transcribe {

@@ -258,9 +258,7 @@ fn ownership(marker: &ContactMarker, claim: Claim<'_>, takeover: chrono::Duratio
         .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
         .map(|created| claim.now.signed_duration_since(created.with_timezone(&Utc)));
     match age {
-        Some(age) if age < takeover => {
-            Ownership::Live(theirs.to_string())
-        }
+        Some(age) if age < takeover => Ownership::Live(theirs.to_string()),
         _ => Ownership::Stale(theirs.to_string()),
     }
 }
@@ -296,7 +294,9 @@ async fn claim_marker(
                 Ok(())
             } else {
                 // Someone changed it since we read it: they own it now; look again later.
-                Err(pending(format!("the execution that claimed it after {previous}")))
+                Err(pending(format!(
+                    "the execution that claimed it after {previous}"
+                )))
             }
         }
     }
@@ -458,9 +458,8 @@ mod tests {
         assert!(error.is_retryable());
         assert!(salesforce.records(CCA).is_empty());
 
-        let stale = Utc::now()
-            - takeover_after(&PackageSwitches::default())
-            - chrono::Duration::minutes(1);
+        let stale =
+            Utc::now() - takeover_after(&PackageSwitches::default()) - chrono::Duration::minutes(1);
         markers.insert(contact, ContactMarker::new(Some("exec-A".into()), stale));
         assert!(
             ensure(&salesforce, &markers, "exec-B")

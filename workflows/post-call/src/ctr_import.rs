@@ -260,12 +260,7 @@ pub async fn import_ctr(
     let region = region_for(salesforce, &ctr.contact_id, &object, switches).await?;
     let fields = ctr_fields(ctr, &switches.namespace, region.as_deref());
     let outcome = salesforce
-        .upsert(
-            &object,
-            &contact_id_field,
-            &ctr.contact_id,
-            &fields,
-        )
+        .upsert(&object, &contact_id_field, &ctr.contact_id, &fields)
         .await
         .map_err(|error| {
             PostCallError::salesforce(&ctr.contact_id, format!("upsert {object}"), error)

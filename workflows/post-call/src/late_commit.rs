@@ -43,7 +43,10 @@ where
             return Ok(Some(id));
         }
         if started.elapsed() >= SETTLE_LIMIT {
-            warn!(what, "a timed-out create left no record; the retry will write it");
+            warn!(
+                what,
+                "a timed-out create left no record; the retry will write it"
+            );
             return Ok(None);
         }
     }

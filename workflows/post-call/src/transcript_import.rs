@@ -334,14 +334,12 @@ async fn claim_the_import(
         }
         let mut next = current.clone();
         next.transcript_importer = Some(ours.to_string());
-        next.transcript_import_since =
-            Some(now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        next.transcript_import_since = Some(now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
         Some(next)
     };
-    let stored = markers
-        .update(contact_id, &change)
-        .await
-        .map_err(|error| PostCallError::markers(contact_id, "claim the transcript import in", error))?;
+    let stored = markers.update(contact_id, &change).await.map_err(|error| {
+        PostCallError::markers(contact_id, "claim the transcript import in", error)
+    })?;
     if stored.state == MarkerState::Completed {
         return Ok(true);
     }
@@ -478,7 +476,10 @@ mod tests {
     async fn while_another_execution_attaches_should_wait_then_take_over_when_it_is_gone() {
         let markers = MemoryMarkers::new();
         let switches = PackageSwitches::default();
-        markers.insert(CONTACT, ContactMarker::new(Some("exec-A".into()), Utc::now()));
+        markers.insert(
+            CONTACT,
+            ContactMarker::new(Some("exec-A".into()), Utc::now()),
+        );
 
         assert!(
             !claim_the_import(&markers, CONTACT, &switches, claim("exec-A"))
@@ -507,7 +508,11 @@ mod tests {
                 .unwrap()
         );
         assert_eq!(
-            markers.marker(CONTACT).unwrap().transcript_importer.as_deref(),
+            markers
+                .marker(CONTACT)
+                .unwrap()
+                .transcript_importer
+                .as_deref(),
             Some("exec-B")
         );
 

@@ -38,7 +38,9 @@ pub enum ApiError {
     #[error("{}", server_fault_message(*.0))]
     ServerFault(u16),
     /// An injected lock conflict.
-    #[error("unable to obtain exclusive access to this record or 1 records: emulator-injected-fault")]
+    #[error(
+        "unable to obtain exclusive access to this record or 1 records: emulator-injected-fault"
+    )]
     RowLocked,
 }
 

@@ -201,7 +201,10 @@ impl ContactMarker {
             (TRANSCRIPTION_JOB_METADATA_KEY, &self.transcription_job_name),
             (COMPREHEND_METADATA_KEY, &self.comprehend_analyses),
             (TRANSCRIPT_IMPORTER_METADATA_KEY, &self.transcript_importer),
-            (TRANSCRIPT_IMPORT_SINCE_METADATA_KEY, &self.transcript_import_since),
+            (
+                TRANSCRIPT_IMPORT_SINCE_METADATA_KEY,
+                &self.transcript_import_since,
+            ),
         ]
         .into_iter()
         .filter_map(|(key, value)| Some((key.to_string(), value.clone()?)))

@@ -39,7 +39,10 @@ impl MemoryMarkers {
     /// Stores a marker as if another execution had written it.
     pub fn insert(&self, contact_id: &str, marker: ContactMarker) {
         let mut state = self.lock();
-        let writes = state.markers.get(contact_id).map_or(0, |(_, writes)| *writes);
+        let writes = state
+            .markers
+            .get(contact_id)
+            .map_or(0, |(_, writes)| *writes);
         state
             .markers
             .insert(contact_id.to_string(), (marker, writes + 1));

@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::progress::{Polling, TranscriptionProgress};
-use crate::switches::PackageSwitches;
 use crate::error::PostCallError;
 use crate::ports::{JobStatus, Transcriber};
+use crate::switches::PackageSwitches;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct CheckTranscriptionInput {

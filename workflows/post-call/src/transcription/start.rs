@@ -18,8 +18,8 @@ use crate::ctr::ContactTraceRecord;
 use crate::error::PostCallError;
 use crate::plan::plan_post_call;
 use crate::ports::{
-    MarkerState,
-    ContactMarker, ContactMarkers, JobStatus, MarkerCreation, Transcriber, TranscriberError,
+    ContactMarker, ContactMarkers, JobStatus, MarkerCreation, MarkerState, Transcriber,
+    TranscriberError,
 };
 use crate::switches::PackageSwitches;
 

@@ -24,7 +24,7 @@ use salesforce_client::SalesforceClient;
 use salesforce_emulator::RunningEmulator;
 use serde_json::{Value, json};
 use step_functions_engine::{
-    Engine, ExecutionOptions, ExecutionResult, StateMachine, VirtualClock,
+    Engine, ExecutionOptions, ExecutionResult, Observer, StateMachine, VirtualClock,
 };
 
 use aws_adapters::StepFunctionsStarter;
@@ -46,6 +46,26 @@ pub const CONTACT_FIELD: &str = "amazonconnect__ContactId__c";
 pub const VOICE_CONTACT_ID: &str = "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08";
 /// Where the trigger keeps CTRs passed by reference and quarantined records.
 pub const RECORDS_BUCKET: &str = "northwind-care-ctr-records";
+/// The post-call state machine's name in execution ARNs.
+pub const POST_CALL_STATE_MACHINE: &str = "post-call";
+
+/// The execution the CTR trigger starts for `ctr` with `switches`: its name and input (the
+/// trigger's own code, one Kinesis record; nothing is run).
+pub async fn triggered_execution(ctr: &Value, switches: &PackageSwitches) -> (String, Value) {
+    let starter = QueueingStarter::default();
+    let event = json!({ "Records": [kinesis_record("49590001", &ctr.to_string())] });
+    post_call_trigger::handle_batch(
+        &starter,
+        &embedded::post_call_runner::scratch_records().0,
+        switches,
+        event,
+    )
+    .await
+    .expect("a Kinesis event");
+    let mut queued = starter.take_queued();
+    assert_eq!(queued.len(), 1, "one execution per CTR");
+    queued.remove(0)
+}
 
 /// Where the trigger starts executions.
 enum Trigger {
@@ -261,6 +281,29 @@ impl PostCallWorld {
     }
 
     /// A console re-run of `execution`: its input, a new execution name.
+    /// Runs the post-call execution `name` with `input` on the world's engine (told about its
+    /// events when an observer is given), as Step Functions would.
+    pub async fn run_execution(
+        &self,
+        name: &str,
+        input: Value,
+        observer: Option<Observer>,
+    ) -> ExecutionResult {
+        self.engine
+            .run(
+                &self.machine,
+                input,
+                ExecutionOptions {
+                    name: Some(name.to_string()),
+                    state_machine_name: Some(POST_CALL_STATE_MACHINE.into()),
+                    observer,
+                    ..ExecutionOptions::default()
+                },
+            )
+            .await
+            .expect("the post-call machine runs on the engine")
+    }
+
     pub async fn rerun(&self, execution: &ExecutionResult, name: &str) -> ExecutionResult {
         let input = execution
             .history

@@ -7,49 +7,24 @@
 
 use std::collections::BTreeMap;
 
-use local_adapters::{DirectoryObjectStore, QueueingStarter};
+use local_adapters::DirectoryObjectStore;
 use post_call::PackageSwitches;
 use post_call::ports::{ObjectLocation, ObjectStore};
 use salesforce_client::Record;
 use salesforce_emulator::{Fault, FaultKind, FaultSchedule};
 use serde_json::{Value, json};
-use step_functions_engine::{ExecutionOptions, ExecutionResult, ExecutionStatus};
-use test_harness::fixtures::{all_switches, kinesis_record, voice_ctr};
+use step_functions_engine::{ExecutionResult, ExecutionStatus};
+use test_harness::fixtures::{all_switches, voice_ctr};
 use tests::post_call_world::{
-    CCA_OBJECT, CONTACT_FIELD, CTR_OBJECT, PostCallWorld, VOICE_CONTACT_ID,
+    CCA_OBJECT, CONTACT_FIELD, CTR_OBJECT, PostCallWorld, VOICE_CONTACT_ID, triggered_execution,
 };
 
-/// The execution the CTR trigger starts for `ctr`: its name and input.
 async fn triggered(ctr: &Value, switches: &PackageSwitches) -> (String, Value) {
-    let starter = QueueingStarter::default();
-    let event = json!({ "Records": [kinesis_record("49590001", &ctr.to_string())] });
-    post_call_trigger::handle_batch(
-        &starter,
-        &embedded::post_call_runner::scratch_records().0,
-        switches,
-        event,
-    )
-    .await
-    .expect("a Kinesis event");
-    let mut queued = starter.take_queued();
-    assert_eq!(queued.len(), 1, "one execution per CTR");
-    queued.remove(0)
+    triggered_execution(ctr, switches).await
 }
 
 async fn run(world: &PostCallWorld, name: &str, input: Value) -> ExecutionResult {
-    world
-        .engine
-        .run(
-            &world.machine,
-            input,
-            ExecutionOptions {
-                name: Some(name.to_string()),
-                state_machine_name: Some("post-call".into()),
-                ..ExecutionOptions::default()
-            },
-        )
-        .await
-        .expect("the post-call machine runs on the engine")
+    world.run_execution(name, input, None).await
 }
 
 fn succeeded(execution: &ExecutionResult) {

@@ -11,58 +11,28 @@
 
 use std::sync::{Arc, Mutex};
 
-use local_adapters::QueueingStarter;
 use salesforce_emulator::{Fault, FaultKind, FaultSchedule};
-use serde_json::{Value, json};
+use serde_json::Value;
 use step_functions_engine::{
-    EventType, ExecutionOptions, ExecutionResult, ExecutionStatus, HistoryEvent, Observer,
-    RedriveError,
+    EventType, ExecutionResult, ExecutionStatus, HistoryEvent, Observer, RedriveError,
 };
-use test_harness::fixtures::{all_switches, kinesis_record, voice_ctr};
+use test_harness::fixtures::{all_switches, voice_ctr};
 use tests::post_call_world::{
-    CCA_OBJECT, CONTACT_FIELD, CTR_OBJECT, PostCallWorld, VOICE_CONTACT_ID,
+    CCA_OBJECT, CONTACT_FIELD, CTR_OBJECT, POST_CALL_STATE_MACHINE as STATE_MACHINE, PostCallWorld,
+    VOICE_CONTACT_ID, triggered_execution,
 };
 
-const STATE_MACHINE: &str = "post-call";
-
-/// The execution the CTR trigger starts for `ctr`: its name and input.
 async fn triggered(ctr: &Value) -> (String, Value) {
-    let starter = QueueingStarter::default();
-    let event = json!({ "Records": [kinesis_record("49590001", &ctr.to_string())] });
-    post_call_trigger::handle_batch(
-        &starter,
-        &embedded::post_call_runner::scratch_records().0,
-        &all_switches(),
-        event,
-    )
-    .await
-    .expect("a Kinesis event");
-    let mut queued = starter.take_queued();
-    assert_eq!(queued.len(), 1, "one execution per CTR");
-    queued.remove(0)
+    triggered_execution(ctr, &all_switches()).await
 }
 
-/// Runs the post-call execution `name` on the world's engine, told about its events.
 async fn run(
     world: &PostCallWorld,
     name: &str,
     input: Value,
     observer: Option<Observer>,
 ) -> ExecutionResult {
-    world
-        .engine
-        .run(
-            &world.machine,
-            input,
-            ExecutionOptions {
-                name: Some(name.to_string()),
-                state_machine_name: Some(STATE_MACHINE.into()),
-                observer,
-                ..ExecutionOptions::default()
-            },
-        )
-        .await
-        .expect("the post-call machine runs on the engine")
+    world.run_execution(name, input, observer).await
 }
 
 /// The name of the state whose run recorded event `id` (walking back to its `*StateEntered`).

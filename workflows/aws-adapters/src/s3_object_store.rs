@@ -39,32 +39,10 @@ fn store_error(location: &ObjectLocation, failure: SdkFailure) -> StoreError {
 #[async_trait]
 impl ObjectStore for S3ObjectStore {
     async fn get(&self, location: &ObjectLocation) -> Result<Option<Vec<u8>>, StoreError> {
-        let response = self
-            .client
-            .get_object()
-            .bucket(&location.bucket)
-            .key(&location.key)
-            .send()
-            .await;
-        let output = match response {
-            Ok(output) => output,
-            Err(error) => {
-                let failure = SdkFailure::from_sdk(&error);
-                if failure.is_code("NoSuchKey") || failure.status == Some(404) {
-                    return Ok(None);
-                }
-                return Err(store_error(location, failure));
-            }
-        };
-        let bytes = output
-            .body
-            .collect()
-            .await
-            .map_err(|error| StoreError::Unavailable {
-                location: location.to_string(),
-                message: format!("the object's body could not be read: {error}"),
-            })?;
-        Ok(Some(bytes.into_bytes().to_vec()))
+        Ok(self
+            .get_versioned(location)
+            .await?
+            .map(|object| object.bytes))
     }
 
     async fn get_versioned(
@@ -88,13 +66,9 @@ impl ObjectStore for S3ObjectStore {
                 return Err(store_error(location, failure));
             }
         };
-        let version = output
-            .e_tag()
-            .map(str::to_string)
-            .ok_or_else(|| StoreError::Failed {
-                location: location.to_string(),
-                message: "S3 returned the object without an ETag".into(),
-            })?;
+        // S3 always sends an ETag; without one a conditional write can only fail (412), which
+        // is the safe answer.
+        let etag = output.e_tag().map(str::to_string);
         let metadata = output
             .metadata()
             .map(|metadata| {
@@ -112,10 +86,12 @@ impl ObjectStore for S3ObjectStore {
                 location: location.to_string(),
                 message: format!("the object's body could not be read: {error}"),
             })?;
+        let bytes = bytes.into_bytes().to_vec();
+        let version = etag.map_or_else(|| ObjectVersion::of_content(&bytes), ObjectVersion);
         Ok(Some(StoredObject {
-            bytes: bytes.into_bytes().to_vec(),
+            bytes,
             metadata,
-            version: ObjectVersion(version),
+            version,
         }))
     }
 

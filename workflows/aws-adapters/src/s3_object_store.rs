@@ -112,27 +112,10 @@ impl ObjectStore for S3ObjectStore {
             .if_match(&version.0)
             .body(ByteStream::from(bytes.to_vec()))
             .send()
-            .await;
-        match response {
-            Ok(_) => Ok(true),
-            Err(error) => {
-                let failure = SdkFailure::from_sdk(&error);
-                if failure.status == Some(412)
-                    || failure.is_code("PreconditionFailed")
-                    || failure.status == Some(404)
-                    || failure.is_code("NoSuchKey")
-                {
-                    Ok(false)
-                } else if failure.status == Some(409) {
-                    Err(StoreError::Unavailable {
-                        location: location.to_string(),
-                        message: failure.to_string(),
-                    })
-                } else {
-                    Err(store_error(location, failure))
-                }
-            }
-        }
+            .await
+            .map(|_| ())
+            .map_err(|error| SdkFailure::from_sdk(&error));
+        conditional_outcome(location, response, true)
     }
 
     async fn put(&self, location: &ObjectLocation, bytes: &[u8]) -> Result<(), StoreError> {
@@ -163,22 +146,36 @@ impl ObjectStore for S3ObjectStore {
             .if_none_match("*")
             .body(ByteStream::from(bytes.to_vec()))
             .send()
-            .await;
-        match response {
-            Ok(_) => Ok(true),
-            Err(error) => {
-                let failure = SdkFailure::from_sdk(&error);
-                if failure.status == Some(412) || failure.is_code("PreconditionFailed") {
-                    Ok(false)
-                } else if failure.status == Some(409) {
-                    Err(StoreError::Unavailable {
-                        location: location.to_string(),
-                        message: failure.to_string(),
-                    })
-                } else {
-                    Err(store_error(location, failure))
-                }
-            }
-        }
+            .await
+            .map(|_| ())
+            .map_err(|error| SdkFailure::from_sdk(&error));
+        conditional_outcome(location, response, false)
+    }
+}
+
+/// A conditional PutObject's answer: `true` written; `false` its condition no longer held
+/// (412, or 404 for an `If-Match` on an object removed meanwhile); a 409
+/// ConditionalRequestConflict (another write to the key in flight) is retryable.
+fn conditional_outcome(
+    location: &ObjectLocation,
+    response: Result<(), SdkFailure>,
+    missing_means_lost: bool,
+) -> Result<bool, StoreError> {
+    let Err(failure) = response else {
+        return Ok(true);
+    };
+    let missing = failure.status == Some(404) || failure.is_code("NoSuchKey");
+    if failure.status == Some(412)
+        || failure.is_code("PreconditionFailed")
+        || (missing_means_lost && missing)
+    {
+        Ok(false)
+    } else if failure.status == Some(409) {
+        Err(StoreError::Unavailable {
+            location: location.to_string(),
+            message: failure.to_string(),
+        })
+    } else {
+        Err(store_error(location, failure))
     }
 }

@@ -425,7 +425,11 @@ mod tests {
         let by_queue = get_current_metric_data(
             &mut instance,
             &id,
-            &body(request(std::slice::from_ref(&queue.id), &metrics, &["QUEUE"])),
+            &body(request(
+                std::slice::from_ref(&queue.id),
+                &metrics,
+                &["QUEUE"],
+            )),
         )
         .expect("answered");
         let merged = &by_queue["MetricResults"][0];

@@ -49,6 +49,11 @@ impl BenchEnvironment {
         self.emulator.base_url()
     }
 
+    /// moto's server, to create the stack's other resources on.
+    pub fn moto(&self) -> &MotoServer {
+        &self.moto
+    }
+
     /// moto's endpoint (`http://127.0.0.1:<port>`).
     pub fn moto_endpoint(&self) -> &str {
         self.moto.endpoint()

@@ -1,6 +1,7 @@
 //! `lambda-bench`: measures a Lambda activity binary the way Lambda runs it — cold starts,
 //! warm latency per operation, Salesforce API calls per invocation and peak memory — against a
-//! local Lambda Runtime API, the Salesforce emulator and moto. `scripts/bench` builds and runs it.
+//! local Lambda Runtime API, the Salesforce emulator and moto; and the post-call workflow's
+//! binaries the same way, each invoked as Step Functions would. `scripts/bench` builds and runs it.
 
 mod activity;
 mod cold_start;
@@ -8,6 +9,8 @@ mod environment;
 mod events;
 mod function;
 mod old_package;
+mod post_call_lambdas;
+mod post_call_report;
 mod report;
 mod stats;
 mod warm;
@@ -34,6 +37,25 @@ struct Cli {
 enum Command {
     /// The contact-flow activity (sfInvokeAPI).
     SfInvokeApi(SfInvokeApiArgs),
+    /// The post-call workflow's binaries (ctr-trigger and every Task's activity).
+    PostCall(PostCallArgs),
+}
+
+#[derive(Args)]
+struct PostCallArgs {
+    /// Where the activity binaries are, e.g. target/bench-release.
+    #[arg(long)]
+    bin_dir: PathBuf,
+    /// Contacts run with a fresh process for every invocation.
+    #[arg(long, default_value_t = 10)]
+    cold_contacts: usize,
+    /// Contacts run with one long-lived process per function (after one warm-up contact).
+    #[arg(long, default_value_t = 30)]
+    warm_contacts: usize,
+    /// Where to write post-call-lambdas.md and .json (sf-invoke-api.json there is quoted);
+    /// default: benchmarks/results in the repository.
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -66,6 +88,7 @@ struct SfInvokeApiArgs {
 async fn main() -> ExitCode {
     let outcome = match Cli::parse().command {
         Command::SfInvokeApi(args) => sf_invoke_api(args).await,
+        Command::PostCall(args) => post_call(args).await,
     };
     // The whole context chain on one line, without the backtrace `RUST_BACKTRACE` would add:
     // the messages already say what failed and what to do.
@@ -159,6 +182,32 @@ async fn sf_invoke_api(args: SfInvokeApiArgs) -> anyhow::Result<()> {
         cold: &cold,
         warm: &warm,
         floors: &floors,
+    };
+    let (markdown, md_path, json_path) = report.write(&out)?;
+    println!("{markdown}");
+    eprintln!(
+        "lambda-bench: wrote {} and {}",
+        md_path.display(),
+        json_path.display()
+    );
+    Ok(())
+}
+
+async fn post_call(args: PostCallArgs) -> anyhow::Result<()> {
+    ensure!(
+        args.cold_contacts > 0 && args.warm_contacts > 0,
+        "--cold-contacts and --warm-contacts must be at least 1"
+    );
+    let out = args
+        .out
+        .unwrap_or_else(|| test_harness::repo_root().join("benchmarks/results"));
+    let measurements =
+        post_call_lambdas::measure(&args.bin_dir, args.cold_contacts, args.warm_contacts)
+            .await
+            .context("post-call Lambdas benchmark")?;
+    let report = post_call_report::PostCallReport {
+        measurements: &measurements,
+        date: chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
     };
     let (markdown, md_path, json_path) = report.write(&out)?;
     println!("{markdown}");

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::primitives::ByteStream;
-use post_call::ports::{ObjectLocation, ObjectStore, ObjectVersion, StoreError, StoredObject};
+use object_storage::{ObjectLocation, ObjectStore, ObjectVersion, StoreError, StoredObject};
 
 use crate::SdkFailure;
 

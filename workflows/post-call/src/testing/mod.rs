@@ -5,9 +5,9 @@
 /// The shared CTR fixtures (`CONNECT_SF_SHARED_DIR`, default `../shared` beside the clone).
 pub mod fixtures;
 mod memory_markers;
-mod memory_object_store;
+
 mod memory_salesforce;
 
 pub use memory_markers::MemoryMarkers;
-pub use memory_object_store::MemoryObjectStore;
 pub use memory_salesforce::{MemorySalesforce, SalesforceCall};
+pub use object_storage::testing::MemoryObjectStore;

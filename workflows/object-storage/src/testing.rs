@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 
-use crate::ports::{ObjectLocation, ObjectStore, ObjectVersion, StoreError, StoredObject};
+use crate::{ObjectLocation, ObjectStore, ObjectVersion, StoreError, StoredObject};
 
 #[derive(Debug, Clone)]
 struct MemoryObject {

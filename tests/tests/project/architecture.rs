@@ -10,14 +10,16 @@ use test_harness::repo_root;
 
 /// The crates that hold domain logic or the primitives it uses: no Lambda, no AWS SDK, no
 /// event-source crate, not even through a dependency.
-const DOMAIN_CRATES: [&str; 7] = [
+const DOMAIN_CRATES: [&str; 9] = [
     "activity-contract",
+    "object-storage",
     "redaction",
     "env-config",
     "salesforce-client",
     "contact-flow",
     "post-call",
     "post-call-trigger",
+    "connect-metrics",
 ];
 
 /// What a domain crate must never pull in.

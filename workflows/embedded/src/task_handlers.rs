@@ -10,6 +10,11 @@ use activity_contract::{
     ErrorBody, ErrorName, NamedError, Task, TaskError, activity_name, run_task,
 };
 use async_trait::async_trait;
+use connect_metrics::RealtimeSettings;
+use connect_metrics::ports::{ConnectMetrics, MetricsWrites, ObjectStore};
+use connect_metrics::steps::{
+    ListQueues, ListQueuesPorts, SyncQueueMetrics, SyncQueueMetricsPorts,
+};
 use contact_flow::{InvocationError, InvocationSettings, handle_invocation};
 use post_call::ports::SalesforceWrites;
 use post_call::steps::{
@@ -59,6 +64,35 @@ pub fn contracts() -> Vec<ActivityContract> {
         task_contract::<StartTranscription>(),
         task_contract::<CheckTranscription>(),
         task_contract::<ImportTranscript>(),
+        task_contract::<ListQueues>(),
+        task_contract::<SyncQueueMetrics>(),
+    ]
+}
+
+/// What the real-time queue metrics steps call: Amazon Connect (the emulator over HTTP with
+/// the SDK adapter, on a laptop), the org, the object store of the sync state, and the
+/// functions' configuration.
+pub struct RealtimePorts {
+    pub connect: Arc<dyn ConnectMetrics>,
+    pub salesforce: Arc<dyn MetricsWrites>,
+    pub store: Arc<dyn ObjectStore>,
+    pub settings: Arc<RealtimeSettings>,
+}
+
+/// The handlers of `statemachines/realtime-queue-metrics.asl.json`, by activity name.
+pub fn realtime_handlers(ports: &RealtimePorts) -> Vec<(String, Arc<dyn TaskHandler>)> {
+    vec![
+        step::<ListQueues>(ListQueuesPorts {
+            connect: ports.connect.clone(),
+            store: ports.store.clone(),
+            settings: ports.settings.clone(),
+        }),
+        step::<SyncQueueMetrics>(SyncQueueMetricsPorts {
+            connect: ports.connect.clone(),
+            salesforce: ports.salesforce.clone(),
+            store: ports.store.clone(),
+            settings: ports.settings.clone(),
+        }),
     ]
 }
 

@@ -132,6 +132,15 @@ impl SalesforceClient {
             .status)
     }
 
+    /// The org's limits resource (`GET limits`): its answer carries `Sforce-Limit-Info`, so
+    /// [`Self::api_usage`] is fresh afterwards. Returns the limits as Salesforce sends them.
+    pub async fn limits(&self) -> Result<Value, SalesforceError> {
+        self.transport
+            .execute(&ApiRequest::new(Method::GET, "limits".to_string()))
+            .await?
+            .json()
+    }
+
     /// Reads one record, optionally only some fields.
     pub async fn get(
         &self,

@@ -16,6 +16,7 @@ pub mod describe;
 pub mod error;
 pub mod escape;
 pub mod names;
+pub mod namespace;
 pub mod records;
 mod transport;
 

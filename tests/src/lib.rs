@@ -4,3 +4,4 @@
 
 pub mod post_call_on_aws;
 pub mod post_call_world;
+pub mod realtime_world;

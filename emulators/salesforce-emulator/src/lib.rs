@@ -191,6 +191,11 @@ impl EmulatorControl {
         (usage.used, usage.max)
     }
 
+    /// Sets the calls already counted today, e.g. an org near its daily allowance.
+    pub fn set_api_usage(&self, used: u64) {
+        self.state.usage.set_used(used);
+    }
+
     /// Successful token grants so far.
     pub fn tokens_issued(&self) -> u64 {
         self.state.tokens_issued.load(Ordering::SeqCst)

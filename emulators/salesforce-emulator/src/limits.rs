@@ -45,6 +45,10 @@ impl ApiUsage {
         }
     }
 
+    pub fn set_used(&self, used: u64) {
+        self.used.store(used, Ordering::SeqCst);
+    }
+
     pub fn current(&self) -> UsageSnapshot {
         UsageSnapshot {
             used: self.used.load(Ordering::SeqCst),

@@ -10,6 +10,8 @@ mod sdk_failure;
 
 #[cfg(feature = "comprehend")]
 mod comprehend_analysis;
+#[cfg(feature = "connect")]
+mod connect_metrics_client;
 #[cfg(feature = "s3")]
 mod s3_object_store;
 #[cfg(feature = "salesforce")]
@@ -21,6 +23,8 @@ mod transcribe_jobs;
 
 #[cfg(feature = "comprehend")]
 pub use comprehend_analysis::ComprehendAnalysis;
+#[cfg(feature = "connect")]
+pub use connect_metrics_client::ConnectMetricsClient;
 #[cfg(feature = "s3")]
 pub use s3_object_store::S3ObjectStore;
 pub use sdk_failure::SdkFailure;

@@ -413,7 +413,7 @@ fn only_functions_that_call_salesforce_get_the_salesforce_settings() {
         }
     }
     assert_eq!(
-        salesforce_callers, 4,
-        "sf-invoke-api and three post-call steps call Salesforce"
+        salesforce_callers, 5,
+        "sf-invoke-api, three post-call steps and sync-queue-metrics call Salesforce"
     );
 }

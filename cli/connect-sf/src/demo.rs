@@ -12,6 +12,7 @@ use embedded::post_call_runner::{local_switches, trigger_and_run_keeping};
 use local_adapters::QueueingStarter;
 
 use crate::{
+    local_connect::EmbeddedConnect,
     local_runtime::{ClockChoice, EmbeddedOrg, LocalRuntime, LocalStorage},
     project::{Project, read_json},
     salesforce_records::{describe, new_records, org_records},
@@ -40,6 +41,7 @@ pub async fn run(options: DemoOptions) -> anyhow::Result<ExitCode> {
         &post_call,
         options.clock,
         &options.org,
+        &EmbeddedConnect::default(),
         &LocalStorage::default(),
         None,
     )
@@ -62,6 +64,7 @@ pub async fn run(options: DemoOptions) -> anyhow::Result<ExitCode> {
     )
     .await;
     let after = org_records(&runtime.salesforce);
+    let api_calls = runtime.api_calls();
     if let Some(path) = &options.salesforce_dump {
         runtime.dump_salesforce(path)?;
     }
@@ -88,6 +91,7 @@ pub async fn run(options: DemoOptions) -> anyhow::Result<ExitCode> {
         "trigger response: {}",
         serde_json::to_string(&run.response).unwrap_or_default()
     );
+    println!("{}", api_calls.line());
     Ok(if all_succeeded {
         ExitCode::SUCCESS
     } else {

@@ -93,6 +93,7 @@ pub async fn ctr_trigger(options: InvokeOptions) -> anyhow::Result<ExitCode> {
     use local_adapters::QueueingStarter;
 
     use crate::{
+        local_connect::EmbeddedConnect,
         local_runtime::{ClockChoice, LocalRuntime, LocalStorage},
         project::{Project, read_json},
         run::summary,
@@ -110,6 +111,7 @@ pub async fn ctr_trigger(options: InvokeOptions) -> anyhow::Result<ExitCode> {
         &post_call,
         ClockChoice::Virtual,
         &options.org,
+        &EmbeddedConnect::default(),
         &LocalStorage::default(),
         None,
     )

@@ -1,5 +1,7 @@
 //! The embedded default a workflow runs on: the Step Functions engine with the chosen clock,
-//! the Salesforce emulator (seeded with the demo org) and every activity handler in-process.
+//! the Salesforce emulator (seeded with the demo org) and every activity handler in-process;
+//! for a definition whose Tasks call Amazon Connect (the real-time queue metrics), the Connect
+//! emulator too, called by the production SDK adapter.
 
 use std::{
     collections::HashMap,
@@ -13,7 +15,8 @@ use step_functions_engine::{AcceleratedClock, Clock, Engine, Observer, RealClock
 
 use crate::{
     faults::SalesforceFaults,
-    project::Project,
+    local_connect::{EmbeddedConnect, LocalConnect, calls_connect},
+    project::{Project, read_json},
     salesforce_target::{Target, connect},
 };
 use embedded::template_wiring;
@@ -65,6 +68,55 @@ pub struct LocalRuntime {
     /// Where the CTR trigger keeps CTRs passed by reference and quarantined records: the
     /// steps' own store, so a large CTR is read back by the execution it starts.
     pub records: post_call_trigger::RecordStore,
+    /// The local Amazon Connect, when the definition's Tasks call it.
+    pub connect: Option<LocalConnect>,
+    /// The embedded org's API usage once it was started, so a run counts only its own calls.
+    salesforce_usage_at_start: u64,
+}
+
+/// The API calls made since the runtime started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiCalls {
+    /// Requests the embedded org counted against its daily allowance (the OAuth token request
+    /// and faulted requests are not counted, as Salesforce does not count them); `None` for a
+    /// real org, whose usage other clients share.
+    pub salesforce: Option<u64>,
+    /// Requests the Connect emulator served (failed ones included), by operation; empty when it
+    /// was not started.
+    pub connect: std::collections::BTreeMap<String, u64>,
+}
+
+impl ApiCalls {
+    pub fn connect_total(&self) -> u64 {
+        self.connect.values().sum()
+    }
+
+    /// `{"salesforceApiCalls", "connectApiCalls"}` for `--json`.
+    pub fn json_fields(&self) -> [(&'static str, serde_json::Value); 2] {
+        [
+            ("salesforceApiCalls", serde_json::json!(self.salesforce)),
+            ("connectApiCalls", serde_json::json!(self.connect_total())),
+        ]
+    }
+
+    /// One line for a person.
+    pub fn line(&self) -> String {
+        let salesforce = match self.salesforce {
+            Some(calls) => calls.to_string(),
+            None => "not counted (a real org)".to_string(),
+        };
+        let connect = if self.connect.is_empty() {
+            "0".to_string()
+        } else {
+            let operations: Vec<String> = self
+                .connect
+                .iter()
+                .map(|(operation, calls)| format!("{operation} {calls}"))
+                .collect();
+            format!("{} ({})", self.connect_total(), operations.join(", "))
+        };
+        format!("API calls: Salesforce {salesforce}, Amazon Connect {connect}")
+    }
 }
 
 impl LocalRuntime {
@@ -76,10 +128,18 @@ impl LocalRuntime {
         definition: &Path,
         clock: ClockChoice,
         org: &EmbeddedOrg,
+        amazon_connect: &EmbeddedConnect,
         storage: &LocalStorage,
         observer: Option<Observer>,
     ) -> anyhow::Result<Self> {
         let substitutions = substitutions_for(project, definition)?;
+        let needs_connect = calls_connect(&read_json(definition)?, &substitutions);
+        if amazon_connect.seed.is_some() && !needs_connect {
+            eprintln!(
+                "connect-sf: --connect-seed is not used: {} calls no Amazon Connect Task",
+                definition.display()
+            );
+        }
         let (salesforce, client) = connect(org.seed.as_deref(), None, org.faults.as_ref()).await?;
         let client = Arc::new(client);
         let (directory, temporary_storage) = match &storage.directory {
@@ -103,16 +163,57 @@ impl LocalRuntime {
         for (name, handler) in task_handlers::handlers(&ports) {
             builder = builder.handler(name, handler);
         }
+        let connect = if needs_connect {
+            let local = LocalConnect::start(
+                amazon_connect,
+                ports.salesforce.clone(),
+                ports.store.clone(),
+            )
+            .await?;
+            for (name, handler) in &local.handlers {
+                builder = builder.handler(name.clone(), handler.clone());
+            }
+            Some(local)
+        } else {
+            None
+        };
         if let Some(observer) = observer {
             builder = builder.observer(observer);
         }
+        let salesforce_usage_at_start = match &salesforce {
+            Target::Embedded(emulator) => emulator.control().api_usage().0,
+            Target::RealOrg => 0,
+        };
         Ok(Self {
             engine: builder.build(),
             salesforce,
             faults: org.faults.clone(),
             temporary_storage,
             records,
+            connect,
+            salesforce_usage_at_start,
         })
+    }
+
+    /// The API calls made since the runtime started.
+    pub fn api_calls(&self) -> ApiCalls {
+        ApiCalls {
+            salesforce: match &self.salesforce {
+                Target::Embedded(emulator) => Some(
+                    emulator
+                        .control()
+                        .api_usage()
+                        .0
+                        .saturating_sub(self.salesforce_usage_at_start),
+                ),
+                Target::RealOrg => None,
+            },
+            connect: self
+                .connect
+                .as_ref()
+                .map(LocalConnect::request_counts)
+                .unwrap_or_default(),
+        }
     }
 
     /// What the injected faults did, when `--salesforce-faults` was given.
@@ -135,6 +236,9 @@ impl LocalRuntime {
     pub async fn shutdown(self) {
         if let Target::Embedded(emulator) = self.salesforce {
             emulator.shutdown().await;
+        }
+        if let Some(connect) = self.connect {
+            connect.emulator.shutdown().await;
         }
         if let Some(directory) = self.temporary_storage {
             let _ = std::fs::remove_dir_all(directory);

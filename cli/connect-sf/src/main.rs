@@ -6,6 +6,7 @@ mod ctr_start;
 mod demo;
 mod faults;
 mod invoke;
+mod local_connect;
 mod local_runtime;
 mod project;
 mod run;
@@ -76,7 +77,7 @@ enum Command {
         ctr: Option<PathBuf>,
         #[command(flatten)]
         time: TimeArgs,
-        /// Print only {"status","output","error","cause"}.
+        /// Print only {"status","output","error","cause","salesforceApiCalls","connectApiCalls"}.
         #[arg(long)]
         json: bool,
         /// The execution name ($$.Execution.Name); a UUID by default.
@@ -88,6 +89,11 @@ enum Command {
         /// Embedded org: write every record to this file afterwards.
         #[arg(long)]
         salesforce_dump: Option<PathBuf>,
+        /// Local Amazon Connect (started for a workflow whose Tasks call Connect, e.g.
+        /// realtime-queue-metrics): serve this instance (a connect-emulator seed file) instead
+        /// of the demo one.
+        #[arg(long, value_name = "FILE")]
+        connect_seed: Option<PathBuf>,
         /// Local S3: keep objects (markers, transcripts) in this directory across runs
         /// (default: a fresh temporary one).
         #[arg(long)]
@@ -131,6 +137,10 @@ enum Command {
         /// Embedded org: load these records instead of the demo org.
         #[arg(long)]
         seed: Option<PathBuf>,
+        /// Local Amazon Connect: serve this instance (a connect-emulator seed file) to the
+        /// schedules whose workflow calls Connect, instead of the demo one.
+        #[arg(long, value_name = "FILE")]
+        connect_seed: Option<PathBuf>,
     },
 }
 
@@ -218,6 +228,7 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             name,
             seed,
             salesforce_dump,
+            connect_seed,
             storage,
             transcribe_polls,
             salesforce_faults,
@@ -229,6 +240,7 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 clock: time.clock(),
                 json,
                 org: embedded_org(seed, salesforce_faults)?,
+                connect: local_connect::EmbeddedConnect::read_option(connect_seed.as_deref())?,
                 salesforce_dump,
                 name,
                 storage: local_runtime::LocalStorage {
@@ -239,11 +251,17 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             .await
         }
         Command::Validate => validate::run(),
-        Command::Schedules { once, time, seed } => {
+        Command::Schedules {
+            once,
+            time,
+            seed,
+            connect_seed,
+        } => {
             schedules::run(schedules::SchedulesOptions {
                 once,
                 clock: time.clock(),
                 seed,
+                connect: local_connect::EmbeddedConnect::read_option(connect_seed.as_deref())?,
             })
             .await
         }

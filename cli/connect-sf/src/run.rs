@@ -15,6 +15,7 @@ use local_adapters::QueueingStarter;
 
 use crate::{
     ctr_start::CtrEvent,
+    local_connect::EmbeddedConnect,
     local_runtime::{ClockChoice, EmbeddedOrg, LocalRuntime},
     project::{Project, read_json},
     salesforce_records::{describe, new_records, org_records, updated_records},
@@ -29,6 +30,8 @@ pub struct RunOptions {
     pub clock: ClockChoice,
     pub json: bool,
     pub org: EmbeddedOrg,
+    /// The local Amazon Connect's instance (`--connect-seed`).
+    pub connect: EmbeddedConnect,
     pub salesforce_dump: Option<PathBuf>,
     pub name: Option<String>,
     pub storage: crate::local_runtime::LocalStorage,
@@ -69,6 +72,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
         &path,
         options.clock,
         &options.org,
+        &options.connect,
         &options.storage,
         observer,
     )
@@ -100,6 +104,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
         }
     };
     let written = Written::between(&before, &org_records(&runtime.salesforce));
+    let api_calls = runtime.api_calls();
     if let Some(dump) = &options.salesforce_dump {
         runtime.dump_salesforce(dump)?;
     }
@@ -115,6 +120,9 @@ pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
             summary["name"] = Value::String(result.name.clone());
             summary["input"] = execution_input(&result).cloned().unwrap_or(Value::Null);
         }
+        for (key, value) in api_calls.json_fields() {
+            summary[key] = value;
+        }
         println!("{}", serde_json::to_string_pretty(&summary)?);
         if let Some(fault_summary) = fault_summary {
             eprintln!("connect-sf: {fault_summary}");
@@ -124,6 +132,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
         if embedded {
             written.print();
         }
+        println!("{}", api_calls.line());
         if let Some(fault_summary) = fault_summary {
             println!("{fault_summary}");
         }

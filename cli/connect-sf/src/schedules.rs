@@ -10,6 +10,7 @@ use schedule_expressions::{ScheduleDefinition, ScheduleExpression, load_dir};
 use step_functions_engine::{ExecutionOptions, ExecutionStatus, StateMachine};
 
 use crate::{
+    local_connect::EmbeddedConnect,
     local_runtime::{ClockChoice, EmbeddedOrg, LocalRuntime, LocalStorage},
     project::{Project, read_json},
     run::summary,
@@ -19,6 +20,8 @@ pub struct SchedulesOptions {
     pub once: bool,
     pub clock: ClockChoice,
     pub seed: Option<PathBuf>,
+    /// The local Amazon Connect's instance for the workflows that call Connect.
+    pub connect: EmbeddedConnect,
 }
 
 struct Loaded {
@@ -110,6 +113,7 @@ async fn start_execution(
             seed: options.seed.clone(),
             faults: None,
         },
+        &options.connect,
         &LocalStorage::default(),
         None,
     )
@@ -125,6 +129,7 @@ async fn start_execution(
             },
         )
         .await;
+    let api_calls = runtime.api_calls();
     runtime.shutdown().await;
     let result = result.map_err(|error| anyhow::anyhow!("{}: {error}", entry.schedule.name))?;
     println!(
@@ -134,5 +139,6 @@ async fn start_execution(
         entry.schedule.target.state_machine,
         summary(&result)
     );
+    println!("  {}", api_calls.line());
     Ok(result.status == ExecutionStatus::Succeeded)
 }

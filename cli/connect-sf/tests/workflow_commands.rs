@@ -161,7 +161,15 @@ fn run_prints_each_state_and_the_result_on_virtual_time() {
     let result: Value = serde_json::from_slice(&json_output.stdout).expect("JSON only");
     assert_eq!(
         result,
-        json!({"status": "SUCCEEDED", "output": {"greeting": "Hello, Dana!"}, "error": null, "cause": null})
+        json!({
+            "status": "SUCCEEDED",
+            "output": {"greeting": "Hello, Dana!"},
+            "error": null,
+            "cause": null,
+            // A workflow without Tasks calls nothing (and starts no local Amazon Connect).
+            "salesforceApiCalls": 0,
+            "connectApiCalls": 0
+        })
     );
 }
 
@@ -421,6 +429,60 @@ fn schedules_with_an_invalid_expression_name_the_file_and_the_rule() {
     assert!(
         stderr.contains("bad.json") && stderr.contains("must be '?'"),
         "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("must be '?'").count(),
+        1,
+        "said twice: {stderr}"
+    );
+
+    write_json(
+        &project.join("schedules/bad.json"),
+        &json!({
+            "Name": "bad",
+            "ScheduleExpression": "rate(1 minutes)",
+            "Target": {"StateMachine": "hello"}
+        }),
+    );
+    let output = connect_sf_in(&project, &["schedules", "--once", "--virtual-time"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    // The file, the expression and the rule, once each.
+    assert!(
+        stderr.trim_end().ends_with(
+            "bad.json: 'rate(1 minutes)': write '1 minute' (singular for 1, plural otherwise)"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("rate(1 minutes)").count(), 1, "{stderr}");
+}
+
+#[test]
+fn schedules_once_exits_non_zero_when_an_execution_failed() {
+    let failing = json!({
+        "StartAt": "Refuse",
+        "States": {"Refuse": {"Type": "Fail", "Error": "Sync.Refused", "Cause": "no instance"}}
+    });
+    let project = scratch_project("schedules-failing", &failing, "");
+    write_json(
+        &project.join("schedules/every-minute.json"),
+        &json!({
+            "Name": "every-minute",
+            "ScheduleExpression": "rate(1 minute)",
+            "Target": {"StateMachine": "hello"}
+        }),
+    );
+    let output = connect_sf_in(&project, &["schedules", "--once", "--virtual-time"]);
+    let stdout = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{stdout}{}",
+        text(&output.stderr)
+    );
+    assert!(
+        stdout.contains("every-minute (every 60 s) → hello") && stdout.contains("Sync.Refused"),
+        "{stdout}"
     );
 }
 

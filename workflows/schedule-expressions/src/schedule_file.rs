@@ -42,22 +42,24 @@ fn enabled() -> String {
     "ENABLED".to_string()
 }
 
+/// Why `schedules/` could not be loaded. Each message carries the underlying error's text
+/// itself (which is therefore not also a `source`, so `{:#}` does not print it twice).
 #[derive(Debug, thiserror::Error)]
 pub enum ScheduleFileError {
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {error}", path.display())]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("{} is not a schedule definition: {source}", path.display())]
+    #[error("{} is not a schedule definition: {error}", path.display())]
     Invalid {
         path: PathBuf,
-        source: serde_json::Error,
+        error: serde_json::Error,
     },
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Expression {
         path: PathBuf,
-        source: ExpressionError,
+        error: ExpressionError,
     },
     #[error("{}: State must be ENABLED or DISABLED, not '{state}'", path.display())]
     State { path: PathBuf, state: String },
@@ -75,12 +77,12 @@ impl ScheduleDefinition {
 
 /// Every `*.json` in `dir`, sorted by file name, each checked (expression, state).
 pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, ScheduleDefinition)>, ScheduleFileError> {
-    let read = |path: &Path, source| ScheduleFileError::Read {
+    let read = |path: &Path, error| ScheduleFileError::Read {
         path: path.to_owned(),
-        source,
+        error,
     };
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|source| read(dir, source))?
+        .map_err(|error| read(dir, error))?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
@@ -88,17 +90,17 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, ScheduleDefinition)>, Schedu
     paths.sort();
     let mut schedules = Vec::new();
     for path in paths {
-        let text = std::fs::read_to_string(&path).map_err(|source| read(&path, source))?;
+        let text = std::fs::read_to_string(&path).map_err(|error| read(&path, error))?;
         let schedule: ScheduleDefinition =
-            serde_json::from_str(&text).map_err(|source| ScheduleFileError::Invalid {
+            serde_json::from_str(&text).map_err(|error| ScheduleFileError::Invalid {
                 path: path.clone(),
-                source,
+                error,
             })?;
         schedule
             .expression()
-            .map_err(|source| ScheduleFileError::Expression {
+            .map_err(|error| ScheduleFileError::Expression {
                 path: path.clone(),
-                source,
+                error,
             })?;
         if !matches!(schedule.state.as_str(), "ENABLED" | "DISABLED") {
             return Err(ScheduleFileError::State {

@@ -136,6 +136,15 @@ impl RealtimeWorld {
 
     /// One scheduled execution, as the schedule starts it (input `{}`).
     pub async fn run_execution(&self, name: &str) -> ExecutionResult {
+        self.run_observed(name, None).await
+    }
+
+    /// The same, told about each history event as it happens.
+    pub async fn run_observed(
+        &self,
+        name: &str,
+        observer: Option<step_functions_engine::Observer>,
+    ) -> ExecutionResult {
         self.engine
             .run(
                 &self.machine,
@@ -143,6 +152,7 @@ impl RealtimeWorld {
                 ExecutionOptions {
                     name: Some(name.to_string()),
                     state_machine_name: Some(REALTIME_STATE_MACHINE.into()),
+                    observer,
                     ..ExecutionOptions::default()
                 },
             )

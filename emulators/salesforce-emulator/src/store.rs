@@ -656,7 +656,7 @@ impl OrgData {
     fn same_value(field: &FieldSchema, a: &Value, b: &Value) -> bool {
         match (a, b) {
             (Value::String(a), Value::String(b)) if field.field_type.is_text() => {
-                a.to_lowercase() == b.to_lowercase()
+                same_text_ignoring_case(a, b)
             }
             (Value::String(a), Value::String(b)) if field.field_type.is_id() => {
                 ids::ids_equal(a, b)
@@ -1078,6 +1078,18 @@ impl OrgData {
         }
         Ok(loaded)
     }
+}
+
+/// Text equality as Salesforce compares external ids and unique values: ignoring case. Upserts
+/// compare a value with every stored record's, so this allocates nothing (ASCII, the usual
+/// case, compares in place; other text lower-cases character by character).
+fn same_text_ignoring_case(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
 }
 
 #[cfg(test)]

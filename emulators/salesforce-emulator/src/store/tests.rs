@@ -487,3 +487,15 @@ fn when_scope_text_varies_should_parse() {
     assert_eq!(SearchScope::parse("email"), Some(SearchScope::Email));
     assert_eq!(SearchScope::parse("SIDEBAR"), None);
 }
+
+#[test]
+fn text_values_compare_ignoring_case_in_ascii_and_beyond() {
+    assert!(same_text_ignoring_case(
+        "Q-0001-us-west-2",
+        "q-0001-US-WEST-2"
+    ));
+    assert!(!same_text_ignoring_case("q-0001", "q-0002"));
+    assert!(!same_text_ignoring_case("q-0001", "q-00011"));
+    assert!(same_text_ignoring_case("Ärger", "äRGER"));
+    assert!(!same_text_ignoring_case("Ärger", "Arger"));
+}

@@ -3,7 +3,8 @@
 //! API calls (as the org counts them), Amazon Connect calls, and the execution's wall time on the
 //! embedded default (the real state machine on the engine with virtual time, both emulators over
 //! HTTP through the production adapters); next to the old package's count for the same queues.
-//! Writes `benchmarks/results/realtime-queue-metrics.md` (or `--out DIR`).
+//! Writes `benchmarks/results/realtime-queue-metrics.md` (or `--out DIR`); `--queues N` runs one
+//! size only.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -88,8 +89,16 @@ async fn main() -> anyhow::Result<()> {
         .nth(1)
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| test_harness::repo_root().join("benchmarks/results"));
+    // `--queues N`: only that size (e.g. to profile one).
+    let sizes: Vec<u64> = match std::env::args()
+        .skip_while(|argument| argument != "--queues")
+        .nth(1)
+    {
+        Some(n) => vec![n.parse()?],
+        None => vec![100, 1_000, 5_000],
+    };
     let mut rows = Vec::new();
-    for queues in [100_u64, 1_000, 5_000] {
+    for queues in sizes {
         eprintln!("realtime-bench: {queues} queues…");
         let world = RealtimeWorld::start(Seed::with_queues(queues as usize), false).await;
         // The first minute after deployment writes every queue once; measured minutes follow.

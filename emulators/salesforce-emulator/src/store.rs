@@ -676,12 +676,15 @@ impl OrgData {
             let Some(value) = record.get(&field.name).filter(|value| !value.is_null()) else {
                 continue;
             };
+            // The value first: it rules out almost every record without parsing its id.
             let clash = self.live_records(&object.name).find(|other| {
-                let other_id = other.get("Id").and_then(Value::as_str).unwrap_or_default();
-                own_id.is_none_or(|own| !ids::ids_equal(own, other_id))
-                    && other
-                        .get(&field.name)
-                        .is_some_and(|v| Self::same_value(field, v, value))
+                other
+                    .get(&field.name)
+                    .is_some_and(|v| Self::same_value(field, v, value))
+                    && own_id.is_none_or(|own| {
+                        let other_id = other.get("Id").and_then(Value::as_str).unwrap_or_default();
+                        !ids::ids_equal(own, other_id)
+                    })
             });
             if let Some(other) = clash {
                 let other_id = other.get("Id").and_then(Value::as_str).unwrap_or_default();

@@ -66,11 +66,16 @@ async fn minute(
         result.error,
         result.cause
     );
-    let written = result
+    let ticks = result
         .output
         .as_ref()
         .and_then(|output| output["ticks"].as_array().cloned())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    for tick in ticks.iter().filter(|tick| tick["failed"] == true) {
+        let cause: String = tick["cause"].as_str().unwrap_or_default().chars().take(300).collect();
+        eprintln!("  {name}: tick {} failed: {} {cause}", tick["tick"], tick["error"]);
+    }
+    let written = ticks
         .iter()
         .map(|tick| tick["written"].as_u64().unwrap_or(0))
         .sum();

@@ -34,7 +34,7 @@ use step_functions_engine::{
     VirtualClock,
 };
 use test_harness::{
-    fixtures::{all_switches, kinesis_record, voice_ctr},
+    fixtures::{all_switches, ctr_as_contact, kinesis_record, voice_ctr},
     lambda_process::{lambda_environment, salesforce_environment},
     lambda_runtime_api::{Completion, RuntimeApi},
     moto_resources::{create_buckets, create_post_call_state_machine, s3_client},
@@ -277,22 +277,7 @@ pub async fn measure(
 
 /// The shipped voice CTR as contact `n`: its own ContactId and recording object.
 fn ctr_for(n: usize, template: &Value) -> Value {
-    let mut ctr = template.clone();
-    let original = ctr["ContactId"].as_str().unwrap_or_default().to_string();
-    let id = format!("b3a7c000-0000-4000-8000-{n:012}");
-    ctr["ContactId"] = json!(id);
-    let relocate = |location: &mut Value| {
-        if let Some(text) = location.as_str() {
-            *location = json!(text.replace(&original, &id));
-        }
-    };
-    relocate(&mut ctr["Recording"]["Location"]);
-    if let Some(recordings) = ctr["Recordings"].as_array_mut() {
-        for recording in recordings {
-            relocate(&mut recording["Location"]);
-        }
-    }
-    ctr
+    ctr_as_contact(template, &format!("b3a7c000-0000-4000-8000-{n:012}"))
 }
 
 /// One contact: its recording uploaded, the trigger binary on its Kinesis record, then the
@@ -460,7 +445,11 @@ impl Functions {
     ) -> anyhow::Result<Functions> {
         let warm = Arc::new(tokio::sync::Mutex::new(BTreeMap::new()));
         let root = test_harness::repo_root();
-        let substitutions = post_call_substitutions(&root);
+        let substitutions = embedded::template_wiring::substitutions_for(
+            &root.join("template.yaml"),
+            "post-call.asl.json",
+        )?
+        .context("template.yaml deploys no post-call.asl.json")?;
         let mut builder = Engine::builder()
             .clock(Arc::new(VirtualClock::new()))
             .substitutions(substitutions);
@@ -523,20 +512,6 @@ impl Functions {
         }
         Ok(())
     }
-}
-
-/// The template's `DefinitionSubstitutions` for the post-call machine (each Task's resource is
-/// its activity's name).
-fn post_call_substitutions(root: &Path) -> std::collections::HashMap<String, String> {
-    embedded::template_wiring::read(&root.join("template.yaml"))
-        .ok()
-        .and_then(|machines| {
-            machines
-                .into_iter()
-                .find(|machine| machine.definition_uri.ends_with("post-call.asl.json"))
-        })
-        .map(|machine| machine.substitutions.into_iter().collect())
-        .unwrap_or_default()
 }
 
 /// Starts (or reuses) a function's process and times one invocation.

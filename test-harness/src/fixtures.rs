@@ -39,6 +39,26 @@ pub fn voice_ctr() -> Value {
     fixture("connect/contact-trace-record-voice.json")
 }
 
+/// `ctr` as contact `contact_id`: its ContactId and its recordings' locations (which name the
+/// contact) replaced, so benchmarks can run many distinct contacts from one fixture.
+pub fn ctr_as_contact(ctr: &Value, contact_id: &str) -> Value {
+    let mut ctr = ctr.clone();
+    let original = ctr["ContactId"].as_str().unwrap_or_default().to_string();
+    ctr["ContactId"] = json!(contact_id);
+    let relocate = |location: &mut Value| {
+        if let Some(text) = location.as_str() {
+            *location = json!(text.replace(&original, contact_id));
+        }
+    };
+    relocate(&mut ctr["Recording"]["Location"]);
+    if let Some(recordings) = ctr["Recordings"].as_array_mut() {
+        for recording in recordings {
+            relocate(&mut recording["Location"]);
+        }
+    }
+    ctr
+}
+
 pub fn chat_ctr() -> Value {
     fixture("connect/contact-trace-record-chat.json")
 }

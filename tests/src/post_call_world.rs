@@ -6,7 +6,7 @@
 //! object store, as the template's `CtrRecordsBucket` is read by the Lambdas.
 
 use std::{
-    collections::{BTreeSet, HashMap},
+    collections::BTreeSet,
     path::PathBuf,
     sync::{Arc, Mutex},
 };
@@ -163,14 +163,12 @@ impl PostCallWorld {
         std::fs::create_dir_all(&storage).expect("storage");
         let ports = make(salesforce.clone(), &storage);
         let store = ports.store.clone();
-        let wiring = template_wiring::read(&repo_root().join("template.yaml")).expect("template");
-        let substitutions: HashMap<String, String> = wiring
-            .into_iter()
-            .find(|machine| machine.definition_uri.ends_with("post-call.asl.json"))
-            .expect("template.yaml deploys post-call.asl.json")
-            .substitutions
-            .into_iter()
-            .collect();
+        let substitutions = template_wiring::substitutions_for(
+            &repo_root().join("template.yaml"),
+            "post-call.asl.json",
+        )
+        .expect("template")
+        .expect("template.yaml deploys post-call.asl.json");
         let mut builder = Engine::builder()
             .clock(Arc::new(VirtualClock::new()))
             .substitutions(substitutions);

@@ -4,7 +4,7 @@
 //! and `statemachines/realtime-queue-metrics.asl.json` on the engine with virtual time, wired
 //! as `template.yaml` wires the Lambdas.
 
-use std::{collections::HashMap, path::PathBuf, sync::Arc};
+use std::{path::PathBuf, sync::Arc};
 
 use aws_adapters::ConnectMetricsClient;
 use aws_config::{BehaviorVersion, Region, retry::RetryConfig};
@@ -95,18 +95,12 @@ impl RealtimeWorld {
             store: Arc::new(DirectoryObjectStore::new(&storage)),
             settings: settings.clone(),
         };
-        let wiring = template_wiring::read(&repo_root().join("template.yaml")).expect("template");
-        let substitutions: HashMap<String, String> = wiring
-            .into_iter()
-            .find(|machine| {
-                machine
-                    .definition_uri
-                    .ends_with("realtime-queue-metrics.asl.json")
-            })
-            .expect("template.yaml deploys realtime-queue-metrics.asl.json")
-            .substitutions
-            .into_iter()
-            .collect();
+        let substitutions = template_wiring::substitutions_for(
+            &repo_root().join("template.yaml"),
+            "realtime-queue-metrics.asl.json",
+        )
+        .expect("template")
+        .expect("template.yaml deploys realtime-queue-metrics.asl.json");
         let clock = Arc::new(VirtualClock::new());
         let mut builder = Engine::builder()
             .clock(clock.clone())

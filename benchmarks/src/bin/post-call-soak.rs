@@ -18,7 +18,7 @@ use salesforce_emulator::{Fault, FaultKind, FaultSchedule};
 use serde_json::{Value, json};
 use step_functions_engine::{ExecutionResult, ExecutionStatus};
 use test_harness::{
-    fixtures::{all_switches, kinesis_record, voice_ctr},
+    fixtures::{all_switches, ctr_as_contact, kinesis_record, voice_ctr},
     repo_root,
 };
 use tests::post_call_world::{CCA_OBJECT, CONTACT_FIELD, CTR_OBJECT, PostCallWorld};
@@ -52,22 +52,7 @@ fn contact_id(n: usize) -> String {
 
 /// The shipped voice CTR as contact `n`: its own ContactId and recording object.
 fn ctr(n: usize, template: &Value) -> Value {
-    let mut ctr = template.clone();
-    let original = ctr["ContactId"].as_str().unwrap_or_default().to_string();
-    let id = contact_id(n);
-    ctr["ContactId"] = json!(id);
-    let relocate = |location: &mut Value| {
-        if let Some(text) = location.as_str() {
-            *location = json!(text.replace(&original, &id));
-        }
-    };
-    relocate(&mut ctr["Recording"]["Location"]);
-    if let Some(recordings) = ctr["Recordings"].as_array_mut() {
-        for recording in recordings {
-            relocate(&mut recording["Location"]);
-        }
-    }
-    ctr
+    ctr_as_contact(template, &contact_id(n))
 }
 
 /// A record the trigger must skip: not base64, not JSON, JSON but not a CTR, a CTR without id.

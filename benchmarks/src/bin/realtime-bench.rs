@@ -72,8 +72,16 @@ async fn minute(
         .and_then(|output| output["ticks"].as_array().cloned())
         .unwrap_or_default();
     for tick in ticks.iter().filter(|tick| tick["failed"] == true) {
-        let cause: String = tick["cause"].as_str().unwrap_or_default().chars().take(300).collect();
-        eprintln!("  {name}: tick {} failed: {} {cause}", tick["tick"], tick["error"]);
+        let cause: String = tick["cause"]
+            .as_str()
+            .unwrap_or_default()
+            .chars()
+            .take(300)
+            .collect();
+        eprintln!(
+            "  {name}: tick {} failed: {} {cause}",
+            tick["tick"], tick["error"]
+        );
     }
     let written = ticks
         .iter()

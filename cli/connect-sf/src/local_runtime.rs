@@ -253,10 +253,8 @@ fn substitutions_for(
     let Some(file_name) = definition.file_name() else {
         return Ok(HashMap::new());
     };
-    let wiring = template_wiring::read(&project.template())?;
-    Ok(wiring
-        .into_iter()
-        .find(|machine| Path::new(&machine.definition_uri).file_name() == Some(file_name))
-        .map(|machine| machine.substitutions.into_iter().collect())
-        .unwrap_or_default())
+    Ok(
+        template_wiring::substitutions_for(&project.template(), &file_name.to_string_lossy())?
+            .unwrap_or_default(),
+    )
 }

@@ -63,19 +63,12 @@ impl QueueMetricValues {
     /// A short digest of what is written for a queue (its name and all ten values, 0 for
     /// missing), to tell whether it changed since it was last written without keeping it all.
     pub fn fingerprint(&self, name: &str) -> String {
-        let start = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        });
-        let hash = REALTIME_METRICS.iter().fold(start, |hash, metric| {
-            self.value(metric)
-                .to_bits()
-                .to_le_bytes()
-                .iter()
-                .fold(hash, |hash, byte| {
-                    (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
-                })
-        });
-        format!("{hash:016x}")
+        let mut bytes = name.as_bytes().to_vec();
+        for metric in &REALTIME_METRICS {
+            bytes.extend_from_slice(&self.value(metric).to_bits().to_le_bytes());
+        }
+        // The object store's content version is the same 64-bit FNV-1a digest.
+        object_storage::ObjectVersion::of_content(&bytes).0
     }
 }
 

@@ -3,7 +3,7 @@
 //! that activity's handler in-process where AWS would call the Lambda.
 
 use std::{
-    collections::{BTreeMap, BTreeSet},
+    collections::{BTreeMap, BTreeSet, HashMap},
     path::Path,
 };
 
@@ -22,6 +22,23 @@ pub struct StateMachineWiring {
     /// Placeholder → the template resource it references (`!GetAtt ImportCtrFunction.Arn` →
     /// `ImportCtrFunction`), for the placeholders that reference one.
     pub references: BTreeMap<String, String>,
+}
+
+/// The `DefinitionSubstitutions` of the state machine whose `DefinitionUri` names the file
+/// `definition_file` (e.g. `post-call.asl.json`), as the local engine takes them; `None` when
+/// the template deploys no such state machine (an ad-hoc definition).
+pub fn substitutions_for(
+    template: &Path,
+    definition_file: &str,
+) -> anyhow::Result<Option<HashMap<String, String>>> {
+    Ok(read(template)?
+        .into_iter()
+        .find(|machine| {
+            Path::new(&machine.definition_uri)
+                .file_name()
+                .is_some_and(|name| name == definition_file)
+        })
+        .map(|machine| machine.substitutions.into_iter().collect()))
 }
 
 pub fn read(template: &Path) -> anyhow::Result<Vec<StateMachineWiring>> {

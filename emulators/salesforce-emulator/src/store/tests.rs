@@ -449,6 +449,49 @@ fn when_unique_value_repeats_should_be_duplicate_value() {
 }
 
 #[test]
+fn when_an_external_id_changes_or_its_record_is_deleted_upserts_should_follow() {
+    let mut org = sample_org();
+    let object = "amazonconnect__AC_QueueMetrics__c";
+    let field = "amazonconnect__Queue_Id__c";
+    let UpsertOutcome::Created(id) = org
+        .upsert(object, field, "q-1", &record(json!({ "Name": "Billing" })))
+        .expect("create")
+    else {
+        panic!("expected a create")
+    };
+    org.update(object, &id, &record(json!({ field: "q-2" })))
+        .expect("rename the external id");
+    assert_eq!(
+        org.upsert(object, field, "Q-2", &Record::new())
+            .expect("by the new value"),
+        UpsertOutcome::Updated(id.clone()),
+        "the new value finds the record"
+    );
+    let UpsertOutcome::Created(other) = org
+        .upsert(object, field, "q-1", &Record::new())
+        .expect("the old value is free")
+    else {
+        panic!("the old value must no longer find the renamed record")
+    };
+    assert_ne!(other, id);
+    org.delete(object, &other).expect("delete");
+    assert!(
+        matches!(
+            org.upsert(object, field, "q-1", &Record::new())
+                .expect("after delete"),
+            UpsertOutcome::Created(_)
+        ),
+        "a deleted record's value is free again"
+    );
+    org.clear();
+    assert!(matches!(
+        org.upsert(object, field, "q-2", &Record::new())
+            .expect("after clear"),
+        UpsertOutcome::Created(_)
+    ));
+}
+
+#[test]
 fn when_dumping_and_loading_should_round_trip() {
     let org = sample_org();
     let dump = org.dump();

@@ -1,0 +1,1 @@
+//! The scheduled GetMetricDataV2 sync (owned by the API-sync work).

@@ -1,0 +1,67 @@
+//! What both historical sources need from the function's environment (`template.yaml` sets it
+//! from the stack parameters), read once per container.
+
+use env_config::{ConfigError, optional, required};
+use salesforce_client::namespace::Namespace;
+
+use crate::objects::HistoricalObject;
+
+pub const NAMESPACE_VARIABLE: &str = "SF_ADAPTER_NAMESPACE";
+pub const REGION_VARIABLE: &str = "AWS_REGION";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoricalSettings {
+    pub namespace: Namespace,
+    /// The region the functions run in: the record id's suffix and `Region__c` when the org's
+    /// object has `Region__c`, as the old package did.
+    pub region: String,
+}
+
+impl HistoricalSettings {
+    pub fn from_env(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let namespace_text = optional(lookup, NAMESPACE_VARIABLE).unwrap_or_default();
+        let namespace =
+            Namespace::parse(&namespace_text).map_err(|error| ConfigError::Invalid {
+                name: NAMESPACE_VARIABLE.into(),
+                value: namespace_text.clone(),
+                expected: error.to_string(),
+            })?;
+        Ok(Self {
+            namespace,
+            region: required(lookup, REGION_VARIABLE)?,
+        })
+    }
+
+    /// The object's API name with the namespace.
+    pub fn object_name(&self, object: HistoricalObject) -> String {
+        self.namespace.apply(object.api_name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn when_reading_the_environment_should_apply_the_namespace_and_name_missing_variables() {
+        let lookup = |name: &str| match name {
+            NAMESPACE_VARIABLE => Some("amazonconnect".to_string()),
+            REGION_VARIABLE => Some("us-west-2".to_string()),
+            _ => None,
+        };
+        let settings = HistoricalSettings::from_env(&lookup).expect("settings");
+        assert_eq!(
+            settings.object_name(HistoricalObject::Agent),
+            "amazonconnect__AC_AgentPerformance__c"
+        );
+        let blank = |name: &str| (name == REGION_VARIABLE).then(|| "eu-west-1".to_string());
+        assert_eq!(
+            HistoricalSettings::from_env(&blank)
+                .expect("no namespace")
+                .object_name(HistoricalObject::Queue),
+            "AC_HistoricalQueueMetrics__c"
+        );
+        let error = HistoricalSettings::from_env(&|_: &str| None).expect_err("no region");
+        assert!(error.to_string().contains(REGION_VARIABLE), "{error}");
+    }
+}

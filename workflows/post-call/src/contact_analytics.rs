@@ -118,11 +118,40 @@ pub async fn ensure_contact_analytics(
     final_state: MarkerState,
     claim: Claim<'_>,
 ) -> Result<EnsuredAnalytics, PostCallError> {
-    let contact_id = ctr.contact_id.as_str();
+    let fields = |region: Option<&str>| {
+        cca_fields(ctr, &switches.namespace, with_recording_path, region)
+    };
+    let request = AnalyticsRequest {
+        contact_id: &ctr.contact_id,
+        comprehend_analyses: ctr.attribute(crate::plan::COMPREHEND_ANALYSIS_ATTRIBUTE),
+        fields: &fields,
+    };
+    ensure_analytics(salesforce, markers, &request, switches, final_state, claim).await
+}
+
+/// What creating a contact's CCA needs, whoever creates it (the recording import from a CTR,
+/// the Contact Lens import from an analysis file).
+pub struct AnalyticsRequest<'a> {
+    pub contact_id: &'a str,
+    /// The contact's `postcallTranscribeComprehendAnalysis`, kept in a marker this creates.
+    pub comprehend_analyses: Option<&'a str>,
+    /// The record's fields at creation, given the `Region__c` value when the org has the field.
+    pub fields: &'a (dyn Fn(Option<&str>) -> Record + Send + Sync),
+}
+
+/// [`ensure_contact_analytics`] for any creator: the marker claimed atomically, the CCA found
+/// through the marker or by `ContactId__c`, else created once with `request.fields`.
+pub async fn ensure_analytics(
+    salesforce: &dyn SalesforceWrites,
+    markers: &dyn ContactMarkers,
+    request: &AnalyticsRequest<'_>,
+    switches: &PackageSwitches,
+    final_state: MarkerState,
+    claim: Claim<'_>,
+) -> Result<EnsuredAnalytics, PostCallError> {
+    let contact_id = request.contact_id;
     let mut fresh = ContactMarker::new(claim.owner.map(str::to_string), claim.now);
-    fresh.comprehend_analyses = ctr
-        .attribute(crate::plan::COMPREHEND_ANALYSIS_ATTRIBUTE)
-        .map(str::to_string);
+    fresh.comprehend_analyses = request.comprehend_analyses.map(str::to_string);
     let existing = match markers
         .create_if_absent(contact_id, &fresh)
         .await
@@ -169,12 +198,7 @@ pub async fn ensure_contact_analytics(
             claim_marker(markers, contact_id, read, claim, takeover_after(switches)).await?;
         }
         let region = region_for(salesforce, contact_id, &object, switches).await?;
-        let fields = cca_fields(
-            ctr,
-            &switches.namespace,
-            with_recording_path,
-            region.as_deref(),
-        );
+        let fields = (request.fields)(region.as_deref());
         let contact_id_field = switches.namespace.apply(CONTACT_ID_FIELD);
         let cca_id = match salesforce.create(&object, &fields).await {
             Ok(id) => id,
@@ -204,7 +228,7 @@ pub async fn ensure_contact_analytics(
                 ));
             }
         };
-        info!(with_recording_path, "contact channel analytics created");
+        info!("contact channel analytics created");
         EnsuredAnalytics {
             cca_id,
             created: true,

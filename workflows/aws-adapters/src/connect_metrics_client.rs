@@ -40,11 +40,16 @@ impl ConnectMetricsClient {
     pub fn from_config(config: &aws_config::SdkConfig) -> Self {
         Self::new(Client::new(config))
     }
+
+    /// The SDK client, for the other Connect ports on the same client (`connect_contact_attributes`).
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
+    }
 }
 
 /// Throttling apart from an outage (both retried, the first after a longer pause) and both
 /// apart from a refusal, which no retry can fix.
-fn connect_error(operation: &'static str, failure: SdkFailure) -> ConnectError {
+pub(crate) fn connect_error(operation: &'static str, failure: SdkFailure) -> ConnectError {
     let throttled = failure.status == Some(429)
         || failure
             .code

@@ -11,6 +11,8 @@ mod sdk_failure;
 #[cfg(feature = "comprehend")]
 mod comprehend_analysis;
 #[cfg(feature = "connect")]
+mod connect_contact_attributes;
+#[cfg(feature = "connect")]
 mod connect_metrics_client;
 #[cfg(feature = "s3")]
 mod s3_object_store;

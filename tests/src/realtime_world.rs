@@ -49,6 +49,7 @@ pub fn default_settings(seed: &Seed) -> RealtimeSettings {
         metrics_page_size: 100,
         state_bucket: "sync-state".into(),
         region: "us-west-2".into(),
+        global_analytics: false,
         namespace: Namespace::parse("amazonconnect").unwrap_or_default(),
         refresh_minutes: 5,
         api_budget_percent: 90,

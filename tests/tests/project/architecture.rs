@@ -10,7 +10,8 @@ use test_harness::repo_root;
 
 /// The crates that hold domain logic or the primitives it uses: no Lambda, no AWS SDK, no
 /// event-source crate, not even through a dependency.
-const DOMAIN_CRATES: [&str; 10] = [
+const DOMAIN_CRATES: [&str; 11] = [
+    "package-metrics",
     "activity-contract",
     "object-storage",
     "redaction",

@@ -4,5 +4,6 @@
 
 mod architecture;
 mod error_contract;
+mod monitoring;
 mod schedules;
 mod template;

@@ -85,3 +85,65 @@ fn functions_are_built_for_lambda_arm64_rust() {
     assert!(function.contains("LogFormat: JSON"), "{function}");
     assert!(template().contains("BuildMethod: rust-cargolambda"));
 }
+
+/// `scripts/check-parameter-file` on `entries` (the fixture with some values replaced): whether
+/// the stack accepts them, and what it printed.
+fn check_parameters(replace: &[(&str, &str)]) -> (bool, String) {
+    let fixture = repo_root().join("tests/fixtures/upstream-v5.28-parameters.json");
+    let mut entries: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(fixture).expect("fixture")).expect("JSON");
+    for (key, value) in replace {
+        let entry = entries
+            .iter_mut()
+            .find(|entry| entry["ParameterKey"] == *key)
+            .unwrap_or_else(|| panic!("{key} is in the upstream file"));
+        entry["ParameterValue"] = serde_json::Value::String((*value).to_string());
+    }
+    static FILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let file = std::env::temp_dir().join(format!(
+        "parameters-{}-{}.json",
+        std::process::id(),
+        FILES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    std::fs::write(&file, serde_json::to_vec(&entries).expect("JSON")).expect("write");
+    let output = std::process::Command::new(repo_root().join("scripts/check-parameter-file"))
+        .arg(&file)
+        .output()
+        .expect("scripts/check-parameter-file runs");
+    let _ = std::fs::remove_file(&file);
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn a_parameter_file_written_for_upstream_v5_28_deploys_unchanged() {
+    let (accepted, printed) = check_parameters(&[]);
+    assert!(accepted, "{printed}");
+    // Upstream's client-credentials mode runs without a username.
+    let (accepted, printed) = check_parameters(&[
+        ("SalesforceAuthMode", "client_credentials"),
+        ("SalesforceUsername", ""),
+    ]);
+    assert!(accepted, "{printed}");
+    let (accepted, printed) = check_parameters(&[("GlobalAnalyticsEnabled", "True")]);
+    assert!(accepted, "upstream's boolean spelling: {printed}");
+}
+
+#[test]
+fn the_template_refuses_what_would_fail_at_the_first_salesforce_call() {
+    let (accepted, printed) = check_parameters(&[("SalesforceUsername", "")]);
+    assert!(!accepted);
+    assert!(
+        printed.contains("PasswordModeRequiresUsername"),
+        "{printed}"
+    );
+    let (accepted, printed) =
+        check_parameters(&[("SalesforceAuthMode", "jwt"), ("SalesforceUsername", "")]);
+    assert!(!accepted);
+    assert!(printed.contains("JwtModeRequiresUsername"), "{printed}");
+    let (accepted, printed) = check_parameters(&[("SalesforceAuthMode", "auto")]);
+    assert!(!accepted);
+    assert!(printed.contains("SalesforceAuthMode"), "{printed}");
+}

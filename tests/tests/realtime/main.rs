@@ -229,3 +229,45 @@ async fn a_queue_added_and_one_removed_between_executions() {
     assert_eq!(added["Name"], "Escalations");
     assert_eq!(tick_reports(&result)[0]["queues"], 5);
 }
+
+#[tokio::test]
+async fn a_minute_that_lost_its_ticks_fails_and_the_next_minute_catches_up() {
+    use salesforce_emulator::{Fault as SalesforceFault, FaultKind, FaultSchedule};
+    let world = RealtimeWorld::start(Seed::with_queues(12), false).await;
+    world.salesforce.control().inject_fault(
+        SalesforceFault::once(FaultKind::RequestLimitExceeded)
+            .on_path("/composite/sobjects")
+            .with_schedule(FaultSchedule::Always),
+    );
+    let result = world.run_execution("minute-1").await;
+    assert_eq!(
+        result.status,
+        ExecutionStatus::Failed,
+        "{:?}",
+        result.output
+    );
+    assert_eq!(result.error.as_deref(), Some("TicksFailed"));
+    let failed: Vec<Value> =
+        serde_json::from_str(result.cause.as_deref().expect("a cause")).expect("JSON ticks");
+    assert_eq!(failed.len(), 4, "every tick ran and failed: {failed:?}");
+    for tick in &failed {
+        assert_eq!(tick["error"], "Salesforce.ApiLimitExceeded", "{tick}");
+    }
+    assert!(world.records().is_empty());
+
+    world.salesforce.control().clear_faults();
+    world.advance_minutes(1);
+    let result = world.run_execution("minute-2").await;
+    assert_eq!(
+        result.status,
+        ExecutionStatus::Succeeded,
+        "{:?}",
+        result.cause
+    );
+    assert_eq!(
+        written(&result)[0],
+        12,
+        "nothing was written before, so all queues are sent"
+    );
+    assert_eq!(world.records().len(), 12);
+}

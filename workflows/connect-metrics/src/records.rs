@@ -12,7 +12,7 @@ pub const QUEUE_ID_FIELD: &str = "Queue_Id__c";
 pub const REGION_FIELD: &str = "Region__c";
 
 /// `Queue_Id__c`: the queue id, or `<queue id>-<region>` when the org's object has `Region__c`
-/// (Amazon Connect Global Resiliency: one record per queue and region).
+/// or Global Resiliency is on (one record per queue and region).
 pub fn queue_external_id(queue_id: &str, region: Option<&str>) -> String {
     match region {
         Some(region) => format!("{queue_id}-{region}"),
@@ -26,21 +26,22 @@ pub fn queue_metrics_record(
     settings: &RealtimeSettings,
     queue: &Queue,
     values: &QueueMetricValues,
-    with_region: bool,
+    object_has_region: bool,
 ) -> Record {
-    let region = with_region.then_some(settings.region.as_str());
+    let suffix =
+        (object_has_region || settings.global_analytics).then_some(settings.region.as_str());
     let mut record = Record::new();
     record.insert("Name".into(), json!(queue.name));
     record.insert(settings.field("Queue_ARN__c"), json!(queue.arn));
     record.insert(
         settings.field(QUEUE_ID_FIELD),
-        json!(queue_external_id(&queue.id, region)),
+        json!(queue_external_id(&queue.id, suffix)),
     );
     for metric in &REALTIME_METRICS {
         record.insert(settings.field(metric.field), json!(values.value(metric)));
     }
-    if let Some(region) = region {
-        record.insert(settings.field(REGION_FIELD), json!(region));
+    if object_has_region {
+        record.insert(settings.field(REGION_FIELD), json!(settings.region));
     }
     record
 }
@@ -57,6 +58,7 @@ mod tests {
             metrics_page_size: 100,
             state_bucket: "b".into(),
             region: "us-west-2".into(),
+            global_analytics: false,
             namespace: Namespace::parse("amazonconnect").expect("ns"),
             refresh_minutes: 5,
             api_budget_percent: 90,
@@ -82,5 +84,19 @@ mod tests {
         let regional = queue_metrics_record(&settings(), &queue, &values, true);
         assert_eq!(regional["amazonconnect__Queue_Id__c"], "q-1-us-west-2");
         assert_eq!(regional["amazonconnect__Region__c"], "us-west-2");
+
+        let global = RealtimeSettings {
+            global_analytics: true,
+            ..settings()
+        };
+        let replicated = queue_metrics_record(&global, &queue, &values, false);
+        assert_eq!(
+            replicated["amazonconnect__Queue_Id__c"], "q-1-us-west-2",
+            "each region's replica keeps its own record"
+        );
+        assert!(
+            !replicated.contains_key("amazonconnect__Region__c"),
+            "no field the object lacks"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! The real-time sync's configuration, read once per container from the function's
 //! environment (`template.yaml` sets it from the stack parameters).
 
-use env_config::{ConfigError, number_in, optional, required};
+use env_config::{ConfigError, flag, number_in, optional, required};
 use salesforce_client::namespace::Namespace;
 
 use crate::ports::ObjectLocation;
@@ -14,6 +14,7 @@ pub const REFRESH_MINUTES_VARIABLE: &str = "QUEUE_METRICS_REFRESH_MINUTES";
 pub const API_BUDGET_PERCENT_VARIABLE: &str = "SALESFORCE_API_BUDGET_PERCENT";
 pub const NAMESPACE_VARIABLE: &str = "SF_ADAPTER_NAMESPACE";
 pub const REGION_VARIABLE: &str = "AWS_REGION";
+pub const GLOBAL_ANALYTICS_VARIABLE: &str = "GLOBAL_ANALYTICS_ENABLED";
 
 /// Where the real-time sync keeps its state in the state bucket.
 pub const STATE_KEY: &str = "realtime-queue-metrics/state.json";
@@ -28,8 +29,12 @@ pub struct RealtimeSettings {
     /// The bucket of the sync's state (`SyncStateBucket`).
     pub state_bucket: String,
     /// The region the functions run in: the external id's suffix when the org's object has
-    /// `Region__c`.
+    /// `Region__c` or `global_analytics` is on.
     pub region: String,
+    /// Amazon Connect Global Resiliency (`GlobalAnalyticsEnabled`): the instance's replica in
+    /// each region syncs the same queues, so the external id always carries the region (one
+    /// record per queue and region), even when the org's object has no `Region__c`.
+    pub global_analytics: bool,
     pub namespace: Namespace,
     /// Every queue is rewritten at least this often, changed or not (`QueueMetricsRefreshMinutes`).
     pub refresh_minutes: u32,
@@ -65,6 +70,7 @@ impl RealtimeSettings {
             )?,
             state_bucket: required(lookup, STATE_BUCKET_VARIABLE)?,
             region: required(lookup, REGION_VARIABLE)?,
+            global_analytics: flag(lookup, GLOBAL_ANALYTICS_VARIABLE, false)?,
             namespace,
             refresh_minutes: number_in(
                 lookup,

@@ -29,6 +29,49 @@ impl ApiUsage {
     pub fn remaining(&self) -> u64 {
         self.max.saturating_sub(self.used)
     }
+
+    /// Usage as a percentage of the allowance (100 when the allowance is unknown, i.e. 0).
+    pub fn percent(&self) -> f64 {
+        if self.max == 0 {
+            100.0
+        } else {
+            self.used as f64 * 100.0 / self.max as f64
+        }
+    }
+}
+
+/// Publishes the usage as the metric `SalesforceApiUsagePercent` (the stack's
+/// `SalesforceApiUsageAlarm`), at most once per `interval` per container: every response carries
+/// the header, and a metric line per call would cost more log volume than it tells.
+#[derive(Debug)]
+pub(crate) struct UsagePublisher {
+    interval: std::time::Duration,
+    last: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl UsagePublisher {
+    pub(crate) fn every(interval: std::time::Duration) -> Self {
+        Self {
+            interval,
+            last: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Whether `usage` seen now is published (and publishes it).
+    pub(crate) fn observe(&self, usage: ApiUsage) -> bool {
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        if last.is_some_and(|at| at.elapsed() < self.interval) {
+            return false;
+        }
+        *last = Some(std::time::Instant::now());
+        package_metrics::emit(
+            package_metrics::SALESFORCE_API_USAGE_PERCENT,
+            usage.percent(),
+            package_metrics::Unit::Percent,
+            &[],
+        );
+        true
+    }
 }
 
 impl fmt::Display for ApiUsage {
@@ -40,6 +83,20 @@ impl fmt::Display for ApiUsage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usage_is_published_at_most_once_per_interval() {
+        let publisher = UsagePublisher::every(std::time::Duration::from_secs(60));
+        let usage = ApiUsage { used: 45, max: 50 };
+        assert_eq!(usage.percent(), 90.0);
+        assert!(publisher.observe(usage), "the first sighting is published");
+        assert!(
+            !publisher.observe(usage),
+            "then not again within the minute"
+        );
+        let eager = UsagePublisher::every(std::time::Duration::ZERO);
+        assert!(eager.observe(usage) && eager.observe(usage));
+    }
 
     #[test]
     fn when_header_is_plain_should_parse_used_and_max() {

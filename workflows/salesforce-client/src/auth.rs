@@ -1,6 +1,7 @@
 //! OAuth: choosing a grant, obtaining a bearer token, and keeping one session per container.
 //!
-//! Grants (chosen by `SF_AUTH_GRANT`, or with `auto` by the keys the secret holds):
+//! Grants (chosen by `SF_AUTH_MODE`, the stack's `SalesforceAuthMode`; when it is unset, as in
+//! local runs, by the keys the secret holds):
 //! - `jwt-bearer` when the secret has `PrivateKey`: an RS256 assertion signed with it;
 //! - `password` when the secret has `Password`: password + security token (`AccessToken`),
 //!   the old package's grant, kept for compatibility;
@@ -231,6 +232,17 @@ impl Authenticator {
             }
             other => other,
         };
+        if let Err(error) = &outcome
+            && (is_refused_login(error) || matches!(error, SalesforceError::Credentials(_)))
+        {
+            // What `SalesforceAuthFailureAlarm` watches: no retry fixes these, a person must.
+            package_metrics::emit(
+                package_metrics::SALESFORCE_AUTH_FAILURE,
+                1.0,
+                package_metrics::Unit::Count,
+                &[],
+            );
+        }
         if let Err(error) = &outcome
             && is_refused_login(error)
             && let Ok(mut refused) = self.refused.lock()

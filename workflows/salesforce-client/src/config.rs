@@ -42,11 +42,13 @@ impl fmt::Display for ApiVersion {
     }
 }
 
-/// How the client obtains its bearer token.
+/// How the client obtains its bearer token: `SF_AUTH_MODE`, the stack's `SalesforceAuthMode`
+/// (upstream's values `password` and `client_credentials`, plus `jwt`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthGrantChoice {
-    /// Decide from the keys the secret holds: `PrivateKey` → JWT bearer, `Password` →
-    /// username-password, otherwise client credentials.
+    /// Unset (local runs only; the stack always sets a mode): decide from the keys the secret
+    /// holds: `PrivateKey` → JWT bearer, `Password` → username-password, otherwise client
+    /// credentials.
     Auto,
     Password,
     JwtBearer,
@@ -57,16 +59,15 @@ impl FromStr for AuthGrantChoice {
     type Err = ConfigError;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value.trim().to_ascii_lowercase().as_str() {
+        // Upstream's spellings use `_`; `-` is accepted too, as people type both.
+        match value.trim().to_ascii_lowercase().replace('-', "_").as_str() {
             "" | "auto" => Ok(Self::Auto),
             "password" => Ok(Self::Password),
-            "jwt-bearer" | "jwt" => Ok(Self::JwtBearer),
-            "client-credentials" => Ok(Self::ClientCredentials),
+            "jwt" | "jwt_bearer" => Ok(Self::JwtBearer),
+            "client_credentials" => Ok(Self::ClientCredentials),
             other => Err(ConfigError::Invalid {
-                variable: "SF_AUTH_GRANT",
-                reason: format!(
-                    "'{other}' is not one of auto, password, jwt-bearer, client-credentials"
-                ),
+                variable: "SF_AUTH_MODE",
+                reason: format!("'{other}' is not one of password, client_credentials, jwt"),
             }),
         }
     }
@@ -145,7 +146,7 @@ impl SalesforceConfig {
 
     /// Reads the variables the SAM template sets on every function:
     /// `SF_HOST`, `SF_PRODUCTION`, `SF_VERSION`, `SF_USERNAME`, and the optional `SF_LOGIN_HOST`,
-    /// `SF_AUTH_GRANT`, `SF_REQUEST_TIMEOUT_MS`, `SF_SESSION_LIFETIME_SECONDS`,
+    /// `SF_AUTH_MODE`, `SF_REQUEST_TIMEOUT_MS`, `SF_SESSION_LIFETIME_SECONDS`,
     /// `SF_DESCRIBE_TTL_SECONDS`.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -167,7 +168,7 @@ impl SalesforceConfig {
             None => host.clone(),
         };
         let api_version = required("SF_VERSION")?.parse()?;
-        let auth_grant = get("SF_AUTH_GRANT")
+        let auth_grant = get("SF_AUTH_MODE")
             .map(|value| value.parse())
             .transpose()?
             .unwrap_or(AuthGrantChoice::Auto);
@@ -307,9 +308,27 @@ mod tests {
     #[test]
     fn when_grant_is_unknown_should_list_the_choices() {
         let error =
-            SalesforceConfig::from_lookup(lookup(&[HOST, VERSION, ("SF_AUTH_GRANT", "saml")]))
+            SalesforceConfig::from_lookup(lookup(&[HOST, VERSION, ("SF_AUTH_MODE", "saml")]))
                 .unwrap_err();
-        assert!(error.to_string().contains("jwt-bearer"), "{error}");
+        assert!(error.to_string().contains("SF_AUTH_MODE"), "{error}");
+        assert!(error.to_string().contains("client_credentials"), "{error}");
+    }
+
+    #[test]
+    fn upstream_auth_modes_and_ours_should_parse() {
+        for (value, expected) in [
+            ("password", AuthGrantChoice::Password),
+            ("client_credentials", AuthGrantChoice::ClientCredentials),
+            ("client-credentials", AuthGrantChoice::ClientCredentials),
+            ("jwt", AuthGrantChoice::JwtBearer),
+            ("JWT", AuthGrantChoice::JwtBearer),
+            ("", AuthGrantChoice::Auto),
+        ] {
+            let config =
+                SalesforceConfig::from_lookup(lookup(&[HOST, VERSION, ("SF_AUTH_MODE", value)]))
+                    .unwrap_or_else(|error| panic!("{value}: {error}"));
+            assert_eq!(config.auth_grant, expected, "{value}");
+        }
     }
 
     #[test]

@@ -75,6 +75,7 @@ pub(crate) struct Transport {
     auth: Authenticator,
     config: Arc<SalesforceConfig>,
     last_usage: Mutex<Option<ApiUsage>>,
+    usage_metric: crate::api_usage::UsagePublisher,
 }
 
 impl Transport {
@@ -88,6 +89,9 @@ impl Transport {
             auth,
             config,
             last_usage: Mutex::new(None),
+            usage_metric: crate::api_usage::UsagePublisher::every(std::time::Duration::from_secs(
+                60,
+            )),
         }
     }
 
@@ -168,6 +172,7 @@ impl Transport {
             .and_then(ApiUsage::parse_header)
         {
             *self.last_usage.lock().unwrap_or_else(|p| p.into_inner()) = Some(usage);
+            self.usage_metric.observe(usage);
         }
         let body = response
             .text()

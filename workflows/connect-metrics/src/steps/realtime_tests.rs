@@ -37,6 +37,7 @@ impl World {
                 metrics_page_size: 100,
                 state_bucket: "sync-state".into(),
                 region: "us-west-2".into(),
+                global_analytics: false,
                 namespace: Namespace::parse("amazonconnect").expect("ns"),
                 refresh_minutes: 5,
                 api_budget_percent: 90,

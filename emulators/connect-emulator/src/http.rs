@@ -16,6 +16,7 @@ use axum::routing::{delete, get, post, put};
 use serde_json::{Value, json};
 
 use crate::api::{self, Instance, Operation};
+use crate::clock::EmulatorClock;
 use crate::error::{ConnectError, ERROR_TYPE_HEADER};
 use crate::faults::{Fault, FaultInjector, FaultKind};
 use crate::request_log::{LoggedRequest, RequestLog};
@@ -30,6 +31,7 @@ pub struct AppState {
     instance: Mutex<Instance>,
     pub faults: FaultInjector,
     pub requests: RequestLog,
+    pub clock: EmulatorClock,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
             instance: Mutex::new(Instance::new(seed)),
             faults: FaultInjector::default(),
             requests: RequestLog::default(),
+            clock: EmulatorClock::default(),
         }
     }
 
@@ -68,12 +71,14 @@ impl AppState {
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/queues-summary/{instance_id}", get(list_queues))
+        .route("/users-summary/{instance_id}", get(list_users))
         .route("/metrics/current/{instance_id}", post(current_metric_data))
         .route("/metrics/data", post(metric_data_v2))
         .route(
             "/contact/attributes/{instance_id}/{initial_contact_id}",
             get(contact_attributes),
         )
+        .merge(api::instance_admin::routes())
         .nest(CONTROL_PREFIX, control_routes())
         .fallback(unknown_operation)
         .layer(axum::middleware::from_fn_with_state(
@@ -102,6 +107,18 @@ async fn list_queues(
     ))
 }
 
+async fn list_users(
+    State(state): State<Arc<AppState>>,
+    Path(instance_id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    answer(api::list_users::list_users(
+        &state.instance(),
+        &instance_id,
+        query.as_deref(),
+    ))
+}
+
 async fn current_metric_data(
     State(state): State<Arc<AppState>>,
     Path(instance_id): Path<String>,
@@ -118,7 +135,7 @@ async fn metric_data_v2(State(state): State<Arc<AppState>>, body: Bytes) -> Resp
     answer(api::metric_data_v2::get_metric_data_v2(
         &state.instance(),
         &body,
-        chrono::Utc::now(),
+        state.clock.now(),
     ))
 }
 

@@ -1,9 +1,10 @@
 //! A local stand-in for the Amazon Connect APIs the metrics and contact workflows call —
-//! ListQueues, GetCurrentMetricData, GetMetricDataV2, GetContactAttributes — speaking the REST-JSON
+//! ListQueues, ListUsers, GetCurrentMetricData, GetMetricDataV2, GetContactAttributes — speaking the REST-JSON
 //! protocol `aws-sdk-connect` uses over real HTTP, with a seed in AWS's own shapes, injectable
 //! faults, a request log and a control handle for tests.
 
 pub mod api;
+pub mod clock;
 pub mod error;
 pub mod faults;
 pub mod http;
@@ -27,7 +28,7 @@ pub use request_log::LoggedRequest;
 pub use seed::{
     CurrentMetric, CurrentMetricData, CurrentMetricResult, DEFAULT_REGION, Dimensions,
     MetricDataV2, MetricInterval, MetricResultV2, MetricV2, QueueSummary, REALTIME_QUEUE_METRICS,
-    ResourceReference, Seed, SeedError,
+    ResourceReference, Seed, SeedError, UserSummary,
 };
 
 use crate::http::AppState;
@@ -177,6 +178,19 @@ impl EmulatorControl {
     /// Removes a queue and its real-time results; whether it was there.
     pub fn remove_queue(&self, queue_id: &str) -> bool {
         self.state.instance().seed.remove_queue(queue_id)
+    }
+
+    /// The instance's agents, in ListUsers' order; refused if an id appears twice.
+    pub fn set_users(&self, users: Vec<UserSummary>) -> Result<(), SeedError> {
+        self.state.update_seed(false, |seed| seed.users = users)
+    }
+
+    /// Ties "now" of GetMetricDataV2's time rules to another clock (a test's virtual one).
+    pub fn follow_clock(
+        &self,
+        now: impl Fn() -> chrono::DateTime<chrono::Utc> + Send + Sync + 'static,
+    ) {
+        self.state.clock.set(Some(Arc::new(now)));
     }
 
     pub fn set_metric_data_v2(&self, results: Vec<MetricResultV2>) {

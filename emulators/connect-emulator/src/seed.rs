@@ -7,6 +7,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+pub use crate::api::list_users::UserSummary;
+
 /// The demo instance: the queues and real-time metrics of the shared Connect fixtures.
 const DEMO_SEED_JSON: &str = include_str!("../seed/default.json");
 
@@ -60,6 +62,9 @@ pub struct Seed {
     /// `QueueSummary` objects, in the order ListQueues pages through them.
     #[serde(default)]
     pub queues: Vec<QueueSummary>,
+    /// `UserSummary` objects (the instance's agents), in the order ListUsers pages through them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<UserSummary>,
     /// One list of `CurrentMetricResult`, served on every read (unless snapshots are given).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub current_metrics: Vec<CurrentMetricResult>,
@@ -74,6 +79,20 @@ pub struct Seed {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub metric_data_v2: Vec<MetricResultV2>,
+    /// The instance's alias, as ListInstances lists it (the setup helper finds the instance by it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_alias: Option<String>,
+    /// Other instances of the account (`InstanceSummary`), listed by ListInstances after this one;
+    /// only this instance serves the other operations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instances: Vec<crate::api::instance_admin::InstanceSummary>,
+    /// The instance's storage associations: `InstanceStorageConfig` objects with their
+    /// `ResourceType` (List/Associate/UpdateInstanceStorageConfig).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage_configs: Vec<crate::api::instance_admin::StorageAssociation>,
+    /// Origins approved for the instance (AssociateApprovedOrigin, ListApprovedOrigins).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approved_origins: Vec<String>,
     /// `{contactId: {key: value}}` for GetContactAttributes.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub contact_attributes: BTreeMap<String, BTreeMap<String, String>>,
@@ -102,10 +121,15 @@ impl Seed {
             region: default_region(),
             account_id: None,
             queues: Vec::new(),
+            users: Vec::new(),
             current_metrics: Vec::new(),
             current_metric_snapshots: None,
             metric_data_v2: Vec::new(),
             contact_attributes: BTreeMap::new(),
+            instance_alias: None,
+            instances: Vec::new(),
+            storage_configs: Vec::new(),
+            approved_origins: Vec::new(),
         }
     }
 
@@ -170,6 +194,15 @@ impl Seed {
                 return Err(SeedError::Invalid(format!(
                     "queue id {} appears twice",
                     queue.id
+                )));
+            }
+        }
+        let mut user_ids = HashSet::new();
+        for user in &self.users {
+            if !user_ids.insert(user.id.as_str()) {
+                return Err(SeedError::Invalid(format!(
+                    "user id {} appears twice",
+                    user.id
                 )));
             }
         }

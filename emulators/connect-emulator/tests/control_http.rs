@@ -150,7 +150,7 @@ async fn control_calls_should_fault_seed_and_report_over_http() {
     assert_eq!(applied, json!({"throttle": 1}));
 
     let unknown = http
-        .get(format!("{base}/users-summary/{instance_id}"))
+        .get(format!("{base}/routing-profiles-summary/{instance_id}"))
         .send()
         .await
         .expect("answered");

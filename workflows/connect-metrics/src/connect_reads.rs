@@ -20,7 +20,11 @@ pub struct ConnectCalls {
     pub retried: u32,
 }
 
-async fn with_retries<T, F, Fut>(calls: &mut ConnectCalls, mut call: F) -> Result<T, ConnectError>
+/// `call` with a few quick retries of throttling and outages; every attempt is counted.
+pub async fn with_retries<T, F, Fut>(
+    calls: &mut ConnectCalls,
+    mut call: F,
+) -> Result<T, ConnectError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, ConnectError>>,

@@ -38,7 +38,7 @@ fn parse_query(query: Option<&str>) -> ListQueuesQuery {
 }
 
 /// `%XX` decoding of a query value (`+` stays `+`, as the SDK escapes it).
-fn percent_decode(value: &str) -> String {
+pub(crate) fn percent_decode(value: &str) -> String {
     fn hex(byte: u8) -> Option<u8> {
         char::from(byte)
             .to_digit(16)

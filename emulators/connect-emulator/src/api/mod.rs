@@ -3,7 +3,9 @@
 
 pub mod contact_attributes;
 pub mod current_metrics;
+pub mod instance_admin;
 pub mod list_queues;
+pub mod list_users;
 pub mod metric_data_v2;
 
 use std::fmt;
@@ -17,25 +19,46 @@ use crate::seed::Seed;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operation {
     ListQueues,
+    ListUsers,
     GetCurrentMetricData,
     GetMetricDataV2,
     GetContactAttributes,
+    ListInstances,
+    ListInstanceStorageConfigs,
+    AssociateInstanceStorageConfig,
+    UpdateInstanceStorageConfig,
+    AssociateApprovedOrigin,
+    ListApprovedOrigins,
 }
 
 impl Operation {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 11] = [
         Self::ListQueues,
+        Self::ListUsers,
         Self::GetCurrentMetricData,
         Self::GetMetricDataV2,
         Self::GetContactAttributes,
+        Self::ListInstances,
+        Self::ListInstanceStorageConfigs,
+        Self::AssociateInstanceStorageConfig,
+        Self::UpdateInstanceStorageConfig,
+        Self::AssociateApprovedOrigin,
+        Self::ListApprovedOrigins,
     ];
 
     pub fn name(self) -> &'static str {
         match self {
             Self::ListQueues => "ListQueues",
+            Self::ListUsers => "ListUsers",
             Self::GetCurrentMetricData => "GetCurrentMetricData",
             Self::GetMetricDataV2 => "GetMetricDataV2",
             Self::GetContactAttributes => "GetContactAttributes",
+            Self::ListInstances => "ListInstances",
+            Self::ListInstanceStorageConfigs => "ListInstanceStorageConfigs",
+            Self::AssociateInstanceStorageConfig => "AssociateInstanceStorageConfig",
+            Self::UpdateInstanceStorageConfig => "UpdateInstanceStorageConfig",
+            Self::AssociateApprovedOrigin => "AssociateApprovedOrigin",
+            Self::ListApprovedOrigins => "ListApprovedOrigins",
         }
     }
 
@@ -44,6 +67,7 @@ impl Operation {
         let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         match (method, segments.as_slice()) {
             ("GET", ["queues-summary", instance]) if !instance.is_empty() => Some(Self::ListQueues),
+            ("GET", ["users-summary", instance]) if !instance.is_empty() => Some(Self::ListUsers),
             ("POST", ["metrics", "current", instance]) if !instance.is_empty() => {
                 Some(Self::GetCurrentMetricData)
             }
@@ -52,6 +76,24 @@ impl Operation {
                 if !instance.is_empty() && !contact.is_empty() =>
             {
                 Some(Self::GetContactAttributes)
+            }
+            ("GET", ["instance"]) => Some(Self::ListInstances),
+            ("GET", ["instance", instance, "storage-configs"]) if !instance.is_empty() => {
+                Some(Self::ListInstanceStorageConfigs)
+            }
+            ("PUT", ["instance", instance, "storage-config"]) if !instance.is_empty() => {
+                Some(Self::AssociateInstanceStorageConfig)
+            }
+            ("POST", ["instance", instance, "storage-config", association])
+                if !instance.is_empty() && !association.is_empty() =>
+            {
+                Some(Self::UpdateInstanceStorageConfig)
+            }
+            ("PUT", ["instance", instance, "approved-origin"]) if !instance.is_empty() => {
+                Some(Self::AssociateApprovedOrigin)
+            }
+            ("GET", ["instance", instance, "approved-origins"]) if !instance.is_empty() => {
+                Some(Self::ListApprovedOrigins)
             }
             _ => None,
         }

@@ -1,6 +1,7 @@
-//! The local Amazon Connect of the real-time queue metrics Tasks: the Connect emulator
-//! in-process, called over HTTP by the production adapter (`aws_adapters::ConnectMetricsClient`
-//! on `aws-sdk-connect`), started only for a definition whose Tasks call Connect.
+//! The local Amazon Connect of the real-time queue metrics and Contact Lens Tasks: the Connect
+//! emulator in-process, called over HTTP by the production adapter
+//! (`aws_adapters::ConnectMetricsClient` on `aws-sdk-connect`, one client for every Connect
+//! call), started only for a definition whose Tasks call Connect.
 
 use std::{collections::HashMap, path::Path, sync::Arc};
 
@@ -16,7 +17,11 @@ use connect_metrics::{
     settings::{INSTANCE_ID_VARIABLE, NAMESPACE_VARIABLE, REGION_VARIABLE, STATE_BUCKET_VARIABLE},
     steps::{ListQueues, SyncQueueMetrics},
 };
-use embedded::task_handlers::{RealtimePorts, realtime_handlers};
+use contact_lens::ContactLensSettings;
+use embedded::task_handlers::{
+    ContactLensPorts, RealtimePorts, contact_lens_handlers, realtime_handlers,
+};
+use salesforce_client::SalesforceClient;
 use serde_json::Value;
 use step_functions_engine::TaskHandler;
 
@@ -46,10 +51,11 @@ pub const LOCAL_STATE_BUCKET: &str = "sync-state";
 const LOCAL_NAMESPACE: &str = "amazonconnect";
 
 /// The activities that call Amazon Connect.
-fn connect_activities() -> [String; 2] {
+fn connect_activities() -> [String; 3] {
     [
         activity_name(ListQueues::STATE),
         activity_name(SyncQueueMetrics::STATE),
+        activity_name(contact_lens::steps::CheckContactLensFile::STATE),
     ]
 }
 
@@ -118,7 +124,34 @@ pub fn local_settings(
     RealtimeSettings::from_env(&lookup).context("the real-time queue metrics settings")
 }
 
-/// The Connect emulator with the handlers of the two real-time Tasks calling it.
+/// The Contact Lens functions' configuration for the emulated instance: its instance id and
+/// region (the seed's), then the environment as in Lambda (`CONTACT_LENS_IMPORT_ENABLED`,
+/// `TRANSCRIBE_OUTPUT_S3_BUCKET`, `SF_ADAPTER_NAMESPACE`, `POSTCALL_OUTAGE_TOLERANCE_MINUTES`),
+/// falling back to the local defaults (the post-call workflow's local transcript bucket, so
+/// both find the same contact markers).
+pub fn local_contact_lens_settings(
+    seed: &Seed,
+    environment: impl Fn(&str) -> Option<String>,
+) -> anyhow::Result<ContactLensSettings> {
+    use contact_lens::settings as names;
+    let region = seed_region(seed);
+    let lookup = |name: &str| match name {
+        names::INSTANCE_ID_VARIABLE => Some(seed.instance_id.clone()),
+        names::REGION_VARIABLE => Some(region.clone()),
+        names::TRANSCRIPT_BUCKET_VARIABLE => {
+            environment(name).or_else(|| Some(LOCAL_TRANSCRIPT_BUCKET.into()))
+        }
+        names::NAMESPACE_VARIABLE => environment(name).or_else(|| Some(LOCAL_NAMESPACE.into())),
+        _ => environment(name),
+    };
+    ContactLensSettings::from_env(&lookup).context("the Contact Lens import settings")
+}
+
+/// The post-call workflow's local transcript bucket (`embedded::post_call_runner`).
+const LOCAL_TRANSCRIPT_BUCKET: &str = "amazon-connect-transcripts";
+
+/// The Connect emulator with the handlers of the Tasks calling it (the real-time queue
+/// metrics and the Contact Lens import).
 pub struct LocalConnect {
     pub emulator: RunningEmulator,
     pub handlers: Vec<(String, Arc<dyn TaskHandler>)>,
@@ -129,11 +162,13 @@ impl LocalConnect {
     /// without one), and the real-time handlers on the production adapter aimed at it.
     pub async fn start(
         connect: &EmbeddedConnect,
-        salesforce: Arc<dyn MetricsWrites>,
+        salesforce: Arc<SalesforceClient>,
         store: Arc<dyn ObjectStore>,
     ) -> anyhow::Result<Self> {
         let seed = connect.seed.clone().unwrap_or_else(Seed::demo);
         let settings = local_settings(&seed, |name| std::env::var(name).ok())?;
+        let contact_lens_settings =
+            local_contact_lens_settings(&seed, |name| std::env::var(name).ok())?;
         let region = seed_region(&seed);
         let emulator = connect_emulator::start_local(seed)
             .await
@@ -157,16 +192,22 @@ impl LocalConnect {
             .timeout_config(sdk_timeouts())
             .load()
             .await;
+        let client = Arc::new(ConnectMetricsClient::from_config(&aws));
+        let metrics_writes: Arc<dyn MetricsWrites> = salesforce.clone();
         let ports = RealtimePorts {
-            connect: Arc::new(ConnectMetricsClient::from_config(&aws)),
-            salesforce,
-            store,
+            connect: client.clone(),
+            salesforce: metrics_writes,
+            store: store.clone(),
             settings: Arc::new(settings),
         };
-        Ok(Self {
-            handlers: realtime_handlers(&ports),
-            emulator,
-        })
+        let mut handlers = realtime_handlers(&ports);
+        handlers.extend(contact_lens_handlers(&ContactLensPorts {
+            connect: client,
+            salesforce,
+            store,
+            settings: Arc::new(contact_lens_settings),
+        }));
+        Ok(Self { handlers, emulator })
     }
 
     /// Connect requests the emulator served so far, by operation (failed ones included).

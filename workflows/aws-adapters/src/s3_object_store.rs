@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::primitives::ByteStream;
-use object_storage::{ObjectLocation, ObjectStore, ObjectVersion, StoreError, StoredObject};
+use object_storage::{
+    ObjectLocation, ObjectRange, ObjectStore, ObjectVersion, StoreError, StoredObject,
+};
 
 use crate::SdkFailure;
 
@@ -19,6 +21,35 @@ impl S3ObjectStore {
     /// From the Lambda's shared SDK configuration (region, credentials, retry policy).
     pub fn from_config(config: &aws_config::SdkConfig) -> Self {
         Self::new(Client::new(config))
+    }
+}
+
+impl S3ObjectStore {
+    /// The object's size (HEAD), `None` when it does not exist.
+    async fn size_of(&self, location: &ObjectLocation) -> Result<Option<u64>, StoreError> {
+        match self
+            .client
+            .head_object()
+            .bucket(&location.bucket)
+            .key(&location.key)
+            .send()
+            .await
+        {
+            Ok(output) => Ok(Some(
+                output
+                    .content_length()
+                    .and_then(|size| u64::try_from(size).ok())
+                    .unwrap_or(0),
+            )),
+            Err(error) => {
+                let failure = SdkFailure::from_sdk(&error);
+                if failure.is_code("NotFound") || failure.status == Some(404) {
+                    Ok(None)
+                } else {
+                    Err(store_error(location, failure))
+                }
+            }
+        }
     }
 }
 
@@ -43,6 +74,74 @@ impl ObjectStore for S3ObjectStore {
             .get_versioned(location)
             .await?
             .map(|object| object.bytes))
+    }
+
+    /// A ranged GET (`Range: bytes=start-end`); S3 answers a range past the end (416, as for an
+    /// empty object) with the object's size only, read back with a HEAD.
+    async fn get_range(
+        &self,
+        location: &ObjectLocation,
+        start: u64,
+        len: u64,
+    ) -> Result<Option<ObjectRange>, StoreError> {
+        if len == 0 {
+            return Ok(Some(ObjectRange {
+                bytes: Vec::new(),
+                total_size: self.size_of(location).await?.unwrap_or(0),
+            }));
+        }
+        let last = start.saturating_add(len - 1);
+        let response = self
+            .client
+            .get_object()
+            .bucket(&location.bucket)
+            .key(&location.key)
+            .range(format!("bytes={start}-{last}"))
+            .send()
+            .await;
+        let output = match response {
+            Ok(output) => output,
+            Err(error) => {
+                let failure = SdkFailure::from_sdk(&error);
+                if failure.is_code("NoSuchKey") || failure.status == Some(404) {
+                    return Ok(None);
+                }
+                if failure.is_code("InvalidRange") || failure.status == Some(416) {
+                    return Ok(self.size_of(location).await?.map(|total_size| ObjectRange {
+                        bytes: Vec::new(),
+                        total_size,
+                    }));
+                }
+                return Err(store_error(location, failure));
+            }
+        };
+        // `Content-Range: bytes 0-99/1234`; a server that ignores Range sends the whole object.
+        let total_from_range = output
+            .content_range()
+            .and_then(|range| range.rsplit('/').next())
+            .and_then(|total| total.parse::<u64>().ok());
+        let ranged = output.content_range().is_some();
+        let bytes = output
+            .body
+            .collect()
+            .await
+            .map_err(|error| StoreError::Unavailable {
+                location: location.to_string(),
+                message: format!("the object's body could not be read: {error}"),
+            })?
+            .into_bytes()
+            .to_vec();
+        if ranged {
+            let total_size = total_from_range.unwrap_or(start + bytes.len() as u64);
+            return Ok(Some(ObjectRange { bytes, total_size }));
+        }
+        let total_size = bytes.len() as u64;
+        let from = start.min(total_size) as usize;
+        let to = start.saturating_add(len).min(total_size) as usize;
+        Ok(Some(ObjectRange {
+            bytes: bytes[from..to].to_vec(),
+            total_size,
+        }))
     }
 
     async fn get_versioned(

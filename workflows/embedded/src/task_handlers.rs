@@ -16,6 +16,12 @@ use connect_metrics::steps::{
     ListQueues, ListQueuesPorts, SyncQueueMetrics, SyncQueueMetricsPorts,
 };
 use contact_flow::{InvocationError, InvocationSettings, handle_invocation};
+use contact_lens::ContactLensSettings;
+use contact_lens::ports::ContactAttributes;
+use contact_lens::steps::{
+    CheckContactLensFile, CheckContactLensFilePorts, ImportContactLensFile,
+    ImportContactLensFilePorts,
+};
 use post_call::ports::SalesforceWrites;
 use post_call::steps::{
     CheckTranscription, ImportCtr, ImportCtrPorts, ImportRecording, ImportRecordingPorts,
@@ -66,6 +72,34 @@ pub fn contracts() -> Vec<ActivityContract> {
         task_contract::<ImportTranscript>(),
         task_contract::<ListQueues>(),
         task_contract::<SyncQueueMetrics>(),
+        task_contract::<CheckContactLensFile>(),
+        task_contract::<ImportContactLensFile>(),
+    ]
+}
+
+/// What the Contact Lens steps call: Amazon Connect's contact attributes (the emulator over
+/// HTTP with the SDK adapter, on a laptop), the org, the object store (the files, the markers,
+/// the import claims) and the functions' configuration.
+pub struct ContactLensPorts {
+    pub connect: Arc<dyn ContactAttributes>,
+    pub salesforce: Arc<dyn SalesforceWrites>,
+    pub store: Arc<dyn ObjectStore>,
+    pub settings: Arc<ContactLensSettings>,
+}
+
+/// The handlers of `statemachines/contact-lens.asl.json`, by activity name.
+pub fn contact_lens_handlers(ports: &ContactLensPorts) -> Vec<(String, Arc<dyn TaskHandler>)> {
+    vec![
+        step::<CheckContactLensFile>(CheckContactLensFilePorts {
+            store: ports.store.clone(),
+            connect: ports.connect.clone(),
+            settings: ports.settings.clone(),
+        }),
+        step::<ImportContactLensFile>(ImportContactLensFilePorts {
+            salesforce: ports.salesforce.clone(),
+            store: ports.store.clone(),
+            settings: ports.settings.clone(),
+        }),
     ]
 }
 

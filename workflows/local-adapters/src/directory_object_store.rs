@@ -159,6 +159,38 @@ impl ObjectStore for DirectoryObjectStore {
         }
     }
 
+    /// Reads only the range from the file (a large report is never read whole).
+    async fn get_range(
+        &self,
+        location: &ObjectLocation,
+        start: u64,
+        len: u64,
+    ) -> Result<Option<object_storage::ObjectRange>, StoreError> {
+        use tokio::io::{AsyncReadExt, AsyncSeekExt};
+        let mut file = match tokio::fs::File::open(self.path_of(location)?).await {
+            Ok(file) => file,
+            Err(error) if error.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(io_error(location, &error)),
+        };
+        let total_size = file
+            .metadata()
+            .await
+            .map_err(|error| io_error(location, &error))?
+            .len();
+        let from = start.min(total_size);
+        let wanted = start.saturating_add(len).min(total_size) - from;
+        file.seek(std::io::SeekFrom::Start(from))
+            .await
+            .map_err(|error| io_error(location, &error))?;
+        let mut bytes = Vec::with_capacity(wanted as usize);
+        (&mut file)
+            .take(wanted)
+            .read_to_end(&mut bytes)
+            .await
+            .map_err(|error| io_error(location, &error))?;
+        Ok(Some(object_storage::ObjectRange { bytes, total_size }))
+    }
+
     async fn get_versioned(
         &self,
         location: &ObjectLocation,

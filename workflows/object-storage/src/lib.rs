@@ -98,10 +98,36 @@ pub struct StoredObject {
     pub version: ObjectVersion,
 }
 
+/// Part of an object (a ranged read) and the whole object's size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectRange {
+    pub bytes: Vec<u8>,
+    pub total_size: u64,
+}
+
 #[async_trait]
 pub trait ObjectStore: Send + Sync {
     /// The object's bytes, or `None` when it does not exist.
     async fn get(&self, location: &ObjectLocation) -> Result<Option<Vec<u8>>, StoreError>;
+    /// At most `len` bytes from byte `start` (S3's ranged GET), so a large object can be read
+    /// in bounded memory; empty past the end; `None` when the object does not exist. The
+    /// default reads the whole object (for stores that hold it in memory anyway).
+    async fn get_range(
+        &self,
+        location: &ObjectLocation,
+        start: u64,
+        len: u64,
+    ) -> Result<Option<ObjectRange>, StoreError> {
+        Ok(self.get(location).await?.map(|bytes| {
+            let total_size = bytes.len() as u64;
+            let from = start.min(total_size) as usize;
+            let to = start.saturating_add(len).min(total_size) as usize;
+            ObjectRange {
+                bytes: bytes[from..to].to_vec(),
+                total_size,
+            }
+        }))
+    }
     /// The object with its metadata and version, or `None` when it does not exist.
     async fn get_versioned(
         &self,
@@ -133,6 +159,15 @@ pub mod testing;
 impl<S: ObjectStore + ?Sized> ObjectStore for std::sync::Arc<S> {
     async fn get(&self, location: &ObjectLocation) -> Result<Option<Vec<u8>>, StoreError> {
         (**self).get(location).await
+    }
+
+    async fn get_range(
+        &self,
+        location: &ObjectLocation,
+        start: u64,
+        len: u64,
+    ) -> Result<Option<ObjectRange>, StoreError> {
+        (**self).get_range(location, start, len).await
     }
 
     async fn put(&self, location: &ObjectLocation, bytes: &[u8]) -> Result<(), StoreError> {

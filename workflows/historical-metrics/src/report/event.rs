@@ -1,0 +1,269 @@
+//! Which report an event names: an S3 event notification (`Records[].s3`, keys URL-encoded,
+//! `+` a space) or an EventBridge `Object Created` event (`detail.object.key`, as stored).
+//! Only the fields read here are declared; everything else in the event is ignored.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::ImportError;
+use crate::objects::HistoricalObject;
+use crate::ports::ObjectLocation;
+
+/// One report to import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportObject {
+    pub location: ObjectLocation,
+    /// The key read instead when `location` does not exist: the key as a notification sent it
+    /// (URL-encoded), or an EventBridge key decoded.
+    #[serde(skip)]
+    pub alternative_key: Option<String>,
+    pub object: HistoricalObject,
+    /// When S3 says the object was created: every record's `Created_Date__c`.
+    pub event_time: String,
+}
+
+#[derive(Deserialize)]
+struct Notification {
+    #[serde(rename = "Records")]
+    records: Vec<NotificationRecord>,
+}
+
+#[derive(Deserialize)]
+struct NotificationRecord {
+    #[serde(rename = "eventTime")]
+    event_time: String,
+    #[serde(rename = "eventName", default)]
+    event_name: Option<String>,
+    s3: NotificationS3,
+}
+
+#[derive(Deserialize)]
+struct NotificationS3 {
+    bucket: Named,
+    object: Keyed,
+}
+
+#[derive(Deserialize)]
+struct Named {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct Keyed {
+    key: String,
+}
+
+#[derive(Deserialize)]
+struct EventBridgeEvent {
+    #[serde(rename = "detail-type")]
+    detail_type: String,
+    time: String,
+    detail: EventBridgeDetail,
+}
+
+#[derive(Deserialize)]
+struct EventBridgeDetail {
+    bucket: Named,
+    object: Keyed,
+}
+
+/// The reports `event` names, in order.
+pub fn reports_of(event: &Value) -> Result<Vec<ReportObject>, ImportError> {
+    let not_a_report = |reason: String| ImportError::NotAReport { reason };
+    if event.get("Records").is_some() {
+        let notification: Notification = serde_json::from_value(event.clone()).map_err(|error| {
+            not_a_report(format!(
+                "the S3 event notification is missing what the import reads (Records[].eventTime, .s3.bucket.name, .s3.object.key): {}",
+                redaction::without_quoted_values(&error.to_string())
+            ))
+        })?;
+        if notification.records.is_empty() {
+            return Err(not_a_report(
+                "the S3 event notification has no Records".to_string(),
+            ));
+        }
+        return notification
+            .records
+            .into_iter()
+            .map(|record| {
+                if let Some(name) = &record.event_name
+                    && !name.starts_with("ObjectCreated:")
+                {
+                    return Err(not_a_report(format!(
+                        "the S3 event is {name}, not an ObjectCreated event"
+                    )));
+                }
+                let key = decode_notification_key(&record.s3.object.key)?;
+                report(
+                    &record.s3.bucket.name,
+                    key,
+                    Some(record.s3.object.key),
+                    record.event_time,
+                )
+            })
+            .collect();
+    }
+    if event.get("detail-type").is_some() {
+        let event: EventBridgeEvent = serde_json::from_value(event.clone()).map_err(|error| {
+            not_a_report(format!(
+                "the EventBridge event is missing what the import reads (time, detail.bucket.name, detail.object.key): {}",
+                redaction::without_quoted_values(&error.to_string())
+            ))
+        })?;
+        if event.detail_type != "Object Created" {
+            return Err(not_a_report(format!(
+                "the EventBridge event is {:?}, not \"Object Created\"",
+                event.detail_type
+            )));
+        }
+        // EventBridge sends the key as stored; a key that only exists decoded is tried too.
+        let key = event.detail.object.key;
+        let decoded = decode_notification_key(&key)
+            .ok()
+            .filter(|decoded| *decoded != key);
+        return Ok(vec![report(
+            &event.detail.bucket.name,
+            key,
+            decoded,
+            event.time,
+        )?]);
+    }
+    Err(not_a_report(
+        "the event is neither an S3 event notification ({\"Records\": [{\"s3\": …}]}) nor an EventBridge \"Object Created\" event".to_string(),
+    ))
+}
+
+fn report(
+    bucket: &str,
+    key: String,
+    alternative_key: Option<String>,
+    event_time: String,
+) -> Result<ReportObject, ImportError> {
+    let object = object_of_key(&key).ok_or_else(|| ImportError::NotAReport {
+        reason: format!(
+            "s3://{bucket}/{key} is not under a …/SFDC/Queue/ or …/SFDC/Agent/ prefix, where Connect's scheduled reports for Salesforce are exported"
+        ),
+    })?;
+    if chrono::DateTime::parse_from_rfc3339(&event_time).is_err() {
+        return Err(ImportError::NotAReport {
+            reason: format!("the event's time {event_time:?} is not an ISO 8601 date and time"),
+        });
+    }
+    Ok(ReportObject {
+        location: ObjectLocation::new(bucket, key.clone()),
+        alternative_key: alternative_key.filter(|alternative| *alternative != key),
+        object,
+        event_time,
+    })
+}
+
+/// `SFDC/Queue/` or `SFDC/Agent/` as a prefix or after any `/` of the key (any instance alias,
+/// any year); anything else is not a report for Salesforce.
+pub fn object_of_key(key: &str) -> Option<HistoricalObject> {
+    HistoricalObject::ALL.into_iter().find(|object| {
+        let segment = format!("SFDC/{}/", object.name_column());
+        key.starts_with(&segment) || key.contains(&format!("/{segment}"))
+    })
+}
+
+/// S3 event notifications URL-encode keys as an HTML form does: `+` is a space, `%XX` a byte.
+pub fn decode_notification_key(key: &str) -> Result<String, ImportError> {
+    let spaced = key.replace('+', " ");
+    urlencoding::decode(&spaced)
+        .map(|decoded| decoded.into_owned())
+        .map_err(|_| ImportError::NotAReport {
+            reason: format!("the S3 event's key {key:?} is not a URL-encoded UTF-8 key"),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn notification(key: &str) -> Value {
+        json!({"Records": [{
+            "eventTime": "2024-03-05T15:15:38.221Z",
+            "eventName": "ObjectCreated:Put",
+            "s3": {"bucket": {"name": "amazon-connect-3e91c4d7a2b8"}, "object": {"key": key, "size": 1439}}
+        }]})
+    }
+
+    #[test]
+    fn when_a_notification_names_a_queue_report_should_decode_its_key_as_a_form() {
+        let reports = reports_of(&notification(
+            "connect/northwind-care/Reports/SFDC/Queue/Queue+Interval+30m-2024-03-05T15%3A15%3A37Z.csv",
+        ))
+        .expect("report");
+        assert_eq!(reports.len(), 1);
+        assert_eq!(reports[0].object, HistoricalObject::Queue);
+        assert_eq!(
+            reports[0].location.key,
+            "connect/northwind-care/Reports/SFDC/Queue/Queue Interval 30m-2024-03-05T15:15:37Z.csv"
+        );
+        assert_eq!(reports[0].event_time, "2024-03-05T15:15:38.221Z");
+        // A literal plus is %2B.
+        assert_eq!(
+            decode_notification_key("SFDC/Agent/A%2BB+C.csv").expect("key"),
+            "SFDC/Agent/A+B C.csv"
+        );
+    }
+
+    #[test]
+    fn when_an_eventbridge_event_names_an_agent_report_should_keep_its_key() {
+        let event = json!({
+            "version": "0", "detail-type": "Object Created", "source": "aws.s3",
+            "time": "2024-03-05T15:15:42Z", "region": "us-west-2",
+            "detail": {"bucket": {"name": "amazon-connect-3e91c4d7a2b8"},
+                       "object": {"key": "connect/x/Reports/SFDC/Agent/Agent Interval 30m-2024-03-05T15:15:41Z.csv"},
+                       "reason": "PutObject"}
+        });
+        let reports = reports_of(&event).expect("report");
+        assert_eq!(reports[0].object, HistoricalObject::Agent);
+        assert!(
+            reports[0]
+                .location
+                .key
+                .ends_with("Agent Interval 30m-2024-03-05T15:15:41Z.csv")
+        );
+        assert_eq!(reports[0].event_time, "2024-03-05T15:15:42Z");
+    }
+
+    #[test]
+    fn when_the_key_is_not_under_sfdc_queue_or_agent_should_say_so() {
+        for key in [
+            "connect/x/Reports/Other/Queue/r.csv",
+            "connect/x/Reports/SFDCQueue/r.csv",
+            "connect/x/Reports/SFDC/Queues/r.csv",
+        ] {
+            let error = reports_of(&notification(key)).expect_err(key);
+            assert!(error.to_string().contains("SFDC/Queue/"), "{error}");
+        }
+        assert_eq!(
+            object_of_key("SFDC/Agent/r.csv"),
+            Some(HistoricalObject::Agent)
+        );
+        assert_eq!(
+            object_of_key("any/depth/2025/SFDC/Queue/r.csv"),
+            Some(HistoricalObject::Queue)
+        );
+    }
+
+    #[test]
+    fn when_the_event_is_something_else_should_name_what_it_expected() {
+        for event in [
+            json!({"hello": 1}),
+            json!({"Records": []}),
+            json!({"Records": [{"eventTime": "2024-03-05T15:15:38Z", "eventName": "ObjectRemoved:Delete",
+                               "s3": {"bucket": {"name": "b"}, "object": {"key": "SFDC/Queue/r.csv"}}}]}),
+            json!({"detail-type": "Object Deleted", "time": "2024-03-05T15:15:38Z",
+                   "detail": {"bucket": {"name": "b"}, "object": {"key": "SFDC/Queue/r.csv"}}}),
+        ] {
+            let error = reports_of(&event).expect_err("not a report");
+            assert_eq!(
+                activity_contract::NamedError::error_name(&error),
+                "HistoricalReport.NotAReport"
+            );
+        }
+    }
+}

@@ -274,3 +274,77 @@ fn json_kind(value: &serde_json::Value) -> &'static str {
         Value::Null => "null",
     }
 }
+
+/// `connect-sf invoke contact-lens-import`: what the deployed trigger runs for one created file
+/// (an S3 notification or an EventBridge `Object Created` event of a Contact Lens analysis or a
+/// chat transcript): the Contact Lens state machine on the embedded default, with the local
+/// Amazon Connect (the demo instance or `--connect-seed`, whose `contactAttributes` are the
+/// contacts' attributes) and the local S3 (`--storage DIR`: `<DIR>/<bucket>/<key>`).
+pub async fn contact_lens_import(
+    options: InvokeOptions,
+    connect: crate::local_connect::EmbeddedConnect,
+    storage: crate::local_runtime::LocalStorage,
+) -> anyhow::Result<ExitCode> {
+    use crate::{
+        local_runtime::{ClockChoice, LocalRuntime},
+        project::{Project, read_json},
+        run::summary,
+    };
+
+    if !options.params.is_empty() {
+        bail!("--param applies to contact-flow events (sf-invoke-api) only");
+    }
+    let event = read_json(&options.event)?;
+    if let Err(error) = contact_lens::object_event::created_object(&event) {
+        eprintln!("{}", serde_json::to_string_pretty(&ErrorBody::of(&error))?);
+        return Ok(ExitCode::FAILURE);
+    }
+    let project = Project::locate()?;
+    let (name, definition) = project.resolve_workflow("contact-lens")?;
+    let runtime = LocalRuntime::start(
+        &project,
+        &definition,
+        ClockChoice::Virtual,
+        &options.org,
+        &connect,
+        &storage,
+        None,
+    )
+    .await?;
+    let machine = step_functions_engine::StateMachine::from_json(&read_json(&definition)?)
+        .map_err(|error| anyhow::anyhow!("{}: {error}", definition.display()))?;
+    let outcome = runtime
+        .engine
+        .run(
+            &machine,
+            event,
+            step_functions_engine::ExecutionOptions {
+                state_machine_name: Some(name),
+                ..step_functions_engine::ExecutionOptions::default()
+            },
+        )
+        .await
+        .map_err(|error| anyhow::anyhow!("{}: {error}", definition.display()));
+    let api_calls = runtime.api_calls();
+    if let Some(path) = &options.salesforce_dump {
+        runtime.dump_salesforce(path)?;
+    }
+    if let Some(summary) = runtime.fault_summary() {
+        eprintln!("connect-sf: {summary}");
+    }
+    runtime.shutdown().await;
+    let result = outcome?;
+    let mut printed = summary(&result);
+    printed["name"] = serde_json::Value::String(result.name.clone());
+    for (key, value) in api_calls.json_fields() {
+        printed[key] = value;
+    }
+    println!("{}", serde_json::to_string_pretty(&printed)?);
+    Ok(
+        if result.status == step_functions_engine::ExecutionStatus::Succeeded {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        },
+    )
+}

@@ -37,7 +37,9 @@ enum Command {
         #[command(flatten)]
         org: salesforce_emulator::OrgOptions,
     },
-    /// Run an activity's handler on one event and print its result as JSON.
+    /// Run an activity's handler on one event and print its result as JSON
+    /// (contact-lens-import: the Contact Lens workflow on an S3 or EventBridge Object Created
+    /// event of an analysis or a chat transcript).
     Invoke {
         activity: Activity,
         /// The event file (e.g. activities/sf-invoke-api/events/event-phoneLookup.json).
@@ -60,6 +62,14 @@ enum Command {
         /// README, "Faults") to rehearse an outage, a latency spike or expired sessions.
         #[arg(long, value_name = "FILE")]
         salesforce_faults: Option<PathBuf>,
+        /// contact-lens-import: the local S3, a directory holding <bucket>/<key> (the analysis or
+        /// transcript the event names; the markers and import claims are kept there too).
+        #[arg(long)]
+        storage: Option<PathBuf>,
+        /// contact-lens-import: serve this Amazon Connect instance (a connect-emulator seed file,
+        /// its contactAttributes the contacts' attributes) instead of the demo one.
+        #[arg(long, value_name = "FILE")]
+        connect_seed: Option<PathBuf>,
     },
     /// Run a workflow (a name in statemachines/ or a path to an .asl.json, or a conformance
     /// case file) on the embedded engine, printing each state as it is entered and what its
@@ -168,6 +178,8 @@ impl TimeArgs {
 enum Activity {
     SfInvokeApi,
     CtrTrigger,
+    /// The Contact Lens import (analyses and chat transcripts) on one created file's event.
+    ContactLensImport,
 }
 
 /// The embedded org's seed and faults, the faults file read and checked now.
@@ -192,7 +204,14 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             salesforce_dump,
             credentials,
             salesforce_faults,
+            storage,
+            connect_seed,
         } => {
+            if !matches!(activity, Activity::ContactLensImport)
+                && (storage.is_some() || connect_seed.is_some())
+            {
+                anyhow::bail!("--storage and --connect-seed apply to contact-lens-import only");
+            }
             let options = invoke::InvokeOptions {
                 event,
                 params,
@@ -203,6 +222,17 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             match activity {
                 Activity::SfInvokeApi => invoke::sf_invoke_api(options).await,
                 Activity::CtrTrigger => invoke::ctr_trigger(options).await,
+                Activity::ContactLensImport => {
+                    invoke::contact_lens_import(
+                        options,
+                        local_connect::EmbeddedConnect::read_option(connect_seed.as_deref())?,
+                        local_runtime::LocalStorage {
+                            directory: storage,
+                            transcribe_polls: None,
+                        },
+                    )
+                    .await
+                }
             }
         }
         Command::Demo {

@@ -5,6 +5,7 @@
 mod ctr_start;
 mod demo;
 mod faults;
+mod historical_import;
 mod invoke;
 mod local_connect;
 mod local_runtime;
@@ -62,7 +63,8 @@ enum Command {
         /// README, "Faults") to rehearse an outage, a latency spike or expired sessions.
         #[arg(long, value_name = "FILE")]
         salesforce_faults: Option<PathBuf>,
-        /// contact-lens-import: the local S3, a directory holding <bucket>/<key> (the analysis or
+        /// contact-lens-import, historical-report-import: the local S3, a directory holding
+        /// <bucket>/<key> (the report; for contact-lens-import the analysis or
         /// transcript the event names; the markers and import claims are kept there too).
         #[arg(long)]
         storage: Option<PathBuf>,
@@ -180,6 +182,9 @@ enum Activity {
     CtrTrigger,
     /// The Contact Lens import (analyses and chat transcripts) on one created file's event.
     ContactLensImport,
+    /// The historical report import on one report's S3 or EventBridge Object Created event
+    /// (the report read from --storage DIR/<bucket>/<key>).
+    HistoricalReportImport,
 }
 
 /// The embedded org's seed and faults, the faults file read and checked now.
@@ -208,9 +213,13 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             connect_seed,
         } => {
             if !matches!(activity, Activity::ContactLensImport)
-                && (storage.is_some() || connect_seed.is_some())
+                && (connect_seed.is_some()
+                    || (storage.is_some()
+                        && !matches!(activity, Activity::HistoricalReportImport)))
             {
-                anyhow::bail!("--storage and --connect-seed apply to contact-lens-import only");
+                anyhow::bail!(
+                    "--storage applies to contact-lens-import and historical-report-import, --connect-seed to contact-lens-import only"
+                );
             }
             let options = invoke::InvokeOptions {
                 event,
@@ -222,6 +231,16 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             match activity {
                 Activity::SfInvokeApi => invoke::sf_invoke_api(options).await,
                 Activity::CtrTrigger => invoke::ctr_trigger(options).await,
+                Activity::HistoricalReportImport => {
+                    historical_import::historical_report_import(
+                        options,
+                        local_runtime::LocalStorage {
+                            directory: storage,
+                            transcribe_polls: None,
+                        },
+                    )
+                    .await
+                }
                 Activity::ContactLensImport => {
                     invoke::contact_lens_import(
                         options,

@@ -130,6 +130,31 @@ pub fn realtime_handlers(ports: &RealtimePorts) -> Vec<(String, Arc<dyn TaskHand
     ]
 }
 
+/// The historical report import's configuration on a laptop: `SF_ADAPTER_NAMESPACE` and
+/// `AWS_REGION` as in Lambda, defaulting to the template's namespace (`amazonconnect`, the
+/// embedded org's) and `us-west-2`; an invalid namespace is reported and the default used.
+pub fn local_historical_settings(lookup: &impl Fn(&str) -> Option<String>) -> HistoricalSettings {
+    use historical_metrics::settings::{NAMESPACE_VARIABLE, REGION_VARIABLE};
+    let with_defaults = |name: &str| {
+        lookup(name).or_else(|| match name {
+            NAMESPACE_VARIABLE => Some("amazonconnect".to_string()),
+            REGION_VARIABLE => Some("us-west-2".to_string()),
+            _ => None,
+        })
+    };
+    HistoricalSettings::from_env(&with_defaults).unwrap_or_else(|error| {
+        tracing::warn!(%error, "the historical report import uses the namespace amazonconnect");
+        HistoricalSettings::from_env(&|name: &str| match name {
+            NAMESPACE_VARIABLE => Some("amazonconnect".to_string()),
+            _ => with_defaults(name),
+        })
+        .unwrap_or(HistoricalSettings {
+            namespace: salesforce_client::namespace::Namespace::none(),
+            region: "us-west-2".to_string(),
+        })
+    })
+}
+
 /// Every activity handler of the embedded default, by activity name, each given only the
 /// ports its step calls.
 pub fn handlers(ports: &EmbeddedPorts) -> Vec<(String, Arc<dyn TaskHandler>)> {
@@ -159,6 +184,11 @@ pub fn handlers(ports: &EmbeddedPorts) -> Vec<(String, Arc<dyn TaskHandler>)> {
             salesforce,
             store: ports.store.clone(),
             analysis: ports.analysis.clone(),
+        }),
+        step::<ImportHistoricalReport>(ImportHistoricalReportPorts {
+            salesforce: ports.salesforce.clone(),
+            store: ports.store.clone(),
+            settings: Arc::new(local_historical_settings(&|name: &str| std::env::var(name).ok())),
         }),
     ]
 }

@@ -19,6 +19,9 @@ pub enum ConnectError {
     /// 404: the instance, contact or other resource does not exist.
     #[error("{0}")]
     ResourceNotFound(String),
+    /// 409: the resource already exists (a second storage association for a resource type).
+    #[error("{0}")]
+    ResourceConflict(String),
     /// 429: the throttling limit has been exceeded.
     #[error("Rate exceeded")]
     Throttling,
@@ -48,6 +51,7 @@ impl ConnectError {
             Self::InvalidParameter(_) => "InvalidParameterException",
             Self::InvalidRequest(_) => "InvalidRequestException",
             Self::ResourceNotFound(_) => "ResourceNotFoundException",
+            Self::ResourceConflict(_) => "ResourceConflictException",
             Self::Throttling => "ThrottlingException",
             Self::InternalService { .. } => "InternalServiceException",
             Self::Serialization(_) => "SerializationException",
@@ -61,6 +65,7 @@ impl ConnectError {
                 StatusCode::BAD_REQUEST
             }
             Self::ResourceNotFound(_) | Self::UnknownOperation(_) => StatusCode::NOT_FOUND,
+            Self::ResourceConflict(_) => StatusCode::CONFLICT,
             Self::Throttling => StatusCode::TOO_MANY_REQUESTS,
             Self::InternalService { status, .. } => {
                 StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)

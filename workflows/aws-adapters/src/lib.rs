@@ -4,16 +4,24 @@
 //! "refused" (bad request, missing permission).
 //!
 //! Enable only the services a Lambda calls: `s3`, `transcribe`, `comprehend`,
-//! `step-functions`, `salesforce`.
+//! `step-functions`, `salesforce`, `connect`, `kinesis`.
 
 mod sdk_failure;
+#[cfg(any(feature = "connect", feature = "kinesis", feature = "s3"))]
+mod setup_failure;
 
 #[cfg(feature = "comprehend")]
 mod comprehend_analysis;
 #[cfg(feature = "connect")]
 mod connect_contact_attributes;
 #[cfg(feature = "connect")]
+mod connect_instance_admin;
+#[cfg(feature = "connect")]
 mod connect_metrics_client;
+#[cfg(feature = "kinesis")]
+mod kinesis_streams;
+#[cfg(feature = "s3")]
+mod s3_buckets;
 #[cfg(feature = "s3")]
 mod s3_object_store;
 #[cfg(feature = "salesforce")]
@@ -26,7 +34,13 @@ mod transcribe_jobs;
 #[cfg(feature = "comprehend")]
 pub use comprehend_analysis::ComprehendAnalysis;
 #[cfg(feature = "connect")]
+pub use connect_instance_admin::ConnectInstanceAdminClient;
+#[cfg(feature = "connect")]
 pub use connect_metrics_client::ConnectMetricsClient;
+#[cfg(feature = "kinesis")]
+pub use kinesis_streams::KinesisStreamsClient;
+#[cfg(feature = "s3")]
+pub use s3_buckets::S3BucketsClient;
 #[cfg(feature = "s3")]
 pub use s3_object_store::S3ObjectStore;
 pub use sdk_failure::SdkFailure;

@@ -10,7 +10,7 @@ use test_harness::repo_root;
 
 /// The crates that hold domain logic or the primitives it uses: no Lambda, no AWS SDK, no
 /// event-source crate, not even through a dependency.
-const DOMAIN_CRATES: [&str; 11] = [
+const DOMAIN_CRATES: [&str; 12] = [
     "package-metrics",
     "activity-contract",
     "object-storage",
@@ -22,6 +22,7 @@ const DOMAIN_CRATES: [&str; 11] = [
     "post-call-trigger",
     "connect-metrics",
     "historical-metrics",
+    "contact-lens",
 ];
 
 /// What a domain crate must never pull in.
@@ -415,7 +416,7 @@ fn only_functions_that_call_salesforce_get_the_salesforce_settings() {
         }
     }
     assert_eq!(
-        salesforce_callers, 5,
-        "sf-invoke-api, three post-call steps and sync-queue-metrics call Salesforce"
+        salesforce_callers, 7,
+        "sf-invoke-api, three post-call steps, sync-queue-metrics, import-historical-report and import-contact-lens-file call Salesforce"
     );
 }

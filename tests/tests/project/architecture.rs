@@ -10,7 +10,7 @@ use test_harness::repo_root;
 
 /// The crates that hold domain logic or the primitives it uses: no Lambda, no AWS SDK, no
 /// event-source crate, not even through a dependency.
-const DOMAIN_CRATES: [&str; 12] = [
+const DOMAIN_CRATES: [&str; 13] = [
     "package-metrics",
     "activity-contract",
     "object-storage",
@@ -23,6 +23,7 @@ const DOMAIN_CRATES: [&str; 12] = [
     "connect-metrics",
     "historical-metrics",
     "contact-lens",
+    "setup-helper",
 ];
 
 /// What a domain crate must never pull in.

@@ -15,6 +15,7 @@ mod salesforce_records;
 mod salesforce_target;
 mod sandbox;
 mod schedules;
+mod setup_helper_invoke;
 mod trace;
 mod validate;
 
@@ -139,6 +140,11 @@ enum Command {
     },
     /// Check every statemachines/*.asl.json and its wiring in template.yaml.
     Validate,
+    /// Print a state machine as a Mermaid flowchart (the README's "Workflows at a glance").
+    Graph {
+        /// The definition, e.g. statemachines/post-call.asl.json.
+        file: PathBuf,
+    },
     /// Run the schedules in schedules/ against the embedded engine.
     Schedules {
         /// Start every enabled schedule's execution once, now, and exit.
@@ -185,6 +191,10 @@ enum Activity {
     /// The historical report import on one report's S3 or EventBridge Object Created event
     /// (the report read from --storage DIR/<bucket>/<key>).
     HistoricalReportImport,
+    /// sfExecuteAWSService on one setup-wizard event, against the AWS the environment names
+    /// (your account, or moto and the Connect emulator through AWS_ENDPOINT_URL and
+    /// AWS_ENDPOINT_URL_CONNECT): it creates what the event asks for. --param sets params.KEY.
+    SfExecuteAwsService,
 }
 
 /// The embedded org's seed and faults, the faults file read and checked now.
@@ -221,6 +231,16 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                     "--storage applies to contact-lens-import and historical-report-import, --connect-seed to contact-lens-import only"
                 );
             }
+            if matches!(activity, Activity::SfExecuteAwsService)
+                && (seed.is_some()
+                    || salesforce_dump.is_some()
+                    || credentials.is_some()
+                    || salesforce_faults.is_some())
+            {
+                anyhow::bail!(
+                    "sf-execute-aws-service calls no Salesforce: --seed, --salesforce-dump, --credentials and --salesforce-faults do not apply"
+                );
+            }
             let options = invoke::InvokeOptions {
                 event,
                 params,
@@ -229,6 +249,10 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 credentials,
             };
             match activity {
+                Activity::SfExecuteAwsService => {
+                    setup_helper_invoke::sf_execute_aws_service(&options.event, &options.params)
+                        .await
+                }
                 Activity::SfInvokeApi => invoke::sf_invoke_api(options).await,
                 Activity::CtrTrigger => invoke::ctr_trigger(options).await,
                 Activity::HistoricalReportImport => {
@@ -300,6 +324,7 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             .await
         }
         Command::Validate => validate::run(),
+        Command::Graph { file } => graph(&file),
         Command::Schedules {
             once,
             time,
@@ -339,4 +364,17 @@ async fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `connect-sf graph FILE`: the README block for one state machine.
+fn graph(file: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|error| anyhow::anyhow!("cannot read {}: {error}", file.display()))?;
+    let definition: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|error| anyhow::anyhow!("{} is not JSON: {error}", file.display()))?;
+    let chart = step_functions_engine::mermaid::flowchart(&definition)
+        .map_err(|error| anyhow::anyhow!("{}: {error}", file.display()))?;
+    let shown = file.display().to_string();
+    println!("<!-- diagram: {shown} (connect-sf graph {shown}) -->\n```mermaid\n{chart}```");
+    Ok(ExitCode::SUCCESS)
 }

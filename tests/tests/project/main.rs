@@ -3,6 +3,7 @@
 //! each schedule file deployed as its template schedule.
 
 mod architecture;
+mod diagrams;
 mod error_contract;
 mod monitoring;
 mod schedules;

@@ -81,7 +81,13 @@ fn functions_are_built_for_lambda_arm64_rust() {
     let globals = section(&template(), "Globals");
     let function = globals.get("Function").expect("Globals.Function");
     assert!(function.contains("Runtime: provided.al2023"), "{function}");
-    assert!(function.contains("- arm64"), "{function}");
+    assert!(
+        function.contains("- !Ref LambdaArchitecture"),
+        "one architecture for every function, chosen by the stack: {function}"
+    );
+    let parameters = section(&template(), "Parameters");
+    let architecture = parameters.get("LambdaArchitecture").expect("LambdaArchitecture");
+    assert!(architecture.contains("Default: arm64"), "{architecture}");
     assert!(function.contains("LogFormat: JSON"), "{function}");
     assert!(template().contains("BuildMethod: rust-cargolambda"));
 }

@@ -25,7 +25,7 @@
 //! Modules, one job each: [`definition`] (the model parsed from ASL), `validate` (graph and
 //! handler checks), `paths` (JSONPath, templates, context object, variables), [`choice`],
 //! [`retry`], [`clock`], [`history`], [`task`], `executor` (state by state), [`error`], and
-//! [`intrinsics`] (the `States.*` functions).
+//! [`intrinsics`] (the `States.*` functions); [`mermaid`] draws a definition.
 
 pub mod choice;
 pub mod clock;
@@ -34,6 +34,7 @@ pub mod error;
 mod executor;
 pub mod history;
 pub mod intrinsics;
+pub mod mermaid;
 mod paths;
 pub mod retry;
 pub mod task;

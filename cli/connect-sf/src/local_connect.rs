@@ -21,6 +21,11 @@ use contact_lens::ContactLensSettings;
 use embedded::task_handlers::{
     ContactLensPorts, RealtimePorts, contact_lens_handlers, realtime_handlers,
 };
+use embedded::task_handlers::{HistoricalApiPorts, historical_api_handlers};
+use historical_metrics::api_sync::{
+    ApiSyncSettings,
+    steps::{PlanHistoricalIntervals, SyncHistoricalInterval},
+};
 use salesforce_client::SalesforceClient;
 use serde_json::Value;
 use step_functions_engine::TaskHandler;
@@ -64,6 +69,36 @@ fn connect_activities() -> [String; 3] {
 pub fn calls_connect(definition: &Value, substitutions: &HashMap<String, String>) -> bool {
     let activities = connect_activities();
     names_any(definition, substitutions, &activities)
+        || names_any(definition, substitutions, &historical_activities())
+}
+
+/// The historical metrics sync's activities (both call Connect's metrics API).
+fn historical_activities() -> [String; 2] {
+    [
+        activity_name(PlanHistoricalIntervals::STATE),
+        activity_name(SyncHistoricalInterval::STATE),
+    ]
+}
+
+/// The historical metrics sync's configuration for the emulated instance: its instance id and
+/// region (the seed's), then the environment as in Lambda (`AMAZON_CONNECT_QUEUE_MAX_RECORDS`,
+/// `SYNC_STATE_S3_BUCKET`, `SF_ADAPTER_NAMESPACE`), falling back to the local defaults.
+pub fn local_historical_settings(
+    seed: &Seed,
+    environment: impl Fn(&str) -> Option<String>,
+) -> anyhow::Result<ApiSyncSettings> {
+    use historical_metrics::api_sync::settings as names;
+    let region = seed_region(seed);
+    let lookup = |name: &str| match name {
+        names::INSTANCE_ID_VARIABLE => Some(seed.instance_id.clone()),
+        names::REGION_VARIABLE => Some(region.clone()),
+        names::STATE_BUCKET_VARIABLE => {
+            environment(name).or_else(|| Some(LOCAL_STATE_BUCKET.into()))
+        }
+        names::NAMESPACE_VARIABLE => environment(name).or_else(|| Some(LOCAL_NAMESPACE.into())),
+        _ => environment(name),
+    };
+    ApiSyncSettings::from_env(&lookup).context("the historical metrics sync settings")
 }
 
 fn names_any(value: &Value, substitutions: &HashMap<String, String>, names: &[String]) -> bool {
@@ -167,6 +202,8 @@ impl LocalConnect {
     ) -> anyhow::Result<Self> {
         let seed = connect.seed.clone().unwrap_or_else(Seed::demo);
         let settings = local_settings(&seed, |name| std::env::var(name).ok())?;
+        let historical_settings =
+            local_historical_settings(&seed, |name| std::env::var(name).ok())?;
         let contact_lens_settings =
             local_contact_lens_settings(&seed, |name| std::env::var(name).ok())?;
         let region = seed_region(&seed);
@@ -201,6 +238,12 @@ impl LocalConnect {
             settings: Arc::new(settings),
         };
         let mut handlers = realtime_handlers(&ports);
+        handlers.extend(historical_api_handlers(&HistoricalApiPorts {
+            connect: client.clone(),
+            salesforce: salesforce.clone(),
+            store: store.clone(),
+            settings: Arc::new(historical_settings),
+        }));
         handlers.extend(contact_lens_handlers(&ContactLensPorts {
             connect: client,
             salesforce,

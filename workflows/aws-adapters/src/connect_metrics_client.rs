@@ -41,7 +41,8 @@ impl ConnectMetricsClient {
         Self::new(Client::new(config))
     }
 
-    /// The SDK client, for the other Connect ports on the same client (`connect_contact_attributes`).
+    /// The SDK client, for the other Connect ports on the same client (`connect_contact_attributes`,
+    /// `connect_history`).
     pub(crate) fn client(&self) -> &Client {
         &self.client
     }

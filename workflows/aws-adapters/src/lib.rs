@@ -17,6 +17,8 @@ mod connect_contact_attributes;
 #[cfg(feature = "connect")]
 mod connect_instance_admin;
 #[cfg(feature = "connect")]
+mod connect_history;
+#[cfg(feature = "connect")]
 mod connect_metrics_client;
 #[cfg(feature = "kinesis")]
 mod kinesis_streams;

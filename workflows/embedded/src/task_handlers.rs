@@ -22,6 +22,16 @@ use contact_lens::steps::{
     CheckContactLensFile, CheckContactLensFilePorts, ImportContactLensFile,
     ImportContactLensFilePorts,
 };
+use historical_metrics::HistoricalSettings;
+use historical_metrics::api_sync::{
+    ApiSyncSettings, ConnectHistory,
+    steps::{
+        PlanHistoricalIntervals, PlanHistoricalIntervalsPorts, SyncHistoricalInterval,
+        SyncHistoricalIntervalPorts,
+    },
+};
+use historical_metrics::ports::HistoricalWrites;
+use historical_metrics::steps::{ImportHistoricalReport, ImportHistoricalReportPorts};
 use post_call::ports::SalesforceWrites;
 use post_call::steps::{
     CheckTranscription, ImportCtr, ImportCtrPorts, ImportRecording, ImportRecordingPorts,
@@ -72,6 +82,9 @@ pub fn contracts() -> Vec<ActivityContract> {
         task_contract::<ImportTranscript>(),
         task_contract::<ListQueues>(),
         task_contract::<SyncQueueMetrics>(),
+        task_contract::<PlanHistoricalIntervals>(),
+        task_contract::<SyncHistoricalInterval>(),
+        task_contract::<ImportHistoricalReport>(),
         task_contract::<CheckContactLensFile>(),
         task_contract::<ImportContactLensFile>(),
     ]
@@ -122,6 +135,33 @@ pub fn realtime_handlers(ports: &RealtimePorts) -> Vec<(String, Arc<dyn TaskHand
             settings: ports.settings.clone(),
         }),
         step::<SyncQueueMetrics>(SyncQueueMetricsPorts {
+            connect: ports.connect.clone(),
+            salesforce: ports.salesforce.clone(),
+            store: ports.store.clone(),
+            settings: ports.settings.clone(),
+        }),
+    ]
+}
+
+/// What the historical metrics sync's steps call: Amazon Connect's metrics API (the emulator
+/// over HTTP with the SDK adapter, on a laptop), the org, the object store of the checkpoint,
+/// and the functions' configuration.
+pub struct HistoricalApiPorts {
+    pub connect: Arc<dyn ConnectHistory>,
+    pub salesforce: Arc<dyn HistoricalWrites>,
+    pub store: Arc<dyn ObjectStore>,
+    pub settings: Arc<ApiSyncSettings>,
+}
+
+/// The handlers of `statemachines/historical-metrics.asl.json`, by activity name.
+pub fn historical_api_handlers(ports: &HistoricalApiPorts) -> Vec<(String, Arc<dyn TaskHandler>)> {
+    vec![
+        step::<PlanHistoricalIntervals>(PlanHistoricalIntervalsPorts {
+            connect: ports.connect.clone(),
+            store: ports.store.clone(),
+            settings: ports.settings.clone(),
+        }),
+        step::<SyncHistoricalInterval>(SyncHistoricalIntervalPorts {
             connect: ports.connect.clone(),
             salesforce: ports.salesforce.clone(),
             store: ports.store.clone(),
@@ -188,7 +228,9 @@ pub fn handlers(ports: &EmbeddedPorts) -> Vec<(String, Arc<dyn TaskHandler>)> {
         step::<ImportHistoricalReport>(ImportHistoricalReportPorts {
             salesforce: ports.salesforce.clone(),
             store: ports.store.clone(),
-            settings: Arc::new(local_historical_settings(&|name: &str| std::env::var(name).ok())),
+            settings: Arc::new(local_historical_settings(&|name: &str| {
+                std::env::var(name).ok()
+            })),
         }),
     ]
 }

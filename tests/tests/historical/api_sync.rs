@@ -1,0 +1,507 @@
+//! The historical metrics sync from GetMetricDataV2 end to end: the real state machine
+//! (`statemachines/historical-metrics.asl.json`) on the engine with virtual time, the Connect
+//! emulator through `aws-sdk-connect` (its clock following the engine's), the Salesforce
+//! emulator through the Salesforce client, the sync state in a local directory store.
+
+use std::{path::PathBuf, sync::Arc};
+
+use aws_adapters::ConnectMetricsClient;
+use aws_config::{BehaviorVersion, Region, retry::RetryConfig};
+use aws_sdk_s3::config::Credentials;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use connect_emulator::{
+    Fault, FaultKind, FaultSchedule, MetricDataV2, MetricInterval, MetricResultV2, MetricV2, Seed,
+    UserSummary,
+};
+use embedded::{task_handlers, template_wiring};
+use historical_metrics::api_sync::{
+    ApiSyncSettings,
+    metrics::{ApiMetric, metrics_for},
+};
+use historical_metrics::objects::HistoricalObject;
+use historical_metrics::settings::HistoricalSettings;
+use local_adapters::DirectoryObjectStore;
+use salesforce_client::namespace::Namespace;
+use salesforce_emulator::{EmulatorConfig, RunningEmulator, demo};
+use serde_json::{Map, Value, json};
+use step_functions_engine::{
+    Clock, Engine, EventType, ExecutionOptions, ExecutionResult, ExecutionStatus, StateMachine,
+    VirtualClock,
+};
+use test_harness::{client_config, client_with_secret, password_secret_json, repo_root};
+
+pub const QUEUE_OBJECT: &str = "amazonconnect__AC_HistoricalQueueMetrics__c";
+pub const AGENT_OBJECT: &str = "amazonconnect__AC_AgentPerformance__c";
+const MACHINE: &str = "historical-metrics";
+const STATE_BUCKET: &str = "sync-state";
+
+/// 2026-12-01 at `h:m` UTC.
+pub fn at(h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, h, m, 0)
+        .single()
+        .expect("time")
+}
+
+/// One V2 metric as the seed gives it: the request's name with its threshold or metric filter,
+/// so the emulator tells `CONTACTS_HANDLED` incoming, outbound and agent-disconnected apart.
+fn seed_metric(metric: &ApiMetric, value: f64) -> MetricDataV2 {
+    let mut details = Map::new();
+    if let Some(threshold) = metric.threshold {
+        details.insert(
+            "Threshold".into(),
+            json!([{"Comparison": threshold.comparison, "ThresholdValue": threshold.seconds}]),
+        );
+    }
+    if let Some(filter) = metric.filter {
+        details.insert(
+            "MetricFilters".into(),
+            json!([{"MetricFilterKey": filter.key, "MetricFilterValues": [filter.value]}]),
+        );
+    }
+    MetricDataV2 {
+        metric: MetricV2 {
+            name: metric.name.to_string(),
+            details,
+        },
+        value: Some(value),
+    }
+}
+
+/// The V2 result of one queue (`QUEUE`) or agent (`AGENT`) for the interval at `start`, each
+/// report column's metric with `value(column)` (none where it answers `None`).
+pub fn interval_result(
+    object: HistoricalObject,
+    resource_id: &str,
+    start: DateTime<Utc>,
+    value: impl Fn(&str) -> Option<f64>,
+) -> MetricResultV2 {
+    let key = match object {
+        HistoricalObject::Queue => "QUEUE",
+        HistoricalObject::Agent => "AGENT",
+    };
+    MetricResultV2 {
+        dimensions: [(key.to_string(), resource_id.to_string())].into(),
+        metric_interval: Some(MetricInterval {
+            interval: Some("THIRTY_MIN".into()),
+            start_time: Some(start.timestamp() as f64),
+            end_time: Some((start + Duration::minutes(30)).timestamp() as f64),
+        }),
+        collections: metrics_for(object)
+            .iter()
+            .filter_map(|metric| Some(seed_metric(metric, value(metric.column)?)))
+            .collect(),
+    }
+}
+
+/// `queues` generated queues and `agents` generated users (`agent.0001`…), every one with a
+/// result for each interval in `starts`: "Contacts handled" = `handled(interval index)`, every
+/// other column its position in the report.
+pub fn seed_with_activity(
+    queues: usize,
+    agents: usize,
+    starts: &[DateTime<Utc>],
+    handled: impl Fn(usize) -> f64,
+) -> Seed {
+    let mut seed = Seed::with_queues(queues);
+    seed.current_metrics.clear();
+    seed.users = (1..=agents)
+        .map(|i| UserSummary::new(&seed, format!("user-{i:04}"), format!("agent.{i:04}")))
+        .collect();
+    let mut results = Vec::new();
+    for (index, start) in starts.iter().enumerate() {
+        let value = |object: HistoricalObject| {
+            let handled = handled(index);
+            move |column: &str| {
+                if column == "Contacts handled" {
+                    return Some(handled);
+                }
+                metrics_for(object)
+                    .iter()
+                    .position(|metric| metric.column == column)
+                    .map(|position| position as f64 + 0.25)
+            }
+        };
+        for queue in &seed.queues {
+            results.push(interval_result(
+                HistoricalObject::Queue,
+                &queue.id,
+                *start,
+                value(HistoricalObject::Queue),
+            ));
+        }
+        for user in &seed.users {
+            results.push(interval_result(
+                HistoricalObject::Agent,
+                &user.id,
+                *start,
+                value(HistoricalObject::Agent),
+            ));
+        }
+    }
+    seed.metric_data_v2 = results;
+    seed
+}
+
+pub struct ApiSyncWorld {
+    pub salesforce: RunningEmulator,
+    pub connect: connect_emulator::RunningEmulator,
+    pub engine: Engine,
+    pub machine: StateMachine,
+    pub clock: Arc<VirtualClock>,
+    pub storage: PathBuf,
+}
+
+impl Drop for ApiSyncWorld {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.storage);
+    }
+}
+
+impl ApiSyncWorld {
+    /// Both emulators, the clock at `now` (the Connect emulator's too), the production
+    /// adapters (the SDK's own retries off, so every Connect call is counted where it is made),
+    /// and the engine wired as `template.yaml` wires the Lambdas.
+    pub async fn start(seed: Seed, now: DateTime<Utc>) -> Self {
+        let salesforce = test_harness::start_emulator(EmulatorConfig {
+            seed: Some(demo::seed_data()),
+            ..EmulatorConfig::default()
+        })
+        .await;
+        let clock = Arc::new(VirtualClock::starting_at(now));
+        let settings = Arc::new(ApiSyncSettings {
+            instance_id: seed.instance_id.clone(),
+            queue_page_size: 100,
+            state_bucket: STATE_BUCKET.into(),
+            historical: HistoricalSettings {
+                namespace: Namespace::parse("amazonconnect").expect("namespace"),
+                region: "us-west-2".into(),
+            },
+        });
+        let connect = connect_emulator::start_local(seed)
+            .await
+            .expect("the Connect emulator starts");
+        let emulator_clock = clock.clone();
+        connect.control().follow_clock(move || emulator_clock.now());
+        let aws = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new("us-west-2"))
+            .endpoint_url(connect.base_url())
+            .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+            .retry_config(RetryConfig::disabled())
+            .load()
+            .await;
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let storage =
+            std::env::temp_dir().join(format!("historical-api-world-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&storage).expect("storage");
+        let ports = task_handlers::HistoricalApiPorts {
+            connect: Arc::new(ConnectMetricsClient::from_config(&aws)),
+            salesforce: Arc::new(client_with_secret(
+                client_config(&salesforce),
+                &password_secret_json(),
+            )),
+            store: Arc::new(DirectoryObjectStore::new(&storage)),
+            settings,
+        };
+        let substitutions = template_wiring::substitutions_for(
+            &repo_root().join("template.yaml"),
+            "historical-metrics.asl.json",
+        )
+        .expect("template")
+        .expect("template.yaml deploys historical-metrics.asl.json");
+        let mut builder = Engine::builder()
+            .clock(clock.clone())
+            .substitutions(substitutions);
+        for (name, handler) in task_handlers::historical_api_handlers(&ports) {
+            builder = builder.handler(name, handler);
+        }
+        let text =
+            std::fs::read_to_string(repo_root().join("statemachines/historical-metrics.asl.json"))
+                .expect("definition");
+        Self {
+            salesforce,
+            connect,
+            engine: builder.build(),
+            machine: text.parse().expect("valid definition"),
+            clock,
+            storage,
+        }
+    }
+
+    /// The clock moves to `now` (between scheduled runs).
+    pub fn set_time(&self, now: DateTime<Utc>) {
+        let seconds = (now - self.clock.now()).num_milliseconds() as f64 / 1000.0;
+        assert!(seconds >= 0.0, "time only moves forward");
+        self.clock.advance(seconds);
+    }
+
+    /// One run, as the schedule starts it (input `{}`) or with `input`.
+    pub async fn run(&self, name: &str, input: Value) -> ExecutionResult {
+        let result = self
+            .engine
+            .run(
+                &self.machine,
+                input,
+                ExecutionOptions {
+                    name: Some(name.to_string()),
+                    state_machine_name: Some(MACHINE.into()),
+                    ..ExecutionOptions::default()
+                },
+            )
+            .await
+            .expect("the historical machine runs on the engine");
+        assert_eq!(
+            result.status,
+            ExecutionStatus::Succeeded,
+            "{name}: {:?} {:?}",
+            result.error,
+            result.cause
+        );
+        result
+    }
+
+    /// Every record of `object` in the org, by `AC_Record_Id__c`.
+    pub fn records(&self, object: &str) -> std::collections::BTreeMap<String, Value> {
+        records_of(&self.salesforce, object)
+    }
+
+    /// The checkpoint object as the sync keeps it in the state bucket.
+    pub fn checkpoint(&self) -> Value {
+        let path = self
+            .storage
+            .join(STATE_BUCKET)
+            .join("historical-metrics/checkpoint.json");
+        serde_json::from_slice(&std::fs::read(&path).expect("the checkpoint is stored"))
+            .expect("JSON")
+    }
+
+    pub fn connect_calls(&self, operation: &str) -> u64 {
+        self.connect
+            .control()
+            .request_counts()
+            .get(operation)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    pub fn salesforce_api_calls(&self) -> u64 {
+        self.salesforce.control().api_usage().0
+    }
+}
+
+/// Every record of `object` in `org`, by `AC_Record_Id__c`.
+pub fn records_of(
+    org: &RunningEmulator,
+    object: &str,
+) -> std::collections::BTreeMap<String, Value> {
+    org.control().dump()[object]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|record| {
+            (
+                record["amazonconnect__AC_Record_Id__c"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                record,
+            )
+        })
+        .collect()
+}
+
+fn synced_intervals(result: &ExecutionResult) -> Vec<String> {
+    result.output.as_ref().map_or_else(Vec::new, |output| {
+        output["synced"]
+            .as_array()
+            .map(|synced| {
+                synced
+                    .iter()
+                    .filter_map(|report| report["startInterval"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+#[tokio::test]
+async fn the_checkpoint_makes_the_next_run_backfill_three_missed_intervals() {
+    let starts = [at(8, 30), at(9, 0), at(9, 30), at(10, 0), at(10, 30)];
+    let seed = seed_with_activity(3, 2, &starts, |index| 10.0 + index as f64);
+    let queue = seed.queues[0].name.clone().expect("named");
+    let world = ApiSyncWorld::start(seed, at(9, 5)).await;
+
+    let first = world.run("run-0905", json!({})).await;
+    assert_eq!(synced_intervals(&first), ["2026-12-01T08:30:00Z"]);
+    assert_eq!(world.checkpoint()["lastSynced"], "2026-12-01T08:30:00Z");
+    assert_eq!(world.records(QUEUE_OBJECT).len(), 3);
+    assert_eq!(world.records(AGENT_OBJECT).len(), 2);
+
+    // The runs at 09:35, 10:05 and 10:35 never started; the one at 11:05 catches up, oldest first.
+    world.set_time(at(11, 5));
+    let next = world.run("run-1105", json!({})).await;
+    assert_eq!(
+        synced_intervals(&next),
+        [
+            "2026-12-01T09:00:00Z",
+            "2026-12-01T09:30:00Z",
+            "2026-12-01T10:00:00Z",
+            "2026-12-01T10:30:00Z"
+        ]
+    );
+    assert_eq!(world.checkpoint()["lastSynced"], "2026-12-01T10:30:00Z");
+    assert_eq!(world.checkpoint()["execution"], "run-1105");
+    let queues = world.records(QUEUE_OBJECT);
+    assert_eq!(queues.len(), 3 * 5, "one record per queue and interval");
+    assert_eq!(world.records(AGENT_OBJECT).len(), 2 * 5);
+    let id = queue.replace(' ', "");
+    for (index, start) in starts.iter().enumerate() {
+        let text = start.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let record = &queues[&format!("{id}{text}")];
+        assert_eq!(
+            record["amazonconnect__Contacts_handled__c"].as_f64(),
+            Some(10.0 + index as f64),
+            "{text}"
+        );
+        // The org keeps a datetime as Salesforce writes it back (`…T08:30:00.000+0000`).
+        let stored: DateTime<Utc> = record["amazonconnect__StartInterval__c"]
+            .as_str()
+            .and_then(|text| DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z").ok())
+            .map(|time| time.with_timezone(&Utc))
+            .expect("a datetime");
+        assert_eq!(stored, *start);
+    }
+
+    // Nothing completed since: the next run at 11:06 plans nothing and calls Connect not at all.
+    let calls = world.connect.control().request_counts();
+    world.set_time(at(11, 6));
+    let idle = world.run("run-1106", json!({})).await;
+    assert!(synced_intervals(&idle).is_empty());
+    assert_eq!(world.connect.control().request_counts(), calls);
+}
+
+#[tokio::test]
+async fn re_running_an_interval_rewrites_the_same_records() {
+    let starts = [at(8, 0), at(8, 30)];
+    let seed = seed_with_activity(2, 2, &starts, |index| 5.0 + index as f64);
+    let world = ApiSyncWorld::start(seed, at(8, 35)).await;
+    world.run("run-0835", json!({})).await;
+    world.set_time(at(9, 5));
+    world.run("run-0905", json!({})).await;
+    let before = world.records(QUEUE_OBJECT);
+    let agents_before = world.records(AGENT_OBJECT);
+    assert_eq!((before.len(), agents_before.len()), (4, 4));
+
+    // Connect recounts 08:00; an operator writes it (and what follows) again.
+    let recounted = seed_with_activity(2, 2, &starts, |index| 50.0 + index as f64);
+    world
+        .connect
+        .control()
+        .update_seed(|seed| seed.metric_data_v2 = recounted.metric_data_v2)
+        .expect("seed");
+    world.set_time(at(9, 10));
+    let rerun = world
+        .run("resync-0800", json!({"resyncFrom": "2026-12-01T08:00:00Z"}))
+        .await;
+    assert_eq!(
+        synced_intervals(&rerun),
+        ["2026-12-01T08:00:00Z", "2026-12-01T08:30:00Z"]
+    );
+    let after = world.records(QUEUE_OBJECT);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>(),
+        "the same records, none added"
+    );
+    for (id, record) in &after {
+        assert_eq!(record["Id"], before[id]["Id"], "{id} is the same record");
+        let handled = record["amazonconnect__Contacts_handled__c"]
+            .as_f64()
+            .unwrap_or_default();
+        assert!(handled >= 50.0, "{id} rewritten: {handled}");
+    }
+    assert_eq!(world.records(AGENT_OBJECT).len(), 4);
+    assert_eq!(
+        world.checkpoint()["lastSynced"],
+        "2026-12-01T08:30:00Z",
+        "not moved back"
+    );
+}
+
+#[tokio::test]
+async fn connect_throttling_is_retried_inside_the_call_and_by_the_state_machine() {
+    let seed = seed_with_activity(2, 2, &[at(8, 30)], |_| 7.0);
+    let world = ApiSyncWorld::start(seed, at(9, 5)).await;
+    let control = world.connect.control();
+    control.inject_fault(Fault {
+        kind: FaultKind::Throttle {},
+        schedule: FaultSchedule::Times(2),
+        operation: Some("ListUsers".into()),
+    });
+    // Five in a row outlast the four attempts inside the call: the Task fails Connect.Throttled
+    // and the state machine's Retry runs it again.
+    control.inject_fault(Fault {
+        kind: FaultKind::Throttle {},
+        schedule: FaultSchedule::Times(5),
+        operation: Some("GetMetricDataV2".into()),
+    });
+    let result = world.run("run-0905", json!({})).await;
+    assert_eq!(synced_intervals(&result), ["2026-12-01T08:30:00Z"]);
+    assert_eq!(world.records(QUEUE_OBJECT).len(), 2);
+    assert_eq!(world.records(AGENT_OBJECT).len(), 2);
+    assert_eq!(
+        world.connect_calls("ListUsers"),
+        3,
+        "two throttled, then answered"
+    );
+    assert_eq!(
+        world.connect_calls("GetMetricDataV2"),
+        7,
+        "4 throttled attempts, the Task retried: 1 more throttled, then queues and agents"
+    );
+    let failed = result
+        .history
+        .iter()
+        .filter(|event| event.event_type == EventType::TaskFailed)
+        .count();
+    assert_eq!(failed, 1, "one failed attempt of SyncHistoricalInterval");
+}
+
+#[tokio::test]
+async fn a_half_hour_of_100_queues_and_500_agents_costs_8_connect_and_6_salesforce_calls() {
+    let seed = seed_with_activity(100, 500, &[at(8, 30), at(9, 0)], |_| 3.0);
+    let world = ApiSyncWorld::start(seed, at(9, 5)).await;
+    let salesforce_before = world.salesforce_api_calls();
+    let started = std::time::Instant::now();
+    world.run("run-0905", json!({})).await;
+    let wall = started.elapsed();
+    let counts = world.connect.control().request_counts();
+    assert_eq!(counts.get("ListQueues"), Some(&1), "{counts:?}");
+    assert_eq!(counts.get("ListUsers"), Some(&1), "{counts:?}");
+    assert_eq!(
+        counts.get("GetMetricDataV2"),
+        Some(&6),
+        "100 queues in one call, 500 agents in five: {counts:?}"
+    );
+    // Two describes (cached per container) and ⌈100/200⌉ + ⌈500/200⌉ = 4 collection calls.
+    let salesforce = world.salesforce_api_calls() - salesforce_before;
+    assert_eq!(salesforce, 6);
+    assert_eq!(world.records(QUEUE_OBJECT).len(), 100);
+    assert_eq!(world.records(AGENT_OBJECT).len(), 500);
+
+    // The next half hour in the same container: the describes are still cached.
+    world.set_time(at(9, 35));
+    world.run("run-0935", json!({})).await;
+    assert_eq!(
+        world.salesforce_api_calls() - salesforce_before - salesforce,
+        4
+    );
+    let total: u64 = world.connect.control().request_counts().values().sum();
+    assert_eq!(total, 16);
+    println!(
+        "historical API sync, 100 queues and 500 agents, one half hour: Connect 8 calls \
+         (ListQueues 1, ListUsers 1, GetMetricDataV2 6), Salesforce 6 (2 describes + 4 \
+         collection upserts; 4 with the describes cached); first run {wall:?}"
+    );
+}

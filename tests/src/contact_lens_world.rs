@@ -13,11 +13,15 @@ use aws_sdk_s3::config::Credentials;
 use connect_emulator::Seed;
 use contact_lens::ContactLensSettings;
 use embedded::{task_handlers, template_wiring};
+use object_storage::ObjectLocation;
 use post_call::PackageSwitches;
 use serde_json::{Value, json};
-use step_functions_engine::{Engine, ExecutionOptions, ExecutionResult, StateMachine, VirtualClock};
-use test_harness::{fixtures::all_switches, moto_resources::s3_client, repo_root};
-use tests::post_call_world::PostCallWorld;
+use step_functions_engine::{
+    Engine, ExecutionOptions, ExecutionResult, StateMachine, VirtualClock,
+};
+use test_harness::{fixtures::all_switches, repo_root};
+
+use crate::post_call_world::PostCallWorld;
 
 pub const BUCKET: &str = "amazon-connect-3e91c4d7a2b8";
 pub const TRANSCRIPTS: &str = "northwind-care-transcripts";
@@ -31,8 +35,12 @@ pub const CHAT_KEY: &str = "Analysis/Chat/2024/03/05/3b7e19d4-6a2f-4c81-9d05-e82
 pub const TRANSCRIPT_KEY: &str = "connect/northwind-care/ChatTranscripts/2024/03/05/3b7e19d4-6a2f-4c81-9d05-e82f4a6c1b97_20240305T15:02_UTC.json";
 
 pub fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(repo_root().join("workflows/contact-lens/fixtures").join(name))
-        .expect("contact-lens fixture")
+    std::fs::read(
+        repo_root()
+            .join("workflows/contact-lens/fixtures")
+            .join(name),
+    )
+    .expect("contact-lens fixture")
 }
 
 pub fn fixture_json(name: &str) -> Value {
@@ -51,20 +59,25 @@ pub struct ContactLensWorld {
     pub connect: connect_emulator::RunningEmulator,
     pub engine: Engine,
     pub machine: StateMachine,
-    pub s3: aws_sdk_s3::Client,
     pub settings: ContactLensSettings,
 }
 
 impl ContactLensWorld {
+    /// On moto's S3.
     pub async fn start() -> Self {
         Self::start_with(|_| {}).await
     }
 
-    /// The world with the Contact Lens functions' settings changed by `change`.
+    /// On moto's S3, the Contact Lens functions' settings changed by `change`.
     pub async fn start_with(change: impl FnOnce(&mut ContactLensSettings)) -> Self {
-        let post_call = PostCallWorld::on_moto().await;
-        let (moto, _) = post_call.on_aws().expect("on moto");
-        let s3 = s3_client(moto).await;
+        Self::start_on(PostCallWorld::on_moto().await, change).await
+    }
+
+    /// Beside `post_call` (its S3 and org), the settings changed by `change`.
+    pub async fn start_on(
+        post_call: PostCallWorld,
+        change: impl FnOnce(&mut ContactLensSettings),
+    ) -> Self {
         let seed = Seed::demo();
         let mut settings = ContactLensSettings {
             import_enabled: true,
@@ -75,7 +88,9 @@ impl ContactLensWorld {
             outage_tolerance_minutes: 60,
         };
         change(&mut settings);
-        let connect = connect_emulator::start_local(seed).await.expect("the Connect emulator");
+        let connect = connect_emulator::start_local(seed)
+            .await
+            .expect("the Connect emulator");
         connect.control().set_contact_attributes(
             CHAT_CONTACT,
             [
@@ -118,21 +133,26 @@ impl ContactLensWorld {
             connect,
             engine: builder.build(),
             machine: text.parse().expect("valid definition"),
-            s3,
             settings,
         }
     }
 
     /// Contact Lens (or Connect) writes `bytes` at `key` of the recording bucket.
     pub async fn put(&self, key: &str, bytes: Vec<u8>) {
-        self.s3
-            .put_object()
-            .bucket(BUCKET)
-            .key(key)
-            .body(bytes.into())
-            .send()
+        self.post_call
+            .store
+            .put(&ObjectLocation::new(BUCKET, key), &bytes)
             .await
             .expect("PutObject");
+    }
+
+    /// An object of the transcript bucket (the markers and claims), if any.
+    pub async fn transcript_object(&self, key: &str) -> Option<Vec<u8>> {
+        self.post_call
+            .store
+            .get(&ObjectLocation::new(TRANSCRIPTS, key))
+            .await
+            .expect("GetObject")
     }
 
     /// The post-call workflow for the fixture voice CTR (CTR and recording import, no
@@ -171,7 +191,8 @@ impl ContactLensWorld {
     }
 
     pub fn attachments(&self, parent: &str) -> Vec<Value> {
-        self.post_call.records_where("Attachment", "ParentId", parent)
+        self.post_call
+            .records_where("Attachment", "ParentId", parent)
     }
 
     /// API calls the org counted so far.

@@ -2,10 +2,8 @@
 //! Connect emulator and the Salesforce emulator over HTTP through the production adapters, and
 //! the post-call workflow beside it on the same S3 and org.
 
-mod world;
-
 use serde_json::{Value, json};
-use world::*;
+use tests::contact_lens_world::*;
 
 fn field<'a>(record: &'a Value, name: &str) -> &'a Value {
     &record[format!("amazonconnect__{name}")]
@@ -30,7 +28,11 @@ async fn a_voice_analysis_writes_every_field_on_the_post_call_cca_once() {
     assert_eq!(first["imported"]["ccaCreated"], false);
 
     let ccas = world.ccas(VOICE_CONTACT);
-    assert_eq!(ccas.len(), 1, "the post-call CCA was updated, not a second one made");
+    assert_eq!(
+        ccas.len(),
+        1,
+        "the post-call CCA was updated, not a second one made"
+    );
     let cca = &ccas[0];
     for (name, value) in [
         ("ContactLensCustomerSentiment__c", json!(1.1)),
@@ -49,25 +51,40 @@ async fn a_voice_analysis_writes_every_field_on_the_post_call_cca_once() {
         ("ContactLensCustomerSentimentCurve__c", json!("S")),
         ("DataSource__c", json!("Contact_Lens")),
     ] {
-        assert_eq!(field(cca, name).as_f64().map(Value::from).unwrap_or(field(cca, name).clone()),
-            value.as_f64().map(Value::from).unwrap_or(value.clone()), "{name}");
+        assert_eq!(
+            field(cca, name)
+                .as_f64()
+                .map(Value::from)
+                .unwrap_or(field(cca, name).clone()),
+            value.as_f64().map(Value::from).unwrap_or(value.clone()),
+            "{name}"
+        );
     }
     let interruptions: Value = serde_json::from_str(
-        field(cca, "ContactLensAgentInterruptions__c").as_str().expect("JSON text"),
+        field(cca, "ContactLensAgentInterruptions__c")
+            .as_str()
+            .expect("JSON text"),
     )
     .expect("JSON");
     assert_eq!(interruptions[0]["DurationMillis"], 200);
     assert!(field(cca, "ContactLensCustomerInterruptions__c").is_null());
     let details: Value = serde_json::from_str(
-        field(cca, "ContactLensMatchedDetails__c").as_str().expect("JSON text"),
+        field(cca, "ContactLensMatchedDetails__c")
+            .as_str()
+            .expect("JSON text"),
     )
     .expect("JSON");
     assert_eq!(
         details["billing-duplicate-charge"]["PointsOfInterest"][0]["EndOffsetMillis"],
         10400
     );
-    let text = field(cca, "ContactLensTranscriptsFullText__c").as_str().expect("text");
-    assert!(text.contains("I was billed twice for my February gas bill"), "{text}");
+    let text = field(cca, "ContactLensTranscriptsFullText__c")
+        .as_str()
+        .expect("text");
+    assert!(
+        text.contains("I was billed twice for my February gas bill"),
+        "{text}"
+    );
     assert_eq!(
         field(cca, "RecordingPath__c"),
         &recording_path,
@@ -102,12 +119,21 @@ async fn the_redacted_recording_path_comes_from_the_key_and_the_cca_is_created_o
         .map(|(key, value)| (key.to_string(), value.to_string()))
         .collect(),
     );
-    world.put(REDACTED_VOICE_KEY, fixture("analysis-voice.json")).await;
+    world
+        .put(REDACTED_VOICE_KEY, fixture("analysis-voice.json"))
+        .await;
     world.put(VOICE_KEY, fixture("analysis-voice.json")).await;
 
-    let redacted = output(&world.import(object_created(REDACTED_VOICE_KEY), "contact-lens-redacted").await);
+    let redacted = output(
+        &world
+            .import(object_created(REDACTED_VOICE_KEY), "contact-lens-redacted")
+            .await,
+    );
     assert_eq!(redacted["redactedRecordingImport"], true);
-    assert_eq!(redacted["imported"]["ccaCreated"], true, "no post-call CCA: created");
+    assert_eq!(
+        redacted["imported"]["ccaCreated"], true,
+        "no post-call CCA: created"
+    );
     let ccas = world.ccas(VOICE_CONTACT);
     assert_eq!(ccas.len(), 1);
     assert_eq!(
@@ -117,10 +143,17 @@ async fn the_redacted_recording_path_comes_from_the_key_and_the_cca_is_created_o
         ))
     );
     assert_eq!(field(&ccas[0], "DataSource__c"), "Contact_Lens");
-    assert_eq!(field(&ccas[0], "InstanceId__c"), "5f0c8a2e-3b71-4d9a-a6e4-2c9b81d07f35");
+    assert_eq!(
+        field(&ccas[0], "InstanceId__c"),
+        "5f0c8a2e-3b71-4d9a-a6e4-2c9b81d07f35"
+    );
 
     // The original analysis of the same call lands too: the contact is imported already.
-    let original = output(&world.import(object_created(VOICE_KEY), "contact-lens-original").await);
+    let original = output(
+        &world
+            .import(object_created(VOICE_KEY), "contact-lens-original")
+            .await,
+    );
     assert_eq!(original["imported"]["alreadyImported"], true, "{original}");
     let ccas = world.ccas(VOICE_CONTACT);
     assert_eq!(ccas.len(), 1);
@@ -143,14 +176,30 @@ async fn the_redacted_recording_path_comes_from_the_key_and_the_cca_is_created_o
 async fn a_chat_analysis_writes_only_the_fields_a_chat_has() {
     let world = ContactLensWorld::start().await;
     world.put(CHAT_KEY, fixture("analysis-chat.json")).await;
-    let out = output(&world.import(fixture_json("eventbridge-chat-analysis.json"), "contact-lens-chat").await);
+    let out = output(
+        &world
+            .import(
+                fixture_json("eventbridge-chat-analysis.json"),
+                "contact-lens-chat",
+            )
+            .await,
+    );
     assert_eq!(out["file"]["kind"], "chatAnalysis");
     let ccas = world.ccas(CHAT_CONTACT);
     assert_eq!(ccas.len(), 1);
     let cca = &ccas[0];
-    assert_eq!(field(cca, "ContactLensCustomerSentiment__c").as_f64(), Some(0.6));
-    assert_eq!(field(cca, "ContactLensAgentSentiment__c").as_f64(), Some(1.4));
-    assert_eq!(field(cca, "ContactLensMatchedCategories__c"), "agent-intro|billing-question");
+    assert_eq!(
+        field(cca, "ContactLensCustomerSentiment__c").as_f64(),
+        Some(0.6)
+    );
+    assert_eq!(
+        field(cca, "ContactLensAgentSentiment__c").as_f64(),
+        Some(1.4)
+    );
+    assert_eq!(
+        field(cca, "ContactLensMatchedCategories__c"),
+        "agent-intro|billing-question"
+    );
     assert_eq!(field(cca, "DataSource__c"), "Contact_Lens");
     assert!(
         field(cca, "ContactLensTranscriptsFullText__c")
@@ -170,7 +219,11 @@ async fn a_chat_analysis_writes_only_the_fields_a_chat_has() {
         "ContactLensCustomerSentimentCurve__c",
         "RecordingPath__c",
     ] {
-        assert!(field(cca, voice_only).is_null(), "{voice_only}: {}", field(cca, voice_only));
+        assert!(
+            field(cca, voice_only).is_null(),
+            "{voice_only}: {}",
+            field(cca, voice_only)
+        );
     }
 }
 
@@ -179,9 +232,15 @@ async fn a_foreign_instance_s_file_is_skipped_before_any_connect_or_salesforce_c
     let world = ContactLensWorld::start().await;
     let mut analysis = fixture_json("analysis-voice.json");
     analysis["CustomerMetadata"]["InstanceId"] = json!("0b4a7c1e-2f63-4d58-9e17-a3c6d9f2b840");
-    world.put(VOICE_KEY, serde_json::to_vec(&analysis).expect("JSON")).await;
+    world
+        .put(VOICE_KEY, serde_json::to_vec(&analysis).expect("JSON"))
+        .await;
     let calls = world.salesforce_calls();
-    let out = output(&world.import(object_created(VOICE_KEY), "contact-lens-foreign").await);
+    let out = output(
+        &world
+            .import(object_created(VOICE_KEY), "contact-lens-foreign")
+            .await,
+    );
     assert_eq!(out["import"], false);
     assert_eq!(out["skipped"], "foreignInstance");
     assert!(out.get("imported").is_none(), "the import never ran");
@@ -194,7 +253,9 @@ async fn a_foreign_instance_s_file_is_skipped_before_any_connect_or_salesforce_c
 async fn with_the_package_switch_off_every_file_is_skipped_and_nothing_written() {
     let world = ContactLensWorld::start_with(|settings| settings.import_enabled = false).await;
     world.put(VOICE_KEY, fixture("analysis-voice.json")).await;
-    world.put(TRANSCRIPT_KEY, fixture("chat-transcript.json")).await;
+    world
+        .put(TRANSCRIPT_KEY, fixture("chat-transcript.json"))
+        .await;
     for key in [VOICE_KEY, TRANSCRIPT_KEY] {
         let out = output(&world.import(object_created(key), "contact-lens-off").await);
         assert_eq!(out["skipped"], "importDisabled", "{key}");
@@ -215,10 +276,16 @@ async fn a_contact_without_the_attribute_is_skipped_and_nothing_written() {
         [("contactLensImportEnabled".to_string(), "true".to_string())].into(),
     );
     world.put(VOICE_KEY, fixture("analysis-voice.json")).await;
-    world.put(TRANSCRIPT_KEY, fixture("chat-transcript.json")).await;
+    world
+        .put(TRANSCRIPT_KEY, fixture("chat-transcript.json"))
+        .await;
     let calls = world.salesforce_calls();
     for key in [VOICE_KEY, TRANSCRIPT_KEY] {
-        let out = output(&world.import(object_created(key), "contact-lens-attribute").await);
+        let out = output(
+            &world
+                .import(object_created(key), "contact-lens-attribute")
+                .await,
+        );
         assert_eq!(out["skipped"], "contactNotEnabled", "{key}: {out}");
     }
     assert_eq!(world.contact_attribute_reads(), 2);
@@ -230,10 +297,18 @@ async fn a_contact_without_the_attribute_is_skipped_and_nothing_written() {
 async fn a_chat_s_analysis_and_transcript_at_once_make_one_cca_and_each_attachment_once() {
     let world = ContactLensWorld::start().await;
     world.put(CHAT_KEY, fixture("analysis-chat.json")).await;
-    world.put(TRANSCRIPT_KEY, fixture("chat-transcript.json")).await;
+    world
+        .put(TRANSCRIPT_KEY, fixture("chat-transcript.json"))
+        .await;
     let (analysis, transcript) = tokio::join!(
-        world.import(fixture_json("eventbridge-chat-analysis.json"), "contact-lens-a"),
-        world.import(fixture_json("eventbridge-chat-transcript.json"), "contact-lens-t"),
+        world.import(
+            fixture_json("eventbridge-chat-analysis.json"),
+            "contact-lens-a"
+        ),
+        world.import(
+            fixture_json("eventbridge-chat-transcript.json"),
+            "contact-lens-t"
+        ),
     );
     output(&analysis);
     let transcript = output(&transcript);
@@ -243,7 +318,14 @@ async fn a_chat_s_analysis_and_transcript_at_once_make_one_cca_and_each_attachme
     let id = ccas[0]["Id"].as_str().expect("id").to_string();
 
     // The transcript delivered again: attached once.
-    let again = output(&world.import(fixture_json("eventbridge-chat-transcript.json"), "contact-lens-t2").await);
+    let again = output(
+        &world
+            .import(
+                fixture_json("eventbridge-chat-transcript.json"),
+                "contact-lens-t2",
+            )
+            .await,
+    );
     assert_eq!(again["imported"]["alreadyImported"], true);
     let mut names: Vec<String> = world
         .attachments(&id)
@@ -251,19 +333,16 @@ async fn a_chat_s_analysis_and_transcript_at_once_make_one_cca_and_each_attachme
         .filter_map(|attachment| attachment["Name"].as_str().map(str::to_string))
         .collect();
     names.sort();
-    assert_eq!(names, ["ChatTranscript.json", "ContactLensTranscripts.json"]);
+    assert_eq!(
+        names,
+        ["ChatTranscript.json", "ContactLensTranscripts.json"]
+    );
     let marker = world
-        .s3
-        .get_object()
-        .bucket(TRANSCRIPTS)
-        .key(format!("locks/{CHAT_CONTACT}.lock"))
-        .send()
+        .transcript_object(&format!("locks/{CHAT_CONTACT}.lock"))
         .await
-        .expect("the contact's marker")
-        .body
-        .collect()
-        .await
-        .expect("body")
-        .into_bytes();
-    assert!(String::from_utf8_lossy(&marker).contains(&id), "the marker names the CCA");
+        .expect("the contact's marker");
+    assert!(
+        String::from_utf8_lossy(&marker).contains(&id),
+        "the marker names the CCA"
+    );
 }

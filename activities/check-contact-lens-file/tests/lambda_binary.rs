@@ -20,7 +20,9 @@ const KEY: &str = "Analysis/Voice/2024/03/05/8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b0
 
 fn fixture(name: &str) -> anyhow::Result<Vec<u8>> {
     Ok(std::fs::read(
-        repo_root().join("workflows/contact-lens/fixtures").join(name),
+        repo_root()
+            .join("workflows/contact-lens/fixtures")
+            .join(name),
     )?)
 }
 
@@ -65,7 +67,13 @@ async fn the_binary_checks_the_file_the_s3_event_names_in_order() -> anyhow::Res
     assert_eq!(checked["import"], true, "{checked}");
     assert_eq!(checked["key"], KEY, "the key's %3A decoded");
     assert_eq!(checked["contactId"], "8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08");
-    assert_eq!(connect.control().request_counts().get("GetContactAttributes"), Some(&1));
+    assert_eq!(
+        connect
+            .control()
+            .request_counts()
+            .get("GetContactAttributes"),
+        Some(&1)
+    );
 
     // Another instance's file is skipped before any Connect call.
     process.stop().await?;
@@ -75,16 +83,25 @@ async fn the_binary_checks_the_file_the_s3_event_names_in_order() -> anyhow::Res
         "AMAZON_CONNECT_INSTANCE_ID".to_string(),
         "0b4a7c1e-2f63-4d58-9e17-a3c6d9f2b840".to_string(),
     ));
-    let (runtime_api, mut process) =
-        start_under_runtime_api(Path::new(BINARY), &foreign, "check-contact-lens-file-foreign")
-            .await?;
+    let (runtime_api, mut process) = start_under_runtime_api(
+        Path::new(BINARY),
+        &foreign,
+        "check-contact-lens-file-foreign",
+    )
+    .await?;
     let outcome = process
         .finish(&runtime_api, runtime_api.queue(state_input(event)))
         .await?;
     let checked: Value = serde_json::from_str(&outcome.body)?;
     assert_eq!(checked["import"], false);
     assert_eq!(checked["skipped"], "foreignInstance");
-    assert_eq!(connect.control().request_counts().get("GetContactAttributes"), Some(&1));
+    assert_eq!(
+        connect
+            .control()
+            .request_counts()
+            .get("GetContactAttributes"),
+        Some(&1)
+    );
 
     // A file that is gone is the typed error the state machine sees.
     let missing = json!({"detail-type": "Object Created", "detail": {"bucket": {"name": BUCKET},

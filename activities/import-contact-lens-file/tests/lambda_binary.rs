@@ -25,41 +25,66 @@ async fn the_binary_imports_a_chat_analysis_once_onto_one_cca() -> anyhow::Resul
     let emulator = start_demo_emulator().await;
     let moto = MotoServer::start().await?;
     let secret_arn = moto
-        .create_secret("import-contact-lens-file-credentials", &password_secret_json())
+        .create_secret(
+            "import-contact-lens-file-credentials",
+            &password_secret_json(),
+        )
         .await?;
     let s3 = s3_client(&moto).await;
     create_buckets(&s3, &[BUCKET, TRANSCRIPTS]).await?;
-    let analysis = std::fs::read(repo_root().join("workflows/contact-lens/fixtures/analysis-chat.json"))?;
-    s3.put_object().bucket(BUCKET).key(KEY).body(analysis.into()).send().await?;
+    let analysis =
+        std::fs::read(repo_root().join("workflows/contact-lens/fixtures/analysis-chat.json"))?;
+    s3.put_object()
+        .bucket(BUCKET)
+        .key(KEY)
+        .body(analysis.into())
+        .send()
+        .await?;
 
     let mut environment = salesforce_environment(&emulator.base_url(), &secret_arn);
     environment.extend(lambda_environment("importContactLensFile", moto.endpoint()));
     environment.extend(
         [
-            ("AMAZON_CONNECT_INSTANCE_ID", "5f0c8a2e-3b71-4d9a-a6e4-2c9b81d07f35"),
+            (
+                "AMAZON_CONNECT_INSTANCE_ID",
+                "5f0c8a2e-3b71-4d9a-a6e4-2c9b81d07f35",
+            ),
             ("TRANSCRIBE_OUTPUT_S3_BUCKET", TRANSCRIPTS),
             ("SF_ADAPTER_NAMESPACE", "amazonconnect"),
         ]
         .map(|(name, value)| (name.to_string(), value.to_string())),
     );
-    assert!(environment.iter().all(|(name, _)| !name.contains("CONNECT_URL")));
+    assert!(
+        environment
+            .iter()
+            .all(|(name, _)| !name.contains("CONNECT_URL"))
+    );
     let (runtime_api, mut process) =
-        start_under_runtime_api(Path::new(BINARY), &environment, "import-contact-lens-file").await?;
+        start_under_runtime_api(Path::new(BINARY), &environment, "import-contact-lens-file")
+            .await?;
 
     let checked = json!({"import": true, "bucket": BUCKET, "key": KEY,
         "file": {"kind": "chatAnalysis", "redacted": false, "contactId": CONTACT,
                  "datePath": "2024/03/05", "timestamp": "2024-03-05T15:03:39Z"},
         "contactId": CONTACT, "instanceId": "5f0c8a2e-3b71-4d9a-a6e4-2c9b81d07f35",
         "redactedRecordingImport": false, "outageToleranceMinutes": 60});
-    let state_input = |execution: &str| json!({"input": checked, "context": {"executionName": execution,
-        "stateEnteredTime": "2026-12-01T09:00:00Z", "retryCount": 0}});
+    let state_input = |execution: &str| {
+        json!({"input": checked, "context": {"executionName": execution,
+        "stateEnteredTime": "2026-12-01T09:00:00Z", "retryCount": 0}})
+    };
     let outcome = process
-        .finish(&runtime_api, runtime_api.queue(state_input("contact-lens-1")))
+        .finish(
+            &runtime_api,
+            runtime_api.queue(state_input("contact-lens-1")),
+        )
         .await?;
     assert_eq!(outcome.completion, Completion::Response, "{}", outcome.body);
     let report: Value = serde_json::from_str(&outcome.body)?;
     assert_eq!(report["ccaCreated"], true, "{report}");
-    assert_eq!(report["attachmentsCreated"], json!(["ContactLensTranscripts.json"]));
+    assert_eq!(
+        report["attachmentsCreated"],
+        json!(["ContactLensTranscripts.json"])
+    );
 
     let dump = emulator.control().dump();
     let records: Vec<&Value> = dump[CCA]
@@ -69,13 +94,19 @@ async fn the_binary_imports_a_chat_analysis_once_onto_one_cca() -> anyhow::Resul
         .filter(|record| record["amazonconnect__ContactId__c"] == CONTACT)
         .collect();
     assert_eq!(records.len(), 1);
-    assert_eq!(records[0]["amazonconnect__ContactLensCustomerSentiment__c"], 0.6);
+    assert_eq!(
+        records[0]["amazonconnect__ContactLensCustomerSentiment__c"],
+        0.6
+    );
     assert_eq!(records[0]["amazonconnect__DataSource__c"], "Contact_Lens");
     assert!(records[0]["amazonconnect__ContactLensTalkTimeTotal__c"].is_null());
 
     // The same file again (a redelivery, a console re-run): nothing new.
     let outcome = process
-        .finish(&runtime_api, runtime_api.queue(state_input("contact-lens-2")))
+        .finish(
+            &runtime_api,
+            runtime_api.queue(state_input("contact-lens-2")),
+        )
         .await?;
     let report: Value = serde_json::from_str(&outcome.body)?;
     assert_eq!(report["alreadyImported"], true, "{report}");
@@ -85,7 +116,10 @@ async fn the_binary_imports_a_chat_analysis_once_onto_one_cca() -> anyhow::Resul
         .key(format!("locks/{CONTACT}.lock"))
         .send()
         .await;
-    assert!(marker.is_ok(), "the CCA id is in the contact's marker for post-call");
+    assert!(
+        marker.is_ok(),
+        "the CCA id is in the contact's marker for post-call"
+    );
     process.stop().await?;
     Ok(())
 }

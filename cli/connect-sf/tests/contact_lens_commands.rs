@@ -23,11 +23,16 @@ fn shared_dir() -> PathBuf {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    repo_root().join("workflows/contact-lens/fixtures").join(name)
+    repo_root()
+        .join("workflows/contact-lens/fixtures")
+        .join(name)
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("connect-sf-contact-lens-{name}-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "connect-sf-contact-lens-{name}-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch");
     dir
@@ -56,7 +61,9 @@ fn connect_sf(args: &[&str]) -> Output {
 /// The JSON object printed last on stdout (other lines, e.g. metrics, may precede it).
 fn printed(output: &Output) -> Value {
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let start = stdout.find("{\n").unwrap_or_else(|| panic!("no JSON in {stdout}"));
+    let start = stdout
+        .find("{\n")
+        .unwrap_or_else(|| panic!("no JSON in {stdout}"));
     serde_json::from_str(&stdout[start..]).unwrap_or_else(|error| panic!("{error}: {stdout}"))
 }
 
@@ -83,23 +90,34 @@ fn the_shipped_s3_event_imports_once_through_connect_sf() {
     };
     let first = args(&["--salesforce-dump", &dump.display().to_string()]);
     let output = connect_sf(&first.iter().map(String::as_str).collect::<Vec<_>>());
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let result = printed(&output);
     assert_eq!(result["status"], "SUCCEEDED", "{result}");
     assert_eq!(result["output"]["imported"]["ccaCreated"], true);
     assert_eq!(result["connectApiCalls"], 1, "one GetContactAttributes");
-    let org: Value = serde_json::from_str(&std::fs::read_to_string(&dump).expect("dump")).expect("JSON");
+    let org: Value =
+        serde_json::from_str(&std::fs::read_to_string(&dump).expect("dump")).expect("JSON");
     let ccas = org[CCA].as_array().expect("CCAs");
     assert_eq!(ccas.len(), 1);
     assert_eq!(ccas[0]["amazonconnect__DataSource__c"], "Contact_Lens");
-    assert_eq!(ccas[0]["amazonconnect__ContactLensCustomerSentimentCurve__c"], "S");
+    assert_eq!(
+        ccas[0]["amazonconnect__ContactLensCustomerSentimentCurve__c"],
+        "S"
+    );
 
     // Again, on the org and storage it left: nothing new, not one Salesforce call.
     let again = args(&["--seed", &dump.display().to_string()]);
     let output = connect_sf(&again.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(output.status.success());
     let result = printed(&output);
-    assert_eq!(result["output"]["imported"]["alreadyImported"], true, "{result}");
+    assert_eq!(
+        result["output"]["imported"]["alreadyImported"], true,
+        "{result}"
+    );
     assert_eq!(result["salesforceApiCalls"], 0);
     let _ = std::fs::remove_dir_all(storage);
 }
@@ -131,9 +149,17 @@ fn a_chat_transcript_imports_with_the_seed_s_contact_attributes_and_a_bad_event_
         "--connect-seed",
         &seed.display().to_string(),
     ]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let result = printed(&output);
-    assert_eq!(result["output"]["imported"]["attachmentsCreated"], json!(["ChatTranscript.json"]), "{result}");
+    assert_eq!(
+        result["output"]["imported"]["attachmentsCreated"],
+        json!(["ChatTranscript.json"]),
+        "{result}"
+    );
 
     let not_an_event = storage.join("not-an-event.json");
     std::fs::write(&not_an_event, r#"{"ctr": {}}"#).expect("file");

@@ -91,7 +91,9 @@ impl Analysis {
     }
 
     fn at(&self, pointer: &str) -> Option<&Value> {
-        self.document.pointer(pointer).filter(|value| !value.is_null())
+        self.document
+            .pointer(pointer)
+            .filter(|value| !value.is_null())
     }
 
     fn text(&self, pointer: &str) -> Option<&str> {
@@ -110,23 +112,36 @@ impl Analysis {
             }
         };
         let number = |pointer: &str| self.at(pointer).filter(|value| value.is_number()).cloned();
-        let json_text =
-            |pointer: &str| self.at(pointer).map(|value| Value::String(long_text(value.to_string())));
+        let json_text = |pointer: &str| {
+            self.at(pointer)
+                .map(|value| Value::String(long_text(value.to_string())))
+        };
         let characteristics = "/ConversationCharacteristics";
         match self.kind {
             FileKind::VoiceAnalysis => {
                 let sentiment = format!("{characteristics}/Sentiment/OverallSentiment");
-                put("ContactLensCustomerSentiment__c", number(&format!("{sentiment}/CUSTOMER")));
-                put("ContactLensAgentSentiment__c", number(&format!("{sentiment}/AGENT")));
+                put(
+                    "ContactLensCustomerSentiment__c",
+                    number(&format!("{sentiment}/CUSTOMER")),
+                );
+                put(
+                    "ContactLensAgentSentiment__c",
+                    number(&format!("{sentiment}/AGENT")),
+                );
                 let interruptions = format!("{characteristics}/Interruptions");
-                put("ContactLensInterruptions__c", number(&format!("{interruptions}/TotalCount")));
+                put(
+                    "ContactLensInterruptions__c",
+                    number(&format!("{interruptions}/TotalCount")),
+                );
                 put(
                     "ContactLensAgentInterruptions__c",
                     json_text(&format!("{interruptions}/InterruptionsByInterrupter/AGENT")),
                 );
                 put(
                     "ContactLensCustomerInterruptions__c",
-                    json_text(&format!("{interruptions}/InterruptionsByInterrupter/CUSTOMER")),
+                    json_text(&format!(
+                        "{interruptions}/InterruptionsByInterrupter/CUSTOMER"
+                    )),
                 );
                 put(
                     "ContactLensNonTalkTime__c",
@@ -142,14 +157,21 @@ impl Analysis {
                     number(&format!("{speed}/AGENT/AverageWordsPerMinute")),
                 );
                 let talk = format!("{characteristics}/TalkTime");
-                put("ContactLensTalkTimeTotal__c", number(&format!("{talk}/TotalTimeMillis")));
+                put(
+                    "ContactLensTalkTimeTotal__c",
+                    number(&format!("{talk}/TotalTimeMillis")),
+                );
                 put(
                     "ContactLensTalkTimeCustomer__c",
-                    number(&format!("{talk}/DetailsByParticipant/CUSTOMER/TotalTimeMillis")),
+                    number(&format!(
+                        "{talk}/DetailsByParticipant/CUSTOMER/TotalTimeMillis"
+                    )),
                 );
                 put(
                     "ContactLensTalkTimeAgent__c",
-                    number(&format!("{talk}/DetailsByParticipant/AGENT/TotalTimeMillis")),
+                    number(&format!(
+                        "{talk}/DetailsByParticipant/AGENT/TotalTimeMillis"
+                    )),
                 );
                 put(
                     "ContactLensCustomerSentimentCurve__c",
@@ -161,15 +183,28 @@ impl Analysis {
                 );
             }
             FileKind::ChatAnalysis => {
-                let sentiment =
-                    format!("{characteristics}/Sentiment/OverallSentiment/DetailsByParticipantRole");
-                put("ContactLensCustomerSentiment__c", number(&format!("{sentiment}/CUSTOMER")));
-                put("ContactLensAgentSentiment__c", number(&format!("{sentiment}/AGENT")));
+                let sentiment = format!(
+                    "{characteristics}/Sentiment/OverallSentiment/DetailsByParticipantRole"
+                );
+                put(
+                    "ContactLensCustomerSentiment__c",
+                    number(&format!("{sentiment}/CUSTOMER")),
+                );
+                put(
+                    "ContactLensAgentSentiment__c",
+                    number(&format!("{sentiment}/AGENT")),
+                );
             }
             FileKind::ChatTranscript => {}
         }
-        put("ContactLensMatchedCategories__c", self.matched_categories().map(Value::String));
-        put("ContactLensMatchedDetails__c", json_text("/Categories/MatchedDetails"));
+        put(
+            "ContactLensMatchedCategories__c",
+            self.matched_categories().map(Value::String),
+        );
+        put(
+            "ContactLensMatchedDetails__c",
+            json_text("/Categories/MatchedDetails"),
+        );
         put(
             "ContactLensTranscriptsFullText__c",
             Some(Value::String(long_text(self.full_text()))),
@@ -233,8 +268,10 @@ impl Analysis {
     /// joins and leaves, carry no text).
     pub fn transcript(&self) -> Vec<TranscriptTurn> {
         let roles = self.participant_roles();
-        let text = |item: &Value, name: &str| item.get(name).and_then(Value::as_str).map(str::to_string);
-        let present = |item: &Value, name: &str| item.get(name).filter(|value| !value.is_null()).cloned();
+        let text =
+            |item: &Value, name: &str| item.get(name).and_then(Value::as_str).map(str::to_string);
+        let present =
+            |item: &Value, name: &str| item.get(name).filter(|value| !value.is_null()).cloned();
         let Some(items) = self.at("/Transcript").and_then(Value::as_array) else {
             return Vec::new();
         };
@@ -243,14 +280,19 @@ impl Analysis {
             .filter_map(|item| {
                 let content = text(item, "Content")?;
                 if self.kind == FileKind::ChatAnalysis
-                    && text(item, "Type").as_deref().is_some_and(|kind| kind != "MESSAGE")
+                    && text(item, "Type")
+                        .as_deref()
+                        .is_some_and(|kind| kind != "MESSAGE")
                 {
                     return None;
                 }
                 let participant_id = text(item, "ParticipantId");
                 let participant_role = text(item, "ParticipantRole").or_else(|| {
                     let id = participant_id.as_deref()?;
-                    roles.iter().find(|(known, _)| known == id).map(|(_, role)| role.clone())
+                    roles
+                        .iter()
+                        .find(|(known, _)| known == id)
+                        .map(|(_, role)| role.clone())
                 });
                 Some(TranscriptTurn {
                     id: text(item, "Id"),

@@ -27,8 +27,7 @@ pub struct ChatTranscript {
 
 impl ChatTranscript {
     pub fn parse(bytes: &[u8]) -> Result<Self, String> {
-        let document: Value =
-            serde_json::from_slice(bytes).map_err(|_| "not JSON".to_string())?;
+        let document: Value = serde_json::from_slice(bytes).map_err(|_| "not JSON".to_string())?;
         let text = |name: &str| {
             document
                 .get(name)
@@ -56,7 +55,10 @@ mod tests {
     fn when_a_stored_transcript_is_read_should_keep_its_ids_and_bytes() {
         let bytes = include_bytes!("../fixtures/chat-transcript.json");
         let transcript = ChatTranscript::parse(bytes).unwrap();
-        assert_eq!(transcript.instance_id, "5f0c8a2e-3b71-4d9a-a6e4-2c9b81d07f35");
+        assert_eq!(
+            transcript.instance_id,
+            "5f0c8a2e-3b71-4d9a-a6e4-2c9b81d07f35"
+        );
         assert_eq!(
             transcript.contact_id.as_deref(),
             Some("3b7e19d4-6a2f-4c81-9d05-e82f4a6c1b97")

@@ -89,7 +89,8 @@ pub(crate) async fn read_file(
         }
     };
     let ids = if key.kind.is_analysis() {
-        let analysis = Analysis::parse(key.kind, &bytes).map_err(malformed("Contact Lens analysis"))?;
+        let analysis =
+            Analysis::parse(key.kind, &bytes).map_err(malformed("Contact Lens analysis"))?;
         FileIds {
             instance_id: analysis.instance_id().unwrap_or_default().to_string(),
             contact_id: analysis.contact_id().map(str::to_string),

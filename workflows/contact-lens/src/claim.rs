@@ -226,8 +226,14 @@ mod tests {
             claims.claim(Some("exec-A"), now, takeover).await.unwrap(),
             Claimed::Ours { fresh: true }
         );
-        let error = claims.claim(Some("exec-B"), now, takeover).await.unwrap_err();
-        assert_eq!(activity_contract::NamedError::error_name(&error), "ContactAnalytics.Pending");
+        let error = claims
+            .claim(Some("exec-B"), now, takeover)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            activity_contract::NamedError::error_name(&error),
+            "ContactAnalytics.Pending"
+        );
         assert_eq!(
             claims.claim(Some("exec-A"), now, takeover).await.unwrap(),
             Claimed::Ours { fresh: false },
@@ -242,7 +248,9 @@ mod tests {
         claims.complete("Analysis/Voice/k.json", now).await.unwrap();
         assert_eq!(
             claims.claim(Some("exec-C"), now, takeover).await.unwrap(),
-            Claimed::Completed { key: Some("Analysis/Voice/k.json".into()) }
+            Claimed::Completed {
+                key: Some("Analysis/Voice/k.json".into())
+            }
         );
     }
 
@@ -259,7 +267,10 @@ mod tests {
         let then = Utc::now() - chrono::Duration::minutes(80);
         claims.claim(Some("exec-A"), then, takeover).await.unwrap();
         assert_eq!(
-            claims.claim(Some("exec-B"), Utc::now(), takeover).await.unwrap(),
+            claims
+                .claim(Some("exec-B"), Utc::now(), takeover)
+                .await
+                .unwrap(),
             Claimed::Ours { fresh: false }
         );
     }

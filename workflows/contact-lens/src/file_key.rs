@@ -164,10 +164,14 @@ mod tests {
     #[test]
     fn when_a_key_is_not_a_contact_lens_file_should_not_be_recognised() {
         for key in [
-            format!("Analysis/Voice/Redacted/2024/03/05/{CONTACT}_call_recording_redacted_2024-03-05T14:23:18Z.wav"),
+            format!(
+                "Analysis/Voice/Redacted/2024/03/05/{CONTACT}_call_recording_redacted_2024-03-05T14:23:18Z.wav"
+            ),
             format!("Analysis/Voice/2024/3/5/{CONTACT}_analysis_x.json"),
             "Analysis/Voice/2024/03/05/notes.json".to_string(),
-            format!("Analysis/Voice/Redacted/2024/03/05/{CONTACT}_analysis_2024-03-05T14:23:18Z.json"),
+            format!(
+                "Analysis/Voice/Redacted/2024/03/05/{CONTACT}_analysis_2024-03-05T14:23:18Z.json"
+            ),
             format!("connect/x/CallRecordings/2024/03/05/{CONTACT}_20240305T14:19_UTC.wav"),
             "Analysis/Email/2026/03/10/x_analysis_20260310_T22:35UTC.json".to_string(),
         ] {
@@ -182,10 +186,15 @@ mod tests {
         );
         for key in [
             format!("Analysis/Voice/2024/03/05/{CONTACT}_analysis_2024-03-05T14:23:18Z.json"),
-            format!("Analysis/Voice/Redacted/2024/03/05/{CONTACT}_analysis_redacted_2024-03-05T14:23:18Z.json"),
+            format!(
+                "Analysis/Voice/Redacted/2024/03/05/{CONTACT}_analysis_redacted_2024-03-05T14:23:18Z.json"
+            ),
         ] {
             let parsed = FileKey::parse(&key).unwrap();
-            assert_eq!(parsed.redacted_recording_key().as_deref(), Some(expected.as_str()));
+            assert_eq!(
+                parsed.redacted_recording_key().as_deref(),
+                Some(expected.as_str())
+            );
         }
         let chat = FileKey::parse(&format!(
             "Analysis/Chat/2026/12/01/{CONTACT}_analysis_2026-12-01T10:00:00Z.json"

@@ -135,9 +135,11 @@ pub async fn import_file(
     owner: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<ImportReport, ContactLensError> {
-    let (Some(file), Some(contact_id), true) =
-        (checked.file.as_ref(), checked.contact_id.as_deref(), checked.import)
-    else {
+    let (Some(file), Some(contact_id), true) = (
+        checked.file.as_ref(),
+        checked.contact_id.as_deref(),
+        checked.import,
+    ) else {
         return Ok(ImportReport {
             skipped: true,
             ..ImportReport::nothing(checked.contact_id.clone())
@@ -194,22 +196,38 @@ async fn write(
     owner: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<ImportReport, ContactLensError> {
-    let kind = checked.file.as_ref().map(|file| file.kind).unwrap_or(FileKind::VoiceAnalysis);
-    let file_key = checked.file.clone().ok_or_else(|| ContactLensError::InvalidEvent {
-        reason: "the checked file has no key".into(),
-    })?;
+    let kind = checked
+        .file
+        .as_ref()
+        .map(|file| file.kind)
+        .unwrap_or(FileKind::VoiceAnalysis);
+    let file_key = checked
+        .file
+        .clone()
+        .ok_or_else(|| ContactLensError::InvalidEvent {
+            reason: "the checked file has no key".into(),
+        })?;
     let (bytes, _) = read_file(ports.store, &checked.location(), &file_key).await?;
     let writes = writes(checked, kind, &bytes, settings)?;
     let namespace = &settings.namespace;
     let instance_id = checked.instance_id.clone().unwrap_or_default();
     let creation_fields = |region: Option<&str>| {
         let mut fields = Record::new();
-        fields.insert(namespace.apply(CONTACT_ID_FIELD), Value::String(contact_id.to_string()));
+        fields.insert(
+            namespace.apply(CONTACT_ID_FIELD),
+            Value::String(contact_id.to_string()),
+        );
         if !instance_id.is_empty() {
-            fields.insert(namespace.apply("InstanceId__c"), Value::String(instance_id.clone()));
+            fields.insert(
+                namespace.apply("InstanceId__c"),
+                Value::String(instance_id.clone()),
+            );
         }
         if let Some(region) = region {
-            fields.insert(namespace.apply(REGION_FIELD), Value::String(region.to_string()));
+            fields.insert(
+                namespace.apply(REGION_FIELD),
+                Value::String(region.to_string()),
+            );
         }
         fields.extend(writes.fields.clone());
         fields
@@ -245,7 +263,9 @@ async fn write(
             .salesforce
             .attachments_of(&cca_id)
             .await
-            .map_err(|error| ContactLensError::salesforce(contact_id, "list the CCA's attachments", error))?
+            .map_err(|error| {
+                ContactLensError::salesforce(contact_id, "list the CCA's attachments", error)
+            })?
             .iter()
             .any(|attachment| attachment.name == *name),
         _ => false,
@@ -257,7 +277,11 @@ async fn write(
             .update(&object, &cca_id, &writes.fields)
             .await
             .map_err(|error| {
-                ContactLensError::salesforce(contact_id, "write the Contact Lens fields on the CCA", error)
+                ContactLensError::salesforce(
+                    contact_id,
+                    "write the Contact Lens fields on the CCA",
+                    error,
+                )
             })?;
         report.fields_written = writes.fields.len();
     }
@@ -265,7 +289,15 @@ async fn write(
         if attached_before {
             report.attachments_existing.push(name.to_string());
         } else {
-            attach(ports.salesforce, contact_id, &cca_id, name, description, body).await?;
+            attach(
+                ports.salesforce,
+                contact_id,
+                &cca_id,
+                name,
+                description,
+                body,
+            )
+            .await?;
             report.attachments_created.push(name.to_string());
         }
     }

@@ -89,7 +89,9 @@ pub fn created_object(event: &Value) -> Result<ObjectLocation, ContactLensError>
         if let Some(name) = record.event_name.as_deref()
             && !name.starts_with("ObjectCreated:")
         {
-            return Err(invalid(format!("an S3 {name:?} notification, not ObjectCreated")));
+            return Err(invalid(format!(
+                "an S3 {name:?} notification, not ObjectCreated"
+            )));
         }
         let key = form_decoded(&record.s3.object.key)?;
         return Ok(ObjectLocation::new(record.s3.bucket.name, key));
@@ -136,7 +138,10 @@ mod tests {
         let event = json!({"version": "0", "detail-type": "Object Created", "source": "aws.s3",
             "detail": {"bucket": {"name": "b"}, "object": {"key": "Analysis/Chat/2026/12/01/c_analysis_2026-12-01T10:00:00Z.json", "size": 3}}});
         let location = created_object(&event).unwrap();
-        assert_eq!(location.key, "Analysis/Chat/2026/12/01/c_analysis_2026-12-01T10:00:00Z.json");
+        assert_eq!(
+            location.key,
+            "Analysis/Chat/2026/12/01/c_analysis_2026-12-01T10:00:00Z.json"
+        );
     }
 
     #[test]
@@ -148,7 +153,11 @@ mod tests {
             json!({"Records": [{"eventName": "ObjectRemoved:Delete", "s3": {"bucket": {"name": "b"}, "object": {"key": "k"}}}]}),
         ] {
             let error = created_object(&event).unwrap_err();
-            assert_eq!(activity_contract::NamedError::error_name(&error), "InvalidEvent", "{error}");
+            assert_eq!(
+                activity_contract::NamedError::error_name(&error),
+                "InvalidEvent",
+                "{error}"
+            );
         }
     }
 }

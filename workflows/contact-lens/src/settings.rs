@@ -88,11 +88,18 @@ mod tests {
 
         let mut off = base.to_vec();
         off.push((IMPORT_ENABLED_VARIABLE, "False"));
-        assert!(!ContactLensSettings::from_env(&lookup(&off)).unwrap().import_enabled);
+        assert!(
+            !ContactLensSettings::from_env(&lookup(&off))
+                .unwrap()
+                .import_enabled
+        );
         let mut bad = base.to_vec();
         bad.push((IMPORT_ENABLED_VARIABLE, "yes"));
         let error = ContactLensSettings::from_env(&lookup(&bad)).unwrap_err();
-        assert!(error.to_string().contains(IMPORT_ENABLED_VARIABLE), "{error}");
+        assert!(
+            error.to_string().contains(IMPORT_ENABLED_VARIABLE),
+            "{error}"
+        );
         let error = ContactLensSettings::from_env(&lookup(&[])).unwrap_err();
         assert!(error.to_string().contains(INSTANCE_ID_VARIABLE), "{error}");
     }

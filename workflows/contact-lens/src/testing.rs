@@ -25,13 +25,16 @@ impl MemoryContactAttributes {
     }
 
     pub fn set(&self, contact_id: &str, attributes: &[(&str, &str)]) {
-        self.contacts.lock().unwrap_or_else(|e| e.into_inner()).insert(
-            contact_id.to_string(),
-            attributes
-                .iter()
-                .map(|(key, value)| (key.to_string(), value.to_string()))
-                .collect(),
-        );
+        self.contacts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(
+                contact_id.to_string(),
+                attributes
+                    .iter()
+                    .map(|(key, value)| (key.to_string(), value.to_string()))
+                    .collect(),
+            );
     }
 
     pub fn fail_next(&self, error: ConnectError) {
@@ -52,7 +55,12 @@ impl ContactAttributes for MemoryContactAttributes {
         contact_id: &str,
     ) -> Result<BTreeMap<String, String>, ConnectError> {
         *self.calls.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-        if let Some(error) = self.fail_next.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        if let Some(error) = self
+            .fail_next
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
             return Err(error);
         }
         let not_found = |what: String| ConnectError::Rejected {

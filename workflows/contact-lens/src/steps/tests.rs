@@ -39,14 +39,26 @@ impl World {
         let put = |key: &str, bytes: &[u8]| {
             store.put_with_metadata(&ObjectLocation::new(BUCKET, key), bytes, Default::default());
         };
-        put(VOICE_KEY, include_bytes!("../../fixtures/analysis-voice.json"));
-        put(CHAT_KEY, include_bytes!("../../fixtures/analysis-chat.json"));
-        put(TRANSCRIPT_KEY, include_bytes!("../../fixtures/chat-transcript.json"));
+        put(
+            VOICE_KEY,
+            include_bytes!("../../fixtures/analysis-voice.json"),
+        );
+        put(
+            CHAT_KEY,
+            include_bytes!("../../fixtures/analysis-chat.json"),
+        );
+        put(
+            TRANSCRIPT_KEY,
+            include_bytes!("../../fixtures/chat-transcript.json"),
+        );
         let connect = Arc::new(MemoryContactAttributes::new(INSTANCE));
         connect.set(VOICE_CONTACT, &[("contactLensImportEnabled", "true")]);
         connect.set(
             CHAT_CONTACT,
-            &[("contactLensImportEnabled", "true"), ("postchatTranscriptImportEnabled", "true")],
+            &[
+                ("contactLensImportEnabled", "true"),
+                ("postchatTranscriptImportEnabled", "true"),
+            ],
         );
         let salesforce = Arc::new(MemorySalesforce::cti_org("amazonconnect", false));
         let settings = ContactLensSettings {
@@ -57,7 +69,12 @@ impl World {
             region: "us-west-2".into(),
             outage_tolerance_minutes: 60,
         };
-        Self { store, connect, salesforce, settings }
+        Self {
+            store,
+            connect,
+            salesforce,
+            settings,
+        }
     }
 
     async fn check(&self, key: &str) -> CheckedFile {
@@ -68,7 +85,9 @@ impl World {
         };
         let event = json!({"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": BUCKET},
             "object": {"key": key.replace(':', "%3A")}}}]});
-        let output = run_task::<CheckContactLensFile>(&ports, event, Utc::now()).await.unwrap();
+        let output = run_task::<CheckContactLensFile>(&ports, event, Utc::now())
+            .await
+            .unwrap();
         serde_json::from_value(output).unwrap()
     }
 
@@ -80,7 +99,9 @@ impl World {
         };
         let input = json!({"input": checked, "context": {"executionName": execution,
             "stateEnteredTime": Utc::now(), "retryCount": 0}});
-        run_task::<ImportContactLensFile>(&ports, input, Utc::now()).await.unwrap()
+        run_task::<ImportContactLensFile>(&ports, input, Utc::now())
+            .await
+            .unwrap()
     }
 }
 
@@ -89,7 +110,10 @@ async fn when_a_voice_analysis_is_imported_should_write_every_field_and_attach_i
     let world = World::new();
     world.connect.set(
         VOICE_CONTACT,
-        &[("contactLensImportEnabled", "true"), ("postcallRedactedRecordingImportEnabled", "true")],
+        &[
+            ("contactLensImportEnabled", "true"),
+            ("postcallRedactedRecordingImportEnabled", "true"),
+        ],
     );
     let checked = world.check(VOICE_KEY).await;
     assert!(checked.import, "{checked:?}");
@@ -99,34 +123,60 @@ async fn when_a_voice_analysis_is_imported_should_write_every_field_and_attach_i
     let records = world.salesforce.records(CCA);
     assert_eq!(records.len(), 1);
     let cca = &records[0];
-    let field = |name: &str| cca.get(&format!("amazonconnect__{name}")).cloned().unwrap_or(Value::Null);
+    let field = |name: &str| {
+        cca.get(&format!("amazonconnect__{name}"))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
     assert_eq!(field("ContactId__c"), json!(VOICE_CONTACT));
     assert_eq!(field("InstanceId__c"), json!(INSTANCE));
     assert_eq!(field("ContactLensCustomerSentiment__c"), json!(1.1));
     assert_eq!(field("ContactLensAgentSentiment__c"), json!(2.7));
     assert_eq!(field("ContactLensInterruptions__c"), json!(1));
     assert_eq!(
-        serde_json::from_str::<Value>(field("ContactLensAgentInterruptions__c").as_str().unwrap()).unwrap(),
+        serde_json::from_str::<Value>(field("ContactLensAgentInterruptions__c").as_str().unwrap())
+            .unwrap(),
         json!([{"BeginOffsetMillis": 10200, "EndOffsetMillis": 10400, "DurationMillis": 200}])
     );
-    assert_eq!(field("ContactLensCustomerInterruptions__c"), Value::Null, "no customer interruption");
+    assert_eq!(
+        field("ContactLensCustomerInterruptions__c"),
+        Value::Null,
+        "no customer interruption"
+    );
     assert_eq!(field("ContactLensNonTalkTime__c"), json!(15100));
     assert_eq!(field("ContactLensTalkSpeedCustomer__c"), json!(113));
     assert_eq!(field("ContactLensTalkSpeedAgent__c"), json!(149));
     assert_eq!(field("ContactLensTalkTimeTotal__c"), json!(44930));
     assert_eq!(field("ContactLensTalkTimeCustomer__c"), json!(15950));
     assert_eq!(field("ContactLensTalkTimeAgent__c"), json!(28980));
-    assert_eq!(field("ContactLensMatchedCategories__c"), json!("billing-duplicate-charge|customer-placed-on-hold"));
-    let details: Value = serde_json::from_str(field("ContactLensMatchedDetails__c").as_str().unwrap()).unwrap();
-    assert_eq!(details["billing-duplicate-charge"]["PointsOfInterest"][0]["BeginOffsetMillis"], 4850);
+    assert_eq!(
+        field("ContactLensMatchedCategories__c"),
+        json!("billing-duplicate-charge|customer-placed-on-hold")
+    );
+    let details: Value =
+        serde_json::from_str(field("ContactLensMatchedDetails__c").as_str().unwrap()).unwrap();
+    assert_eq!(
+        details["billing-duplicate-charge"]["PointsOfInterest"][0]["BeginOffsetMillis"],
+        4850
+    );
     assert_eq!(field("ContactLensCustomerSentimentCurve__c"), json!("S"));
     let text = field("ContactLensTranscriptsFullText__c");
-    assert!(text.as_str().unwrap().starts_with("Thanks for calling Northwind Home Energy"), "{text}");
-    assert!(text.as_str().unwrap().ends_with("Have a lovely afternoon."), "{text}");
+    assert!(
+        text.as_str()
+            .unwrap()
+            .starts_with("Thanks for calling Northwind Home Energy"),
+        "{text}"
+    );
+    assert!(
+        text.as_str().unwrap().ends_with("Have a lovely afternoon."),
+        "{text}"
+    );
     assert_eq!(field("DataSource__c"), json!("Contact_Lens"));
     assert_eq!(
         field("RecordingPath__c"),
-        json!(format!("{BUCKET}/Analysis/Voice/Redacted/2024/03/05/{VOICE_CONTACT}_call_recording_redacted_2024-03-05T14:23:18Z.wav"))
+        json!(format!(
+            "{BUCKET}/Analysis/Voice/Redacted/2024/03/05/{VOICE_CONTACT}_call_recording_redacted_2024-03-05T14:23:18Z.wav"
+        ))
     );
     let id = cca["Id"].as_str().unwrap();
     let attachments = world.salesforce.attachments(id);
@@ -150,19 +200,35 @@ async fn when_a_chat_analysis_is_imported_should_write_only_the_fields_chats_hav
     let field = |name: &str| cca.get(&format!("amazonconnect__{name}")).cloned();
     assert_eq!(field("ContactLensCustomerSentiment__c"), Some(json!(0.6)));
     assert_eq!(field("ContactLensAgentSentiment__c"), Some(json!(1.4)));
-    assert_eq!(field("ContactLensMatchedCategories__c"), Some(json!("agent-intro|billing-question")));
+    assert_eq!(
+        field("ContactLensMatchedCategories__c"),
+        Some(json!("agent-intro|billing-question"))
+    );
     assert_eq!(field("DataSource__c"), Some(json!("Contact_Lens")));
     assert_eq!(
         field("ContactLensTranscriptsFullText__c"),
-        Some(json!("Hi, this is Priya from Northwind. How can I help you today? My March bill is higher than usual, why is that? The cold snap raised your usage; I've set up a payment plan. That works, thank you!"))
+        Some(json!(
+            "Hi, this is Priya from Northwind. How can I help you today? My March bill is higher than usual, why is that? The cold snap raised your usage; I've set up a payment plan. That works, thank you!"
+        ))
     );
     for voice_only in [
-        "ContactLensInterruptions__c", "ContactLensAgentInterruptions__c", "ContactLensCustomerInterruptions__c",
-        "ContactLensNonTalkTime__c", "ContactLensTalkSpeedCustomer__c", "ContactLensTalkSpeedAgent__c",
-        "ContactLensTalkTimeTotal__c", "ContactLensTalkTimeCustomer__c", "ContactLensTalkTimeAgent__c",
-        "ContactLensCustomerSentimentCurve__c", "RecordingPath__c",
+        "ContactLensInterruptions__c",
+        "ContactLensAgentInterruptions__c",
+        "ContactLensCustomerInterruptions__c",
+        "ContactLensNonTalkTime__c",
+        "ContactLensTalkSpeedCustomer__c",
+        "ContactLensTalkSpeedAgent__c",
+        "ContactLensTalkTimeTotal__c",
+        "ContactLensTalkTimeCustomer__c",
+        "ContactLensTalkTimeAgent__c",
+        "ContactLensCustomerSentimentCurve__c",
+        "RecordingPath__c",
     ] {
-        assert_eq!(field(voice_only), None, "{voice_only} is not in a chat analysis");
+        assert_eq!(
+            field(voice_only),
+            None,
+            "{voice_only} is not in a chat analysis"
+        );
     }
     let attachments = world.salesforce.attachments(cca["Id"].as_str().unwrap());
     let turns: Value = serde_json::from_slice(&attachments[0].2).unwrap();
@@ -176,24 +242,49 @@ async fn when_a_check_fails_should_skip_in_order_and_call_nothing_after_it() {
     let world = World::new();
     let mut foreign = world.settings.clone();
     foreign.instance_id = "another-instance".into();
-    let world_foreign = World { settings: foreign, ..World::new() };
+    let world_foreign = World {
+        settings: foreign,
+        ..World::new()
+    };
     let checked = world_foreign.check(VOICE_KEY).await;
     assert_eq!(checked.skipped, Some(SkipReason::ForeignInstance));
-    assert_eq!(world_foreign.connect.calls(), 0, "no Connect call for a foreign instance");
+    assert_eq!(
+        world_foreign.connect.calls(),
+        0,
+        "no Connect call for a foreign instance"
+    );
 
     let mut off = world.settings.clone();
     off.import_enabled = false;
-    let world_off = World { settings: off, ..World::new() };
-    assert_eq!(world_off.check(VOICE_KEY).await.skipped, Some(SkipReason::ImportDisabled));
+    let world_off = World {
+        settings: off,
+        ..World::new()
+    };
+    assert_eq!(
+        world_off.check(VOICE_KEY).await.skipped,
+        Some(SkipReason::ImportDisabled)
+    );
     assert_eq!(world_off.connect.calls(), 0);
 
-    world.connect.set(VOICE_CONTACT, &[("contactLensImportEnabled", "True")]);
+    world
+        .connect
+        .set(VOICE_CONTACT, &[("contactLensImportEnabled", "True")]);
     let checked = world.check(VOICE_KEY).await;
-    assert_eq!(checked.skipped, Some(SkipReason::ContactNotEnabled), "only the exact string true");
+    assert_eq!(
+        checked.skipped,
+        Some(SkipReason::ContactNotEnabled),
+        "only the exact string true"
+    );
     let report = world.import(&checked, "exec-1").await;
     assert_eq!(report["skipped"], true);
     assert!(world.salesforce.records(CCA).is_empty());
-    assert!(world.store.locations().iter().all(|location| location.bucket != TRANSCRIPTS));
+    assert!(
+        world
+            .store
+            .locations()
+            .iter()
+            .all(|location| location.bucket != TRANSCRIPTS)
+    );
 
     let checked = world.check("Analysis/Voice/2024/03/05/summary.json").await;
     assert_eq!(checked.skipped, Some(SkipReason::UnrecognisedKey));
@@ -204,12 +295,18 @@ async fn when_post_call_made_the_cca_should_update_it_and_a_second_import_write_
     let world = World::new();
     let mut existing = salesforce_client::Record::new();
     existing.insert("amazonconnect__ContactId__c".into(), json!(VOICE_CONTACT));
-    existing.insert("amazonconnect__RecordingPath__c".into(), json!("recording.wav"));
+    existing.insert(
+        "amazonconnect__RecordingPath__c".into(),
+        json!("recording.wav"),
+    );
     let cca_id = world.salesforce.insert(CCA, existing);
     let markers = StoredMarkers::new(world.store.clone(), TRANSCRIPTS);
     let mut marker = ContactMarker::new(Some("contact-exec".into()), Utc::now());
     marker.cca_id = Some(cca_id.clone());
-    markers.create_if_absent(VOICE_CONTACT, &marker).await.unwrap();
+    markers
+        .create_if_absent(VOICE_CONTACT, &marker)
+        .await
+        .unwrap();
 
     let checked = world.check(VOICE_KEY).await;
     let report = world.import(&checked, "exec-1").await;
@@ -218,21 +315,41 @@ async fn when_post_call_made_the_cca_should_update_it_and_a_second_import_write_
     let records = world.salesforce.records(CCA);
     assert_eq!(records.len(), 1, "the post-call CCA, not a second one");
     assert_eq!(records[0]["amazonconnect__DataSource__c"], "Contact_Lens");
-    assert_eq!(records[0]["amazonconnect__RecordingPath__c"], "recording.wav", "not redacted: kept");
-    assert_eq!(world.salesforce.call_count(SalesforceCall::FindIds), 0, "found through the marker");
+    assert_eq!(
+        records[0]["amazonconnect__RecordingPath__c"], "recording.wav",
+        "not redacted: kept"
+    );
+    assert_eq!(
+        world.salesforce.call_count(SalesforceCall::FindIds),
+        0,
+        "found through the marker"
+    );
 
     let calls = world.salesforce.call_count(SalesforceCall::Update)
-        + world.salesforce.call_count(SalesforceCall::CreateAttachment);
+        + world
+            .salesforce
+            .call_count(SalesforceCall::CreateAttachment);
     let again = world.import(&world.check(VOICE_KEY).await, "exec-2").await;
     assert_eq!(again["alreadyImported"], true);
     assert_eq!(
         world.salesforce.call_count(SalesforceCall::Update)
-            + world.salesforce.call_count(SalesforceCall::CreateAttachment),
+            + world
+                .salesforce
+                .call_count(SalesforceCall::CreateAttachment),
         calls,
         "nothing written again"
     );
     assert_eq!(world.salesforce.attachments(&cca_id).len(), 1);
-    assert_eq!(markers.get(VOICE_CONTACT).await.unwrap().unwrap().marker.cca_id, Some(cca_id));
+    assert_eq!(
+        markers
+            .get(VOICE_CONTACT)
+            .await
+            .unwrap()
+            .unwrap()
+            .marker
+            .cca_id,
+        Some(cca_id)
+    );
 }
 
 #[tokio::test]
@@ -241,17 +358,29 @@ async fn when_a_chat_transcript_lands_twice_should_attach_it_once() {
     let checked = world.check(TRANSCRIPT_KEY).await;
     assert!(checked.import);
     world.import(&checked, "exec-1").await;
-    let again = world.import(&world.check(TRANSCRIPT_KEY).await, "exec-2").await;
+    let again = world
+        .import(&world.check(TRANSCRIPT_KEY).await, "exec-2")
+        .await;
     assert_eq!(again["alreadyImported"], true);
     let records = world.salesforce.records(CCA);
     assert_eq!(records.len(), 1);
-    let attachments = world.salesforce.attachments(records[0]["Id"].as_str().unwrap());
+    let attachments = world
+        .salesforce
+        .attachments(records[0]["Id"].as_str().unwrap());
     assert_eq!(attachments.len(), 1);
     assert_eq!(attachments[0].0, "ChatTranscript.json");
-    assert_eq!(attachments[0].2, include_bytes!("../../fixtures/chat-transcript.json"));
+    assert_eq!(
+        attachments[0].2,
+        include_bytes!("../../fixtures/chat-transcript.json")
+    );
 
-    world.connect.set(CHAT_CONTACT, &[("contactLensImportEnabled", "true")]);
-    assert_eq!(world.check(TRANSCRIPT_KEY).await.skipped, Some(SkipReason::ContactNotEnabled));
+    world
+        .connect
+        .set(CHAT_CONTACT, &[("contactLensImportEnabled", "true")]);
+    assert_eq!(
+        world.check(TRANSCRIPT_KEY).await.skipped,
+        Some(SkipReason::ContactNotEnabled)
+    );
 }
 
 #[tokio::test]
@@ -264,7 +393,9 @@ async fn when_the_file_is_gone_or_no_transcript_bucket_is_set_should_name_the_pr
     };
     let event = json!({"detail-type": "Object Created", "detail": {"bucket": {"name": BUCKET},
         "object": {"key": "Analysis/Voice/2024/03/06/8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08_analysis_2024-03-06T10:00:00Z.json"}}});
-    let error = run_task::<CheckContactLensFile>(&ports, event, Utc::now()).await.unwrap_err();
+    let error = run_task::<CheckContactLensFile>(&ports, event, Utc::now())
+        .await
+        .unwrap_err();
     assert_eq!(error.error_name(), "ContactLensFile.NotFound");
 
     let checked = world.check(VOICE_KEY).await;
@@ -275,9 +406,16 @@ async fn when_the_file_is_gone_or_no_transcript_bucket_is_set_should_name_the_pr
         store: world.store.clone(),
         settings: Arc::new(settings),
     };
-    let error = <ImportContactLensFile as activity_contract::Task>::run(&ports, checked, &TaskContext::at(Utc::now()))
-        .await
-        .unwrap_err();
+    let error = <ImportContactLensFile as activity_contract::Task>::run(
+        &ports,
+        checked,
+        &TaskContext::at(Utc::now()),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(error.error_name(), "InvalidConfiguration");
-    assert!(error.to_string().contains("TranscribeOutputS3BucketName"), "{error}");
+    assert!(
+        error.to_string().contains("TranscribeOutputS3BucketName"),
+        "{error}"
+    );
 }

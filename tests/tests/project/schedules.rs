@@ -1,7 +1,8 @@
 //! Every `schedules/*.json` is deployed by `template.yaml` as an `AWS::Scheduler::Schedule`
 //! that starts the state machine of `statemachines/<Target.StateMachine>.asl.json` with the same
 //! expression, state and input, and every template schedule has its file; the real-time queue
-//! metrics resources exist only under `RealtimeReportingImportCondition`.
+//! metrics resources exist only under `RealtimeReportingImportCondition`, the historical metrics
+//! sync's only under `HistoricalMetricsApiCondition`.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -11,6 +12,8 @@ use serde_yaml_ng::{Mapping, Value as Yaml};
 use test_harness::repo_root;
 
 const REALTIME_CONDITION: &str = "RealtimeReportingImportCondition";
+const HISTORICAL_API_CONDITION: &str = "HistoricalMetricsApiCondition";
+const SYNC_STATE_CONDITION: &str = "SyncStateBucketCondition";
 
 fn template() -> Yaml {
     serde_yaml_ng::from_str(
@@ -241,12 +244,103 @@ fn a_schedule_role_is_trusted_by_the_scheduler_and_starts_only_its_target() {
 }
 
 #[test]
-fn the_realtime_workflow_is_express_and_exists_only_under_its_condition() {
+fn the_historical_api_sync_exists_only_with_the_metrics_api_source_and_an_instance() {
     let template = template();
     let resources = resources(&template);
     for name in [
-        "SyncStateBucket",
-        "SyncStateBucketPolicy",
+        "HistoricalSyncStatePolicy",
+        "PlanHistoricalIntervalsFunction",
+        "PlanHistoricalIntervalsFunctionRole",
+        "SyncHistoricalIntervalFunction",
+        "SyncHistoricalIntervalFunctionRole",
+        "HistoricalMetricsStateMachine",
+        "HistoricalMetricsSchedule",
+        "HistoricalMetricsScheduleRole",
+    ] {
+        let resource = resources
+            .get(name)
+            .unwrap_or_else(|| panic!("template.yaml has no {name}"));
+        assert_eq!(
+            resource["Condition"].as_str(),
+            Some(HISTORICAL_API_CONDITION),
+            "{name}'s Condition"
+        );
+    }
+    let condition =
+        serde_yaml_ng::to_string(&template["Conditions"][HISTORICAL_API_CONDITION]).expect("yaml");
+    for needed in [
+        "HistoricalReportingImportEnabledCondition",
+        "HistoricalReportingSource",
+        "metrics-api",
+        "AmazonConnectInstanceIdHasValue",
+    ] {
+        assert!(condition.contains(needed), "{needed}: {condition}");
+    }
+    let parameter = &template["Parameters"]["HistoricalReportingSource"];
+    assert_eq!(parameter["Default"].as_str(), Some("s3-reports"));
+    let allowed: Vec<&str> = parameter["AllowedValues"]
+        .as_sequence()
+        .expect("AllowedValues")
+        .iter()
+        .filter_map(Yaml::as_str)
+        .collect();
+    assert_eq!(allowed, ["s3-reports", "metrics-api"]);
+
+    let machine = &resources["HistoricalMetricsStateMachine"]["Properties"];
+    assert_eq!(machine["Type"].as_str(), Some("STANDARD"));
+    // Least privilege: the plan lists, the sync reads metrics; neither more.
+    let actions = |role: &str| -> Vec<String> {
+        let text =
+            serde_yaml_ng::to_string(&resources[role]["Properties"]["Policies"]).expect("yaml");
+        [
+            "connect:ListQueues",
+            "connect:ListUsers",
+            "connect:GetMetricDataV2",
+            "connect:*",
+        ]
+        .into_iter()
+        .filter(|action| text.contains(action))
+        .map(str::to_string)
+        .collect()
+    };
+    assert_eq!(
+        actions("PlanHistoricalIntervalsFunctionRole"),
+        ["connect:ListQueues", "connect:ListUsers"]
+    );
+    assert_eq!(
+        actions("SyncHistoricalIntervalFunctionRole"),
+        ["connect:GetMetricDataV2"]
+    );
+    let plan_environment =
+        &resources["PlanHistoricalIntervalsFunction"]["Properties"]["Environment"]["Variables"];
+    assert!(
+        plan_environment
+            .as_mapping()
+            .expect("variables")
+            .keys()
+            .filter_map(Yaml::as_str)
+            .all(|name| !name.starts_with("SF_")),
+        "the plan never calls Salesforce: {plan_environment:?}"
+    );
+}
+
+#[test]
+fn the_realtime_workflow_is_express_and_exists_only_under_its_condition() {
+    let template = template();
+    let resources = resources(&template);
+    // The state bucket is shared with the historical metrics sync.
+    for name in ["SyncStateBucket", "SyncStateBucketPolicy"] {
+        assert_eq!(
+            resources[name]["Condition"].as_str(),
+            Some(SYNC_STATE_CONDITION),
+            "{name}'s Condition"
+        );
+    }
+    assert_eq!(
+        template["Outputs"]["SyncStateBucketName"]["Condition"].as_str(),
+        Some(SYNC_STATE_CONDITION)
+    );
+    for name in [
         "RealtimeSyncStatePolicy",
         "ListQueuesFunction",
         "ListQueuesFunctionRole",
@@ -266,7 +360,7 @@ fn the_realtime_workflow_is_express_and_exists_only_under_its_condition() {
             "{name}'s Condition"
         );
     }
-    for name in ["RealtimeQueueMetricsStateMachineArn", "SyncStateBucketName"] {
+    for name in ["RealtimeQueueMetricsStateMachineArn"] {
         assert_eq!(
             template["Outputs"][name]["Condition"].as_str(),
             Some(REALTIME_CONDITION),

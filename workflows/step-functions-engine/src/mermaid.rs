@@ -115,7 +115,10 @@ fn draw_states(
             if states.contains_key(next) {
                 Ok(node_id(scope, next))
             } else {
-                Err(malformed(name, &format!("goes to {next}, which is not a state")))
+                Err(malformed(
+                    name,
+                    &format!("goes to {next}, which is not a state"),
+                ))
             }
         };
         if let Some(next) = state["Next"].as_str() {
@@ -144,10 +147,16 @@ fn draw_states(
                     .flatten()
                     .filter_map(Value::as_str)
                     .collect();
+                // A long list would swamp the drawing: the first name and how many.
+                let label = match errors.as_slice() {
+                    [] => String::new(),
+                    [one] => (*one).to_string(),
+                    [first, second] => format!("{first}, {second}"),
+                    [first, rest @ ..] => format!("{first} and {} more", rest.len()),
+                };
                 let _ = writeln!(
                     out,
-                    "{indent}{id} -.->|\"catch {}\"| {}",
-                    errors.join(", "),
+                    "{indent}{id} -.->|\"catch {label}\"| {}",
                     target(next)?
                 );
             }
@@ -182,9 +191,7 @@ fn choice_label(rule: &Value) -> String {
             other => format!("{key} {other}"),
         })
         .unwrap_or_default();
-    format!("{variable} {comparison}")
-        .trim()
-        .replace('"', "'")
+    format!("{variable} {comparison}").trim().replace('"', "'")
 }
 
 #[cfg(test)]

@@ -505,3 +505,192 @@ async fn a_half_hour_of_100_queues_and_500_agents_costs_8_connect_and_6_salesfor
          collection upserts; 4 with the describes cached); first run {wall:?}"
     );
 }
+
+/// A shipped report's rows as `(name, StartInterval, column → cell)`, read the simple way (the
+/// fixtures have no quoted cells).
+fn report_rows(file: &str) -> Vec<(String, String, Vec<(String, String)>)> {
+    let text = std::fs::read_to_string(
+        test_harness::shared_dir()
+            .join("fixtures/reports")
+            .join(file),
+    )
+    .expect("the shipped report");
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    let header: Vec<String> = lines
+        .next()
+        .expect("a header")
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    lines
+        .map(|line| {
+            let cells: Vec<&str> = line.trim_end_matches('\r').split(',').collect();
+            let named: Vec<(String, String)> = header
+                .iter()
+                .cloned()
+                .zip(cells.iter().map(|cell| cell.to_string()))
+                .collect();
+            (cells[0].to_string(), cells[1].to_string(), named)
+        })
+        .collect()
+}
+
+/// The demo instance answering GetMetricDataV2 with exactly the shipped reports' figures: each
+/// row becomes its queue's or agent's result for its interval (`%` stripped, empty = no value).
+fn seed_from_reports() -> Seed {
+    let mut seed = Seed::demo();
+    let mut results = Vec::new();
+    for (file, object) in [
+        ("queue-interval.csv", HistoricalObject::Queue),
+        ("agent-interval.csv", HistoricalObject::Agent),
+    ] {
+        for (name, start, cells) in report_rows(file) {
+            let id = match object {
+                HistoricalObject::Queue => seed
+                    .queues
+                    .iter()
+                    .find(|queue| queue.name.as_deref() == Some(name.as_str()))
+                    .map(|queue| queue.id.clone()),
+                HistoricalObject::Agent => seed
+                    .users
+                    .iter()
+                    .find(|user| user.username.as_deref() == Some(name.as_str()))
+                    .map(|user| user.id.clone()),
+            }
+            .unwrap_or_else(|| panic!("the demo instance has {name}"));
+            let start: DateTime<Utc> = start.parse().expect("StartInterval");
+            results.push(interval_result(object, &id, start, |column| {
+                let cell = cells
+                    .iter()
+                    .find(|(header, _)| header == column)?
+                    .1
+                    .replace('%', "");
+                cell.trim().parse().ok()
+            }));
+        }
+    }
+    seed.metric_data_v2 = results;
+    seed
+}
+
+/// What a record says, the import time aside: every custom field.
+fn figures(record: &Value) -> Map<String, Value> {
+    record
+        .as_object()
+        .expect("a record")
+        .iter()
+        .filter(|(field, _)| field.ends_with("__c") && !field.ends_with("Created_Date__c"))
+        .map(|(field, value)| (field.clone(), value.clone()))
+        .collect()
+}
+
+/// The shipped reports through the report import (its real Task, the shipped S3 events, the
+/// reports in a local S3 directory) into `org`.
+async fn import_shipped_reports(org: &RunningEmulator) {
+    use activity_contract::run_task;
+    use historical_metrics::steps::{ImportHistoricalReport, ImportHistoricalReportPorts};
+    let storage = std::env::temp_dir().join(format!("historical-csv-{}", std::process::id()));
+    let bucket = storage.join("amazon-connect-3e91c4d7a2b8");
+    for (file, folder, key) in [
+        (
+            "queue-interval.csv",
+            "Queue",
+            "Queue Interval 30m-2024-03-05T15:15:37Z.csv",
+        ),
+        (
+            "agent-interval.csv",
+            "Agent",
+            "Agent Interval 30m-2024-03-05T15:15:41Z.csv",
+        ),
+    ] {
+        let folder = bucket.join(format!("connect/northwind-care/Reports/SFDC/{folder}"));
+        std::fs::create_dir_all(&folder).expect("folder");
+        std::fs::copy(
+            test_harness::shared_dir()
+                .join("fixtures/reports")
+                .join(file),
+            folder.join(key),
+        )
+        .expect("report copied");
+    }
+    let ports = ImportHistoricalReportPorts {
+        salesforce: Arc::new(test_harness::demo_client(org)),
+        store: Arc::new(DirectoryObjectStore::new(&storage)),
+        settings: Arc::new(HistoricalSettings {
+            namespace: Namespace::parse("amazonconnect").expect("namespace"),
+            region: "us-west-2".into(),
+        }),
+    };
+    for event in [
+        "event-historical-queue-report.json",
+        "event-historical-agent-report.json",
+    ] {
+        let event: Value = serde_json::from_slice(
+            &std::fs::read(test_harness::shared_dir().join("fixtures/s3").join(event))
+                .expect("the shipped event"),
+        )
+        .expect("JSON");
+        run_task::<ImportHistoricalReport>(&ports, event, Utc::now())
+            .await
+            .expect("the report imports");
+    }
+    let _ = std::fs::remove_dir_all(&storage);
+}
+
+#[tokio::test]
+async fn both_sources_write_identical_records_for_the_same_intervals() {
+    // The API sync of the shipped reports' intervals, from the same figures.
+    let at_2024 = |h: u32, m: u32| {
+        Utc.with_ymd_and_hms(2024, 3, 5, h, m, 0)
+            .single()
+            .expect("time")
+    };
+    let world = ApiSyncWorld::start(seed_from_reports(), at_2024(14, 35)).await;
+    world.run("run-1435", json!({})).await;
+    world.set_time(at_2024(15, 35));
+    let caught_up = world.run("run-1535", json!({})).await;
+    assert_eq!(
+        synced_intervals(&caught_up),
+        ["2024-03-05T14:30:00Z", "2024-03-05T15:00:00Z"]
+    );
+    let api_queues = world.records(QUEUE_OBJECT);
+    let api_agents = world.records(AGENT_OBJECT);
+
+    // The report import of the shipped reports, into an org of its own.
+    let csv_org = test_harness::start_demo_emulator().await;
+    import_shipped_reports(&csv_org).await;
+    let csv_queues = records_of(&csv_org, QUEUE_OBJECT);
+    let csv_agents = records_of(&csv_org, AGENT_OBJECT);
+    assert_eq!(csv_queues.len(), 6);
+    assert_eq!(csv_agents.len(), 4);
+
+    for (object, api, csv) in [
+        ("queue", &api_queues, &csv_queues),
+        ("agent", &api_agents, &csv_agents),
+    ] {
+        assert_eq!(
+            api.keys().collect::<Vec<_>>(),
+            csv.keys().collect::<Vec<_>>(),
+            "{object}: the same AC_Record_Id__c values"
+        );
+        for (id, record) in api {
+            assert_eq!(
+                figures(record),
+                figures(&csv[id]),
+                "{object} {id}: the same fields and values"
+            );
+        }
+    }
+    assert!(api_queues.contains_key("TechnicalSupport2024-03-05T14:30:00Z"));
+    assert!(api_agents.contains_key("priya.raman2024-03-05T14:00:00Z"));
+
+    // Switching sources: the reports imported after the API sync update its records.
+    import_shipped_reports(&world.salesforce).await;
+    let after = world.records(QUEUE_OBJECT);
+    assert_eq!(after.len(), api_queues.len(), "no second record");
+    for (id, record) in &after {
+        assert_eq!(record["Id"], api_queues[id]["Id"], "{id}");
+        assert_eq!(figures(record), figures(&api_queues[id]), "{id}");
+    }
+    assert_eq!(world.records(AGENT_OBJECT).len(), api_agents.len());
+}

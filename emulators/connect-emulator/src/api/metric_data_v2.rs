@@ -283,15 +283,36 @@ fn same_metric(seed: &MetricV2, requested: &MetricV2) -> bool {
         })
 }
 
+/// Whether a seed metric is exactly the requested one: same name, and the same Threshold and
+/// MetricFilters, or neither.
+fn identical_metric(seed: &MetricV2, requested: &MetricV2) -> bool {
+    seed.name == requested.name
+        && ["Threshold", "MetricFilters"].iter().all(|key| {
+            match (seed.details.get(*key), requested.details.get(*key)) {
+                (Some(a), Some(b)) => json_equivalent(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+        })
+}
+
 fn answer(result: &MetricResultV2, metrics: &[MetricV2]) -> Option<Value> {
     let mut found = false;
     let collections: Vec<Value> = metrics
         .iter()
         .map(|requested| {
+            // A seed metric with the very Threshold and MetricFilters asked answers first; one
+            // that gives fewer of them answers any.
             let data = result
                 .collections
                 .iter()
-                .find(|data| same_metric(&data.metric, requested));
+                .find(|data| identical_metric(&data.metric, requested))
+                .or_else(|| {
+                    result
+                        .collections
+                        .iter()
+                        .find(|data| same_metric(&data.metric, requested))
+                });
             found |= data.is_some();
             let mut entry = json!({ "Metric": requested });
             if let Some(value) = data.and_then(|d| d.value) {

@@ -7,4 +7,5 @@ mod diagrams;
 mod error_contract;
 mod monitoring;
 mod schedules;
+mod setup_helper;
 mod template;

@@ -346,3 +346,65 @@ async fn a_chat_s_analysis_and_transcript_at_once_make_one_cca_and_each_attachme
         "the marker names the CCA"
     );
 }
+
+#[tokio::test]
+async fn the_connect_adapter_reads_a_contact_s_attributes_and_types_connect_s_errors() {
+    use aws_adapters::ConnectMetricsClient;
+    use connect_emulator::Fault;
+    use connect_metrics::ports::ConnectError;
+    use contact_lens::ports::ContactAttributes;
+
+    let seed = connect_emulator::Seed::demo();
+    let instance = seed.instance_id.clone();
+    let connect = connect_emulator::start_local(seed).await.expect("emulator");
+    let aws = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-west-2"))
+        .endpoint_url(connect.base_url())
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "t", "t", None, None, "test",
+        ))
+        .retry_config(aws_config::retry::RetryConfig::disabled())
+        .load()
+        .await;
+    let client = ConnectMetricsClient::from_config(&aws);
+    let attributes = client
+        .contact_attributes(&instance, VOICE_CONTACT)
+        .await
+        .expect("the fixture contact");
+    assert_eq!(
+        attributes
+            .get("contactLensImportEnabled")
+            .map(String::as_str),
+        Some("true")
+    );
+
+    let unknown = client
+        .contact_attributes(&instance, "nobody")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&unknown, ConnectError::Rejected { code, operation: "GetContactAttributes", .. } if code == "ResourceNotFoundException"),
+        "{unknown:?}"
+    );
+    connect
+        .control()
+        .inject_fault(Fault::throttle().on_operation("GetContactAttributes"));
+    let throttled = client
+        .contact_attributes(&instance, VOICE_CONTACT)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(throttled, ConnectError::Throttled { .. }),
+        "{throttled:?}"
+    );
+    assert!(throttled.is_retryable());
+    connect.control().clear_faults();
+    connect
+        .control()
+        .inject_fault(Fault::server_error(503).on_operation("GetContactAttributes"));
+    let down = client
+        .contact_attributes(&instance, VOICE_CONTACT)
+        .await
+        .unwrap_err();
+    assert!(matches!(down, ConnectError::Unavailable { .. }), "{down:?}");
+}

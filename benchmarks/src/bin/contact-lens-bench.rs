@@ -206,8 +206,13 @@ async fn main() -> anyhow::Result<()> {
         later,
     ));
 
-    let mut md = String::from(
-        "# Contact Lens import: API calls per file\n\n`contact-lens-bench` (embedded default: the real state machine on the engine, the Salesforce and Connect emulators over HTTP through the production adapters). Salesforce calls as the org counts them (the OAuth token request is not counted); first = the first file of a container (describe not cached), later = another contact's file afterwards.\n\n| file | Salesforce calls (first / later) | Connect calls | wall time (first / later) |\n|---|---:|---:|---:|\n",
+    let profile = if cfg!(debug_assertions) {
+        "debug (call counts do not depend on it; wall times do)"
+    } else {
+        "optimised"
+    };
+    let mut md = format!(
+        "# Contact Lens import: API calls per file\n\n`contact-lens-bench` (embedded default: the real state machine on the engine, the Salesforce and Connect emulators over HTTP through the production adapters). Salesforce calls as the org counts them (the OAuth token request is not counted); first = the first file of a container (describe not cached), later = another contact's file afterwards. Build: {profile}.\n\n| file | Salesforce calls (first / later) | Connect calls | wall time (first / later) |\n|---|---:|---:|---:|\n",
     );
     for (what, first, later) in &rows {
         md.push_str(&format!(

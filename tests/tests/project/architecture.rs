@@ -417,7 +417,7 @@ fn only_functions_that_call_salesforce_get_the_salesforce_settings() {
         }
     }
     assert_eq!(
-        salesforce_callers, 7,
-        "sf-invoke-api, three post-call steps, sync-queue-metrics, import-historical-report and import-contact-lens-file call Salesforce"
+        salesforce_callers, 8,
+        "sf-invoke-api, three post-call steps, sync-queue-metrics, import-historical-report, sync-historical-interval and import-contact-lens-file call Salesforce"
     );
 }

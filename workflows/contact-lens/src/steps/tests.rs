@@ -419,3 +419,30 @@ async fn when_the_file_is_gone_or_no_transcript_bucket_is_set_should_name_the_pr
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn when_a_cca_exists_without_a_marker_should_find_it_by_contact_id_and_record_it() {
+    let world = World::new();
+    let mut existing = salesforce_client::Record::new();
+    existing.insert("amazonconnect__ContactId__c".into(), json!(CHAT_CONTACT));
+    let cca_id = world.salesforce.insert(CCA, existing);
+    let checked = world.check(CHAT_KEY).await;
+    let report = world.import(&checked, "exec-1").await;
+    assert_eq!(report["ccaId"], json!(cca_id));
+    assert_eq!(report["ccaCreated"], false);
+    assert_eq!(world.salesforce.records(CCA).len(), 1);
+    assert_eq!(world.salesforce.call_count(SalesforceCall::FindIds), 1);
+    assert_eq!(world.salesforce.call_count(SalesforceCall::Create), 0);
+    let markers = StoredMarkers::new(world.store.clone(), TRANSCRIPTS);
+    let marker = markers.get(CHAT_CONTACT).await.unwrap().unwrap().marker;
+    assert_eq!(
+        marker.cca_id,
+        Some(cca_id),
+        "recorded for the post-call workflow"
+    );
+    assert_eq!(
+        marker.state,
+        post_call::ports::MarkerState::InProgress,
+        "a later transcription still runs"
+    );
+}

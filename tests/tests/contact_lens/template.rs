@@ -1,0 +1,121 @@
+//! What `template.yaml` deploys for the Contact Lens import: only under
+//! `ContactLensImportCondition`, a rule whose patterns hold no date, the Standard state machine,
+//! and least-privilege roles.
+
+use serde_yaml_ng::{Mapping, Value as Yaml};
+use test_harness::repo_root;
+
+const CONDITION: &str = "ContactLensImportCondition";
+const RESOURCES: [&str; 8] = [
+    "CheckContactLensFileFunction",
+    "CheckContactLensFileFunctionRole",
+    "ReadContactLensFilesPolicy",
+    "ImportContactLensFileFunction",
+    "ImportContactLensFileFunctionRole",
+    "ContactLensStateMachine",
+    "ContactLensFileCreatedRule",
+    "ContactLensFileCreatedRuleRole",
+];
+
+fn template() -> Yaml {
+    serde_yaml_ng::from_str(
+        &std::fs::read_to_string(repo_root().join("template.yaml")).expect("template.yaml"),
+    )
+    .expect("template.yaml is YAML")
+}
+
+fn resources(template: &Yaml) -> &Mapping {
+    template["Resources"].as_mapping().expect("Resources")
+}
+
+fn text(value: &Yaml) -> String {
+    serde_yaml_ng::to_string(value).expect("yaml")
+}
+
+#[test]
+fn the_contact_lens_resources_exist_only_under_their_condition() {
+    let template = template();
+    let resources = resources(&template);
+    for name in RESOURCES {
+        let resource = &resources[name];
+        assert_eq!(resource["Condition"].as_str(), Some(CONDITION), "{name}");
+    }
+    let machine = &resources["ContactLensStateMachine"]["Properties"];
+    assert_eq!(machine["Type"].as_str(), Some("STANDARD"), "redrivable");
+    assert_eq!(
+        machine["DefinitionUri"].as_str(),
+        Some("statemachines/contact-lens.asl.json")
+    );
+    let condition = text(&template["Conditions"][CONDITION]);
+    for needed in [
+        "ContactLensImportEnabledCondition",
+        "ConnectRecordingS3BucketNameHasValue",
+        "AmazonConnectInstanceIdHasValue",
+        "TranscribeOutputS3BucketNameHasValue",
+    ] {
+        assert!(condition.contains(needed), "{needed}: {condition}");
+    }
+}
+
+#[test]
+fn the_rule_matches_analyses_and_chat_transcripts_of_any_date() {
+    let template = template();
+    let rule = &resources(&template)["ContactLensFileCreatedRule"]["Properties"];
+    let pattern = &rule["EventPattern"];
+    assert_eq!(text(&pattern["detail-type"]).trim(), "- Object Created");
+    let keys: Vec<String> = pattern["detail"]["object"]["key"]
+        .as_sequence()
+        .expect("key patterns")
+        .iter()
+        .map(|entry| entry["wildcard"].as_str().expect("a wildcard").to_string())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "Analysis/Voice/*.json",
+            "Analysis/Chat/*.json",
+            "*/ChatTranscripts/*.json"
+        ]
+    );
+    assert!(
+        keys.iter()
+            .all(|key| !key.chars().any(|character| character.is_ascii_digit())),
+        "no year, month or day in a pattern"
+    );
+    let target = &rule["Targets"][0];
+    assert!(text(&target["Arn"]).contains("ContactLensStateMachine"));
+}
+
+#[test]
+fn each_role_gets_only_what_its_step_calls() {
+    let template = template();
+    let resources = resources(&template);
+    let check = text(&resources["CheckContactLensFileFunctionRole"]);
+    assert!(check.contains("connect:GetContactAttributes"));
+    assert!(
+        !check.contains("secretsmanager"),
+        "the check never calls Salesforce"
+    );
+    let check_function = text(&resources["CheckContactLensFileFunction"]);
+    assert!(!check_function.contains("SF_"), "no Salesforce setting");
+    let reads = text(&resources["ReadContactLensFilesPolicy"]);
+    assert!(reads.contains("s3:GetObject"));
+    for prefix in [
+        "/Analysis/Voice/*",
+        "/Analysis/Chat/*",
+        "/*/ChatTranscripts/*",
+    ] {
+        assert!(reads.contains(prefix), "{prefix}");
+    }
+    assert!(
+        !reads.contains("s3:ListBucket"),
+        "never a listing of the recording bucket"
+    );
+    let import = text(&resources["ImportContactLensFileFunctionRole"]);
+    assert!(
+        !import.contains("connect:"),
+        "the import never calls Connect"
+    );
+    assert!(import.contains("/locks/*"), "markers and claims only");
+    assert!(import.contains("secretsmanager:GetSecretValue"));
+}

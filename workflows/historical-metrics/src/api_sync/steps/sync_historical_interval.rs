@@ -26,6 +26,10 @@ use crate::objects::{CREATED_DATE_FIELD, HistoricalObject, interval_text};
 use crate::ports::{COLLECTION_LIMIT, HistoricalWrites, ObjectStore};
 use crate::record::{FieldValue, HistoricalRecord, ObjectTarget};
 
+/// Refused records listed per object in the output (all are counted and logged): the Map's
+/// output of a day's intervals stays far under Step Functions' 256 KB.
+const FAILED_LISTED: usize = 20;
+
 /// Salesforce's per-record refusals that a later attempt may get past.
 const TRANSIENT_RECORD_ERRORS: [&str; 3] = [
     "UNABLE_TO_LOCK_ROW",
@@ -63,11 +67,28 @@ pub struct ObjectReport {
     /// Queues or agents Connect reported metrics for (one record each).
     pub records: usize,
     pub written: usize,
+    /// Records Salesforce refused for good.
+    pub refused: usize,
+    /// The first [`FAILED_LISTED`] of them, with Salesforce's code.
     pub failed: Vec<FailedRecord>,
     /// Report columns the org's object has no field for (not sent).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unknown_fields: Vec<String>,
     pub upsert_calls: usize,
+}
+
+impl ObjectReport {
+    fn refuse(&mut self, failed: FailedRecord) {
+        tracing::warn!(
+            record_id = %failed.record_id,
+            error_code = %failed.error_code,
+            "Salesforce refused a historical record"
+        );
+        self.refused += 1;
+        if self.failed.len() < FAILED_LISTED {
+            self.failed.push(failed);
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -161,7 +182,7 @@ impl Task for SyncHistoricalInterval {
         .await?;
         let queues = reports.remove(&HistoricalObject::Queue).unwrap_or_default();
         let agents = reports.remove(&HistoricalObject::Agent).unwrap_or_default();
-        let refused = queues.failed.len() + agents.failed.len();
+        let refused = queues.refused + agents.refused;
         if refused > 0 {
             tracing::warn!(
                 refused,
@@ -275,7 +296,7 @@ async fn sync_object(
                 }
                 pending.push(built);
             }
-            Err(error) => report.failed.push(FailedRecord {
+            Err(error) => report.refuse(FailedRecord {
                 record_id: target.record_id(record),
                 error_code: "INVALID_VALUE".to_string(),
                 message: error.to_string(),
@@ -316,7 +337,7 @@ async fn sync_object(
                 if TRANSIENT_RECORD_ERRORS.contains(&error_code.as_str()) {
                     retry.push((built.clone(), error_code));
                 } else {
-                    report.failed.push(FailedRecord {
+                    report.refuse(FailedRecord {
                         record_id: built.record_id.clone(),
                         error_code,
                         message: first.map(|e| e.message.clone()).unwrap_or_default(),

@@ -330,7 +330,10 @@ async fn a_record_refused_for_good_is_reported_and_the_interval_still_checkpoint
         1,
     );
     let (_, reports) = world.run(at(9, 5), "run-0905").await;
-    assert_eq!(reports[0].queues.written, 1);
+    assert_eq!(
+        (reports[0].queues.written, reports[0].queues.refused),
+        (1, 1)
+    );
     assert_eq!(
         reports[0].queues.failed[0].error_code,
         "FIELD_CUSTOM_VALIDATION_EXCEPTION"

@@ -39,6 +39,7 @@ fn the_setup_helper_exists_only_while_its_iam_user_is_named() {
         "SfExecuteAwsServiceFunction",
         "SfExecuteAwsServiceFunctionRole",
         "SfExecuteAwsServiceInvokePermission",
+        "InvokeSfExecuteAWSServicePolicy",
     ] {
         assert_eq!(
             resources[name]["Condition"].as_str(),
@@ -87,6 +88,17 @@ fn only_the_named_iam_user_may_invoke_the_setup_helper() {
         Some(
             "arn:${AWS::Partition}:iam::${AWS::AccountId}:user/${SalesforceExecuteAWSServiceUser}"
         )
+    );
+    // The install guide's policy for that user: invoking this function, nothing else.
+    let policy = &template["Resources"]["InvokeSfExecuteAWSServicePolicy"]["Properties"];
+    let statements = policy["PolicyDocument"]["Statement"]
+        .as_sequence()
+        .expect("statements");
+    assert_eq!(statements.len(), 1);
+    assert_eq!(strings(&statements[0]["Action"]), ["lambda:InvokeFunction"]);
+    assert_eq!(
+        text(&statements[0]["Resource"]).as_deref(),
+        Some("SfExecuteAwsServiceFunction.Arn")
     );
 }
 

@@ -2,6 +2,7 @@
 //! Connect emulator and the Salesforce emulator over HTTP through the production adapters, and
 //! the post-call workflow beside it on the same S3 and org.
 
+mod redrive;
 mod template;
 
 use serde_json::{Value, json};

@@ -80,7 +80,8 @@ pub struct ObjectReport {
 impl ObjectReport {
     fn refuse(&mut self, failed: FailedRecord) {
         tracing::warn!(
-            record_id = %failed.record_id,
+            // An agent's login may be an e-mail address.
+            record_id = %redaction::redact_personal_data(&failed.record_id),
             error_code = %failed.error_code,
             "Salesforce refused a historical record"
         );

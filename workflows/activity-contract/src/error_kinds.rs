@@ -1,5 +1,23 @@
 //! `error_kinds!`: an error's kinds as an enum, so the list of names is the enum itself.
 
+/// One error kind of an `error_kinds!` enum, for code generic over the enums (a step's name
+/// list: [`kind_names`]).
+pub trait ErrorKind: Copy + 'static {
+    fn name(self) -> &'static str;
+    fn retryable(self) -> bool;
+}
+
+/// The [`ErrorName`](crate::ErrorName)s of `kinds` (the ones one step can return).
+pub fn kind_names<K: ErrorKind>(kinds: &[K]) -> Vec<crate::ErrorName> {
+    kinds
+        .iter()
+        .map(|kind| crate::ErrorName {
+            name: kind.name(),
+            retryable: kind.retryable(),
+        })
+        .collect()
+}
+
 /// Declares a `Copy` enum of error kinds, each with its stable name and whether a `Retry`
 /// should cover it, plus `ALL`, `name()`, `retryable()` and `error_names()`. An error type
 /// maps each value to its kind in one `match`, so the compiler keeps the name list complete.
@@ -57,6 +75,16 @@ macro_rules! error_kinds {
                         retryable: kind.retryable(),
                     })
                     .collect()
+            }
+        }
+
+        impl $crate::ErrorKind for $kind {
+            fn name(self) -> &'static str {
+                $kind::name(self)
+            }
+
+            fn retryable(self) -> bool {
+                $kind::retryable(self)
             }
         }
     };

@@ -13,5 +13,6 @@ mod named_error;
 mod task;
 
 pub use error_body::ErrorBody;
+pub use error_kinds::{ErrorKind, kind_names};
 pub use named_error::{ErrorName, NamedError, names_of};
 pub use task::{Task, TaskContext, TaskError, activity_name, run_task};

@@ -8,6 +8,7 @@
 //! must pass through before it meets SOQL or SOSL.
 
 pub mod api_usage;
+pub mod step_errors;
 pub mod auth;
 pub mod client;
 pub mod config;

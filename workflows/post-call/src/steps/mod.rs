@@ -10,8 +10,7 @@ mod import_transcript;
 mod plan_contact;
 mod start_transcription;
 
-use activity_contract::{ErrorName, NamedError};
-use salesforce_client::SalesforceError;
+use activity_contract::ErrorName;
 
 use crate::error::PostCallErrorKind;
 
@@ -40,15 +39,5 @@ fn names_reading_ctr(kinds: &[PostCallErrorKind], calls_salesforce: bool) -> Vec
 
 /// The names of `kinds`, plus every Salesforce name when the step calls Salesforce.
 fn names(kinds: &[PostCallErrorKind], calls_salesforce: bool) -> Vec<ErrorName> {
-    let mut names: Vec<ErrorName> = kinds
-        .iter()
-        .map(|kind| ErrorName {
-            name: kind.name(),
-            retryable: kind.retryable(),
-        })
-        .collect();
-    if calls_salesforce {
-        names.extend(SalesforceError::error_names());
-    }
-    names
+    salesforce_client::step_errors::step_error_names(kinds, calls_salesforce)
 }

@@ -62,18 +62,27 @@ pub fn emf_line(
     Value::Object(line).to_string()
 }
 
-/// Writes one EMF line now.
+/// Writes one EMF line now: on stdout inside Lambda (where CloudWatch Logs reads it), as a
+/// debug log line elsewhere, so a local run's stdout (`connect-sf --json`) stays its own.
 pub fn emit(name: &str, value: f64, unit: Unit, dimensions: &[(&str, &str)]) {
-    println!(
-        "{}",
-        emf_line(
-            name,
-            value,
-            unit,
-            dimensions,
-            chrono::Utc::now().timestamp_millis()
-        )
+    let line = emf_line(
+        name,
+        value,
+        unit,
+        dimensions,
+        chrono::Utc::now().timestamp_millis(),
     );
+    if in_lambda() {
+        println!("{line}");
+    } else {
+        tracing::debug!(target: "package_metrics", metric = %line, "metric");
+    }
+}
+
+/// Whether this process is a Lambda function (the runtime sets `AWS_LAMBDA_FUNCTION_NAME`).
+fn in_lambda() -> bool {
+    static IN_LAMBDA: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *IN_LAMBDA.get_or_init(|| std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some())
 }
 
 /// A count under the `Workflow` dimension (the workflow's name, e.g. `realtime-queue-metrics`).

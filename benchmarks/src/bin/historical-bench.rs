@@ -85,7 +85,10 @@ async fn measure(args: &Args, rows: usize) -> anyhow::Result<Measured> {
         .send()
         .await?;
     let mut environment = salesforce_environment(&emulator.base_url(), &secret_arn);
-    environment.extend(lambda_environment("importHistoricalReport", moto.endpoint()));
+    environment.extend(lambda_environment(
+        "importHistoricalReport",
+        moto.endpoint(),
+    ));
     environment.push(("SF_ADAPTER_NAMESPACE".into(), "amazonconnect".into()));
     let (runtime_api, mut process) =
         start_under_runtime_api(&args.binary, &environment, "historical-bench").await?;
@@ -98,7 +101,11 @@ async fn measure(args: &Args, rows: usize) -> anyhow::Result<Measured> {
     s3.put_object()
         .bucket(BUCKET)
         .key(warm_key)
-        .body(b"Agent,StartInterval\njwu,2024-03-05T14:30:00Z\n".to_vec().into())
+        .body(
+            b"Agent,StartInterval\njwu,2024-03-05T14:30:00Z\n"
+                .to_vec()
+                .into(),
+        )
         .send()
         .await?;
     let warm = runtime_api.queue(json!({"input": {"detail-type": "Object Created", "time": "2024-03-05T15:15:38Z",
@@ -112,7 +119,9 @@ async fn measure(args: &Args, rows: usize) -> anyhow::Result<Measured> {
     );
     emulator.control().clear_requests();
     let started = Instant::now();
-    let outcome = process.finish(&runtime_api, runtime_api.queue(event)).await?;
+    let outcome = process
+        .finish(&runtime_api, runtime_api.queue(event))
+        .await?;
     let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
     anyhow::ensure!(
         outcome.completion == Completion::Response,

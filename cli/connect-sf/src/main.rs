@@ -224,8 +224,7 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         } => {
             if !matches!(activity, Activity::ContactLensImport)
                 && (connect_seed.is_some()
-                    || (storage.is_some()
-                        && !matches!(activity, Activity::HistoricalReportImport)))
+                    || (storage.is_some() && !matches!(activity, Activity::HistoricalReportImport)))
             {
                 anyhow::bail!(
                     "--storage applies to contact-lens-import and historical-report-import, --connect-seed to contact-lens-import only"

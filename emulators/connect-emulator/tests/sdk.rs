@@ -756,3 +756,40 @@ async fn the_request_log_should_count_calls_per_operation_with_their_outcome() {
     control.clear_requests();
     assert!(control.requests().is_empty());
 }
+
+#[tokio::test]
+async fn list_users_should_page_through_the_sdk_with_usernames() {
+    let mut seed = Seed::demo();
+    let demo_users = seed.users.len();
+    for i in 0..1_200 {
+        let user = connect_emulator::UserSummary::new(
+            &seed,
+            format!("user-{i:04}"),
+            format!("agent.{i:04}"),
+        );
+        seed.users.push(user);
+    }
+    let instance_id = seed.instance_id.clone();
+    let emulator = emulator(seed).await;
+    let client = client(&emulator).await;
+    let first = client
+        .list_users()
+        .instance_id(&instance_id)
+        .max_results(1_000)
+        .send()
+        .await
+        .expect("first page");
+    assert_eq!(first.user_summary_list().len(), 1_000);
+    assert_eq!(first.user_summary_list()[0].username(), Some("priya.raman"));
+    let rest = client
+        .list_users()
+        .instance_id(&instance_id)
+        .max_results(1_000)
+        .set_next_token(first.next_token().map(str::to_string))
+        .send()
+        .await
+        .expect("second page");
+    assert_eq!(rest.user_summary_list().len(), demo_users + 1_200 - 1_000);
+    assert!(rest.next_token().is_none());
+    assert_eq!(emulator.control().count(Operation::ListUsers), 2);
+}

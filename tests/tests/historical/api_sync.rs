@@ -175,6 +175,7 @@ impl ApiSyncWorld {
             historical: HistoricalSettings {
                 namespace: Namespace::parse("amazonconnect").expect("namespace"),
                 region: "us-west-2".into(),
+                global_analytics: false,
             },
         });
         let connect = connect_emulator::start_local(seed)
@@ -619,6 +620,7 @@ async fn import_shipped_reports(org: &RunningEmulator) {
         settings: Arc::new(HistoricalSettings {
             namespace: Namespace::parse("amazonconnect").expect("namespace"),
             region: "us-west-2".into(),
+            global_analytics: false,
         }),
     };
     for event in [

@@ -42,6 +42,7 @@ impl World {
                 namespace: salesforce_client::namespace::Namespace::parse("amazonconnect")
                     .expect("namespace"),
                 region: "us-west-2".into(),
+                global_analytics: false,
             }),
         };
         World {

@@ -191,6 +191,7 @@ pub fn local_historical_settings(lookup: &impl Fn(&str) -> Option<String>) -> Hi
         .unwrap_or(HistoricalSettings {
             namespace: salesforce_client::namespace::Namespace::none(),
             region: "us-west-2".to_string(),
+            global_analytics: false,
         })
     })
 }

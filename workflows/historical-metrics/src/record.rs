@@ -104,6 +104,9 @@ pub struct ObjectTarget {
     describe: Arc<ObjectDescribe>,
     /// The region, when the object has `Region__c`.
     region: Option<String>,
+    /// The region the record ids end with: the object's, or the functions' under Global
+    /// Resiliency ([`Self::with_global_analytics`]) even when the object has no `Region__c`.
+    id_region: Option<String>,
 }
 
 impl ObjectTarget {
@@ -114,17 +117,29 @@ impl ObjectTarget {
         describe: Arc<ObjectDescribe>,
         region: &str,
     ) -> Self {
+        let function_region = region;
         let region = describe
             .has_field(&namespace.apply(REGION_FIELD))
-            .then(|| region.to_string());
+            .then(|| function_region.to_string());
         Self {
             object,
             api_name: namespace.apply(object.api_name()),
             record_id_field: namespace.apply(RECORD_ID_FIELD),
             namespace: namespace.clone(),
             describe,
+            id_region: region.clone(),
             region,
         }
+    }
+
+    /// `GlobalAnalyticsEnabled`: each region's replica of the instance imports the same
+    /// intervals, so the record id always ends with the region (one record per interval and
+    /// region), even where the object has no `Region__c` (which is then still not written).
+    pub fn with_global_analytics(mut self, enabled: bool, function_region: &str) -> Self {
+        if enabled {
+            self.id_region = Some(function_region.to_string());
+        }
+        self
     }
 
     /// The region the records carry (and their ids end with), when the object has `Region__c`.
@@ -148,7 +163,7 @@ impl ObjectTarget {
             record.object,
             &record.name,
             &record.start_interval,
-            self.region(),
+            self.id_region.as_deref(),
         )
     }
 
@@ -363,6 +378,29 @@ mod tests {
             })
         );
         assert_eq!(built.unknown, vec!["Adherence"]);
+    }
+
+    #[test]
+    fn when_global_analytics_is_on_the_id_ends_with_the_region_even_without_the_field() {
+        let plain = target(false).with_global_analytics(true, "eu-west-2");
+        let record = HistoricalRecord {
+            object: HistoricalObject::Queue,
+            name: "Billing".into(),
+            start_interval: "2024-03-05T14:30:00Z".into(),
+            fields: Vec::new(),
+        };
+        assert_eq!(
+            plain.record_id(&record),
+            "Billing2024-03-05T14:30:00Zeu-west-2"
+        );
+        let written = plain.record(&record).expect("record");
+        assert!(
+            !written.fields.keys().any(|key| key.ends_with("Region__c")),
+            "no Region__c where the object has none: {:?}",
+            written.fields
+        );
+        let off = target(false).with_global_analytics(false, "eu-west-2");
+        assert_eq!(off.record_id(&record), "Billing2024-03-05T14:30:00Z");
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! What both historical sources need from the function's environment (`template.yaml` sets it
 //! from the stack parameters), read once per container.
 
-use env_config::{ConfigError, optional, required};
+use env_config::{ConfigError, flag, optional, required};
 use salesforce_client::namespace::Namespace;
 
 use crate::objects::HistoricalObject;
 
 pub const NAMESPACE_VARIABLE: &str = "SF_ADAPTER_NAMESPACE";
 pub const REGION_VARIABLE: &str = "AWS_REGION";
+pub const GLOBAL_ANALYTICS_VARIABLE: &str = "GLOBAL_ANALYTICS_ENABLED";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoricalSettings {
@@ -15,6 +16,8 @@ pub struct HistoricalSettings {
     /// The region the functions run in: the record id's suffix and `Region__c` when the org's
     /// object has `Region__c`, as the old package did.
     pub region: String,
+    /// `GlobalAnalyticsEnabled`: record ids always end with the region.
+    pub global_analytics: bool,
 }
 
 impl HistoricalSettings {
@@ -29,6 +32,7 @@ impl HistoricalSettings {
         Ok(Self {
             namespace,
             region: required(lookup, REGION_VARIABLE)?,
+            global_analytics: flag(lookup, GLOBAL_ANALYTICS_VARIABLE, false)?,
         })
     }
 

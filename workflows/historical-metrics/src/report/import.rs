@@ -367,7 +367,8 @@ pub async fn import_report(
         &settings.namespace,
         describe,
         &settings.region,
-    );
+    )
+    .with_global_analytics(settings.global_analytics, &settings.region);
     if !target.has_record_id_field() {
         return Err(ImportError::InvalidConfiguration {
             reason: format!(

@@ -21,6 +21,7 @@ fn settings(namespace: &str) -> HistoricalSettings {
     HistoricalSettings {
         namespace: salesforce_client::namespace::Namespace::parse(namespace).expect("namespace"),
         region: "us-west-2".into(),
+        global_analytics: false,
     }
 }
 

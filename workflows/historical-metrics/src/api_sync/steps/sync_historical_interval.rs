@@ -277,6 +277,10 @@ async fn sync_object(
         &settings.historical.namespace,
         describe,
         &settings.historical.region,
+    )
+    .with_global_analytics(
+        settings.historical.global_analytics,
+        &settings.historical.region,
     );
     if !target.has_record_id_field() {
         return Err(ApiSyncError::InvalidConfiguration {

@@ -47,6 +47,7 @@ impl World {
                 historical: HistoricalSettings {
                     namespace: Namespace::parse("amazonconnect").expect("ns"),
                     region: "us-west-2".into(),
+                    global_analytics: false,
                 },
             }),
         }

@@ -1,7 +1,7 @@
 //! Why a Contact Lens step failed, with a stable Step Functions error name; Salesforce failures
 //! keep the client's names.
 
-use activity_contract::{ErrorName, NamedError};
+use activity_contract::ErrorName;
 use post_call::PostCallError;
 use post_call::ports::MarkerError;
 use redaction::redact_personal_data;
@@ -136,46 +136,25 @@ fn post_call_kind(error: &PostCallError) -> Result<ContactLensErrorKind, &Salesf
     })
 }
 
-impl NamedError for ContactLensError {
-    fn error_name(&self) -> &'static str {
-        match self.kind() {
-            Ok(kind) => kind.name(),
-            Err(salesforce) => salesforce.error_type(),
-        }
-    }
+impl salesforce_client::step_errors::KindOrSalesforce for ContactLensError {
+    type Kind = ContactLensErrorKind;
 
-    fn is_retryable(&self) -> bool {
-        match self.kind() {
-            Ok(kind) => kind.retryable(),
-            Err(salesforce) => salesforce.is_retryable_later(),
-        }
-    }
-
-    fn error_names() -> Vec<ErrorName> {
-        let mut names = ContactLensErrorKind::error_names();
-        names.extend(SalesforceError::error_names());
-        names
+    fn kind_or_salesforce(&self) -> Result<ContactLensErrorKind, &SalesforceError> {
+        self.kind()
     }
 }
 
+salesforce_client::named_error_or_salesforce!(ContactLensError, ContactLensErrorKind);
+
 /// The names of `kinds`, plus every Salesforce name when the step calls Salesforce.
 pub(crate) fn names(kinds: &[ContactLensErrorKind], calls_salesforce: bool) -> Vec<ErrorName> {
-    let mut names: Vec<ErrorName> = kinds
-        .iter()
-        .map(|kind| ErrorName {
-            name: kind.name(),
-            retryable: kind.retryable(),
-        })
-        .collect();
-    if calls_salesforce {
-        names.extend(SalesforceError::error_names());
-    }
-    names
+    salesforce_client::step_errors::step_error_names(kinds, calls_salesforce)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use activity_contract::NamedError;
 
     #[test]
     fn when_the_cca_creation_fails_should_keep_post_calls_names() {

@@ -1,7 +1,6 @@
 //! Why a report import failed, with a stable Step Functions error name (what `Retry`/`Catch`
 //! match); Salesforce failures keep the client's names.
 
-use activity_contract::{ErrorName, NamedError};
 use salesforce_client::SalesforceError;
 
 use crate::ports::StoreError;
@@ -85,24 +84,12 @@ impl ImportError {
     }
 }
 
-impl NamedError for ImportError {
-    fn error_name(&self) -> &'static str {
-        match self.kind() {
-            Ok(kind) => kind.name(),
-            Err(salesforce) => salesforce.error_type(),
-        }
-    }
+impl salesforce_client::step_errors::KindOrSalesforce for ImportError {
+    type Kind = ImportErrorKind;
 
-    fn is_retryable(&self) -> bool {
-        match self.kind() {
-            Ok(kind) => kind.retryable(),
-            Err(salesforce) => salesforce.is_retryable_later(),
-        }
-    }
-
-    fn error_names() -> Vec<ErrorName> {
-        let mut names = ImportErrorKind::error_names();
-        names.extend(SalesforceError::error_names());
-        names
+    fn kind_or_salesforce(&self) -> Result<ImportErrorKind, &SalesforceError> {
+        self.kind()
     }
 }
+
+salesforce_client::named_error_or_salesforce!(ImportError, ImportErrorKind);

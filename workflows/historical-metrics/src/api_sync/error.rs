@@ -1,7 +1,7 @@
 //! Why an API-sync step failed, with a stable Step Functions error name (what `Retry`/`Catch`
 //! match); Connect's and Salesforce's failures keep the names the real-time sync uses.
 
-use activity_contract::{ErrorName, NamedError};
+use activity_contract::ErrorName;
 use salesforce_client::SalesforceError;
 
 use super::ports::ConnectError;
@@ -92,39 +92,17 @@ impl ApiSyncError {
     }
 }
 
-impl NamedError for ApiSyncError {
-    fn error_name(&self) -> &'static str {
-        match self.kind() {
-            Ok(kind) => kind.name(),
-            Err(salesforce) => salesforce.error_type(),
-        }
-    }
+impl salesforce_client::step_errors::KindOrSalesforce for ApiSyncError {
+    type Kind = ApiSyncErrorKind;
 
-    fn is_retryable(&self) -> bool {
-        match self.kind() {
-            Ok(kind) => kind.retryable(),
-            Err(salesforce) => salesforce.is_retryable_later(),
-        }
-    }
-
-    fn error_names() -> Vec<ErrorName> {
-        let mut names = ApiSyncErrorKind::error_names();
-        names.extend(SalesforceError::error_names());
-        names
+    fn kind_or_salesforce(&self) -> Result<ApiSyncErrorKind, &SalesforceError> {
+        self.kind()
     }
 }
 
+salesforce_client::named_error_or_salesforce!(ApiSyncError, ApiSyncErrorKind);
+
 /// The names of `kinds`, plus every Salesforce name when the step calls Salesforce.
 pub(crate) fn names(kinds: &[ApiSyncErrorKind], calls_salesforce: bool) -> Vec<ErrorName> {
-    let mut names: Vec<ErrorName> = kinds
-        .iter()
-        .map(|kind| ErrorName {
-            name: kind.name(),
-            retryable: kind.retryable(),
-        })
-        .collect();
-    if calls_salesforce {
-        names.extend(SalesforceError::error_names());
-    }
-    names
+    salesforce_client::step_errors::step_error_names(kinds, calls_salesforce)
 }

@@ -86,7 +86,9 @@ fn functions_are_built_for_lambda_arm64_rust() {
         "one architecture for every function, chosen by the stack: {function}"
     );
     let parameters = section(&template(), "Parameters");
-    let architecture = parameters.get("LambdaArchitecture").expect("LambdaArchitecture");
+    let architecture = parameters
+        .get("LambdaArchitecture")
+        .expect("LambdaArchitecture");
     assert!(architecture.contains("Default: arm64"), "{architecture}");
     assert!(function.contains("LogFormat: JSON"), "{function}");
     assert!(template().contains("BuildMethod: rust-cargolambda"));
@@ -152,4 +154,57 @@ fn the_template_refuses_what_would_fail_at_the_first_salesforce_call() {
     let (accepted, printed) = check_parameters(&[("SalesforceAuthMode", "auto")]);
     assert!(!accepted);
     assert!(printed.contains("SalesforceAuthMode"), "{printed}");
+}
+
+/// Every `!Ref`, `${…}` and `!GetAtt` names a parameter, a resource or a pseudo parameter.
+/// (cfn-lint passes a dangling `!Ref` inside a `AWS::Serverless::Function`'s environment; a
+/// renamed parameter left behind that way fails only at deployment.)
+#[test]
+fn every_reference_in_the_template_names_something_the_template_declares() {
+    let script = r#"
+import re, sys
+from cfnlint.decode import cfn_yaml
+template = cfn_yaml.load(sys.argv[1])
+names = set(template["Parameters"]) | set(template["Resources"])
+dangling = set()
+def walk(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str) and not value.startswith("AWS::") and value not in names:
+                dangling.add(value)
+            if key == "Fn::Sub":
+                text = value if isinstance(value, str) else value[0]
+                local = set(value[1]) if isinstance(value, list) and len(value) > 1 else set()
+                for reference in re.findall(r"\$\{([^}!]+)\}", text):
+                    base = reference.split(".")[0]
+                    if not base.startswith("AWS::") and base not in names and base not in local:
+                        dangling.add(reference)
+            if key == "Fn::GetAtt":
+                base = value[0] if isinstance(value, list) else value.split(".")[0]
+                if base not in names:
+                    dangling.add(base)
+            walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            walk(item)
+for section in ("Resources", "Outputs", "Conditions", "Rules"):
+    walk(template.get(section, {}))
+print(",".join(sorted(dangling)))
+"#;
+    let output = std::process::Command::new(repo_root().join(".venv/bin/python"))
+        .arg("-c")
+        .arg(script)
+        .arg(repo_root().join("template.yaml"))
+        .output()
+        .expect("the .venv python (scripts/bootstrap) runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let dangling = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    assert!(
+        dangling.is_empty(),
+        "template.yaml refers to what it does not declare: {dangling}"
+    );
 }

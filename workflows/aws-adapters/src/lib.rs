@@ -15,9 +15,9 @@ mod comprehend_analysis;
 #[cfg(feature = "connect")]
 mod connect_contact_attributes;
 #[cfg(feature = "connect")]
-mod connect_instance_admin;
-#[cfg(feature = "connect")]
 mod connect_history;
+#[cfg(feature = "connect")]
+mod connect_instance_admin;
 #[cfg(feature = "connect")]
 mod connect_metrics_client;
 #[cfg(feature = "kinesis")]

@@ -118,9 +118,8 @@ pub async fn ensure_contact_analytics(
     final_state: MarkerState,
     claim: Claim<'_>,
 ) -> Result<EnsuredAnalytics, PostCallError> {
-    let fields = |region: Option<&str>| {
-        cca_fields(ctr, &switches.namespace, with_recording_path, region)
-    };
+    let fields =
+        |region: Option<&str>| cca_fields(ctr, &switches.namespace, with_recording_path, region);
     let request = AnalyticsRequest {
         contact_id: &ctr.contact_id,
         comprehend_analyses: ctr.attribute(crate::plan::COMPREHEND_ANALYSIS_ATTRIBUTE),

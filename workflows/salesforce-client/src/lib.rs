@@ -8,7 +8,6 @@
 //! must pass through before it meets SOQL or SOSL.
 
 pub mod api_usage;
-pub mod step_errors;
 pub mod auth;
 pub mod client;
 pub mod config;
@@ -19,6 +18,7 @@ pub mod escape;
 pub mod names;
 pub mod namespace;
 pub mod records;
+pub mod step_errors;
 mod transport;
 
 pub use api_usage::ApiUsage;

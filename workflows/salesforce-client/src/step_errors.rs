@@ -101,8 +101,16 @@ mod tests {
         ));
         assert_eq!(limit.error_name(), "Salesforce.ApiLimitExceeded");
         let names = DemoError::error_names();
-        assert!(names.iter().any(|n| n.name == "Demo.Broken" && !n.retryable));
-        assert!(names.iter().any(|n| n.name == "Salesforce.ApiLimitExceeded"));
+        assert!(
+            names
+                .iter()
+                .any(|n| n.name == "Demo.Broken" && !n.retryable)
+        );
+        assert!(
+            names
+                .iter()
+                .any(|n| n.name == "Salesforce.ApiLimitExceeded")
+        );
         assert_eq!(
             step_error_names(&[DemoKind::Broken], false),
             vec![ErrorName {

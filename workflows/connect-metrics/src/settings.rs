@@ -1,7 +1,7 @@
 //! The real-time sync's configuration, read once per container from the function's
 //! environment (`template.yaml` sets it from the stack parameters).
 
-use env_config::{ConfigError, flag, number_in, optional, required};
+use env_config::{ConfigError, flag, number_in, required};
 use salesforce_client::namespace::Namespace;
 
 use crate::ports::ObjectLocation;
@@ -45,13 +45,7 @@ pub struct RealtimeSettings {
 
 impl RealtimeSettings {
     pub fn from_env(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let namespace_text = optional(lookup, NAMESPACE_VARIABLE).unwrap_or_default();
-        let namespace =
-            Namespace::parse(&namespace_text).map_err(|error| ConfigError::Invalid {
-                name: NAMESPACE_VARIABLE.into(),
-                value: namespace_text.clone(),
-                expected: error.to_string(),
-            })?;
+        let namespace = Namespace::from_env(lookup, NAMESPACE_VARIABLE)?;
         Ok(Self {
             instance_id: required(lookup, INSTANCE_ID_VARIABLE)?,
             queue_page_size: number_in(

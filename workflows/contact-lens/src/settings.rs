@@ -28,13 +28,7 @@ pub struct ContactLensSettings {
 
 impl ContactLensSettings {
     pub fn from_env(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let namespace_text = optional(lookup, NAMESPACE_VARIABLE).unwrap_or_default();
-        let namespace =
-            Namespace::parse(&namespace_text).map_err(|error| ConfigError::Invalid {
-                name: NAMESPACE_VARIABLE.into(),
-                value: namespace_text.clone(),
-                expected: error.to_string(),
-            })?;
+        let namespace = Namespace::from_env(lookup, NAMESPACE_VARIABLE)?;
         Ok(Self {
             import_enabled: flag(lookup, IMPORT_ENABLED_VARIABLE, true)?,
             instance_id: required(lookup, INSTANCE_ID_VARIABLE)?,

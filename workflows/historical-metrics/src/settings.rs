@@ -1,7 +1,7 @@
 //! What both historical sources need from the function's environment (`template.yaml` sets it
 //! from the stack parameters), read once per container.
 
-use env_config::{ConfigError, flag, optional, required};
+use env_config::{ConfigError, flag, required};
 use salesforce_client::namespace::Namespace;
 
 use crate::objects::HistoricalObject;
@@ -22,13 +22,7 @@ pub struct HistoricalSettings {
 
 impl HistoricalSettings {
     pub fn from_env(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let namespace_text = optional(lookup, NAMESPACE_VARIABLE).unwrap_or_default();
-        let namespace =
-            Namespace::parse(&namespace_text).map_err(|error| ConfigError::Invalid {
-                name: NAMESPACE_VARIABLE.into(),
-                value: namespace_text.clone(),
-                expected: error.to_string(),
-            })?;
+        let namespace = Namespace::from_env(lookup, NAMESPACE_VARIABLE)?;
         Ok(Self {
             namespace,
             region: required(lookup, REGION_VARIABLE)?,

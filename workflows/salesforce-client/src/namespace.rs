@@ -19,6 +19,20 @@ impl Namespace {
         Self(None)
     }
 
+    /// The namespace a function's environment names in `variable` (unset or blank: none); an
+    /// invalid one is a configuration error naming the variable.
+    pub fn from_env(
+        lookup: &impl Fn(&str) -> Option<String>,
+        variable: &str,
+    ) -> Result<Self, env_config::ConfigError> {
+        let text = env_config::optional(lookup, variable).unwrap_or_default();
+        Self::parse(&text).map_err(|error| env_config::ConfigError::Invalid {
+            name: variable.into(),
+            value: text.clone(),
+            expected: error.to_string(),
+        })
+    }
+
     /// Parses the stack parameter's value. Validation matters because the prefix is placed
     /// into REST paths and SOQL text.
     pub fn parse(value: &str) -> Result<Self, InvalidNamespace> {

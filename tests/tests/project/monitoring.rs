@@ -3,7 +3,6 @@
 //! the stack deploys (CloudFormation would accept a broken body and the console show nothing).
 
 use std::collections::BTreeSet;
-use std::process::Command;
 
 use test_harness::repo_root;
 
@@ -105,18 +104,7 @@ for on in (True, False):
     widgets = json.loads(resolve(body, on))["widgets"]
     print(len(widgets))
 "#;
-    let output = Command::new(repo_root().join(".venv/bin/python"))
-        .arg("-c")
-        .arg(script)
-        .arg(repo_root().join("template.yaml"))
-        .output()
-        .expect("the .venv python (scripts/bootstrap) runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = crate::python_on_template(script);
     let counts: Vec<usize> = stdout.lines().filter_map(|l| l.parse().ok()).collect();
     assert_eq!(counts.len(), 2, "{stdout}");
     assert!(

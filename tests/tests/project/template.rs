@@ -191,18 +191,7 @@ for section in ("Resources", "Outputs", "Conditions", "Rules"):
     walk(template.get(section, {}))
 print(",".join(sorted(dangling)))
 "#;
-    let output = std::process::Command::new(repo_root().join(".venv/bin/python"))
-        .arg("-c")
-        .arg(script)
-        .arg(repo_root().join("template.yaml"))
-        .output()
-        .expect("the .venv python (scripts/bootstrap) runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let dangling = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    let dangling = crate::python_on_template(script).trim().to_string();
     assert!(
         dangling.is_empty(),
         "template.yaml refers to what it does not declare: {dangling}"

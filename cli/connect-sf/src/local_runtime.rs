@@ -121,7 +121,7 @@ impl ApiCalls {
 
 impl LocalRuntime {
     /// `definition` is the workflow file; its substitutions come from the template's state
-    /// machine whose `DefinitionUri` names that file (none for a file the template does not
+    /// machine whose definition file it is (none for a file the template does not
     /// deploy, e.g. an ad-hoc definition).
     pub async fn start(
         project: &Project,

@@ -43,15 +43,15 @@ pub fn check(project: &Project) -> anyhow::Result<Vec<String>> {
     let mut deployed = BTreeSet::new();
 
     for wiring in &wirings {
-        let file = Path::new(&wiring.definition_uri);
+        let file = Path::new(&wiring.definition_file);
         let Some(file_name) = file.file_name() else {
             continue;
         };
         deployed.insert(file_name.to_os_string());
         if !project.template().with_file_name(file).is_file() {
             problems.push(format!(
-                "template.yaml: {} has DefinitionUri {} but that file does not exist",
-                wiring.resource, wiring.definition_uri
+                "template.yaml: {} has DefinitionS3Location {} but that file does not exist",
+                wiring.resource, wiring.definition_file
             ));
         }
     }
@@ -82,10 +82,10 @@ pub fn check(project: &Project) -> anyhow::Result<Vec<String>> {
         let file_name = path.file_name().map(|name| name.to_os_string());
         let wiring = wirings
             .iter()
-            .find(|wiring| Path::new(&wiring.definition_uri).file_name() == file_name.as_deref());
+            .find(|wiring| Path::new(&wiring.definition_file).file_name() == file_name.as_deref());
         let Some(wiring) = wiring else {
             problems.push(format!(
-                "{shown}: no state machine in template.yaml deploys it (DefinitionUri)"
+                "{shown}: no state machine in template.yaml deploys it (DefinitionS3Location)"
             ));
             continue;
         };

@@ -6,13 +6,14 @@ use serde_yaml_ng::{Mapping, Value as Yaml};
 use test_harness::repo_root;
 
 const CONDITION: &str = "ContactLensImportCondition";
-const RESOURCES: [&str; 8] = [
+const RESOURCES: [&str; 9] = [
     "CheckContactLensFileFunction",
     "CheckContactLensFileFunctionRole",
     "ReadContactLensFilesPolicy",
     "ImportContactLensFileFunction",
     "ImportContactLensFileFunctionRole",
     "ContactLensStateMachine",
+    "ContactLensStateMachineRole",
     "ContactLensFileCreatedRule",
     "ContactLensFileCreatedRuleRole",
 ];
@@ -41,9 +42,13 @@ fn the_contact_lens_resources_exist_only_under_their_condition() {
         assert_eq!(resource["Condition"].as_str(), Some(CONDITION), "{name}");
     }
     let machine = &resources["ContactLensStateMachine"]["Properties"];
-    assert_eq!(machine["Type"].as_str(), Some("STANDARD"), "redrivable");
     assert_eq!(
-        machine["DefinitionUri"].as_str(),
+        machine["StateMachineType"].as_str(),
+        Some("STANDARD"),
+        "redrivable"
+    );
+    assert_eq!(
+        machine["DefinitionS3Location"].as_str(),
         Some("statemachines/contact-lens.asl.json")
     );
     let condition = text(&template["Conditions"][CONDITION]);

@@ -19,7 +19,7 @@ fn post_call() -> (Value, StateMachineWiring) {
     let wiring = template_wiring::read(&repo_root().join("template.yaml"))
         .expect("template")
         .into_iter()
-        .find(|wiring| wiring.definition_uri.ends_with("post-call.asl.json"))
+        .find(|wiring| wiring.definition_file.ends_with("post-call.asl.json"))
         .expect("the template deploys post-call");
     (definition, wiring)
 }
@@ -40,12 +40,12 @@ fn every_state_machine_matches_only_names_its_activities_return() {
     let wirings = template_wiring::read(&repo_root().join("template.yaml")).expect("template");
     assert!(!wirings.is_empty());
     for wiring in wirings {
-        let path = repo_root().join(&wiring.definition_uri);
+        let path = repo_root().join(&wiring.definition_file);
         let definition: Value =
             serde_json::from_str(&std::fs::read_to_string(&path).expect("definition"))
                 .expect("JSON");
         let problems =
-            check_state_machine(&wiring.definition_uri, &definition, &wiring, &contracts());
+            check_state_machine(&wiring.definition_file, &definition, &wiring, &contracts());
         assert!(problems.is_empty(), "{problems:#?}");
     }
 }

@@ -4,6 +4,7 @@
 
 mod architecture;
 mod diagrams;
+mod encryption;
 mod error_contract;
 mod monitoring;
 mod schedules;

@@ -116,12 +116,12 @@ fn template_schedules(template: &Yaml) -> BTreeMap<String, (String, Schedule)> {
             ),
             "{name}: its target {machine_id} is not a state machine"
         );
-        let workflow = machine["Properties"]["DefinitionUri"]
+        let workflow = machine["Properties"]["DefinitionS3Location"]
             .as_str()
             .and_then(|uri| uri.strip_prefix("statemachines/"))
             .and_then(|file| file.strip_suffix(".asl.json"))
             .unwrap_or_else(|| {
-                panic!("{machine_id}'s DefinitionUri is not statemachines/<name>.asl.json")
+                panic!("{machine_id}'s DefinitionS3Location is not statemachines/<name>.asl.json")
             })
             .to_string();
         let input = match &target["Input"] {
@@ -214,9 +214,15 @@ fn a_schedule_role_is_trusted_by_the_scheduler_and_starts_only_its_target() {
             trust.contains("scheduler.amazonaws.com"),
             "{role_id} is not trusted by EventBridge Scheduler: {trust}"
         );
+        // The one managed policy allowed: the workflow key's, only when a key is given (the
+        // execution is encrypted with it; see encryption.rs).
+        let managed =
+            serde_yaml_ng::to_string(&role["Properties"]["ManagedPolicyArns"]).expect("yaml");
         assert!(
-            role["Properties"]["ManagedPolicyArns"].is_null(),
-            "{role_id} has managed policies"
+            role["Properties"]["ManagedPolicyArns"].is_null()
+                || managed.trim()
+                    == "- !If\n  - HasWorkflowKmsKey\n  - !Ref WorkflowKeyPolicy\n  - !Ref AWS::NoValue",
+            "{role_id} has managed policies: {managed}"
         );
         let statements: Vec<&Yaml> = role["Properties"]["Policies"]
             .as_sequence()
@@ -254,6 +260,7 @@ fn the_historical_api_sync_exists_only_with_the_metrics_api_source_and_an_instan
         "SyncHistoricalIntervalFunction",
         "SyncHistoricalIntervalFunctionRole",
         "HistoricalMetricsStateMachine",
+        "HistoricalMetricsStateMachineRole",
         "HistoricalMetricsSchedule",
         "HistoricalMetricsScheduleRole",
     ] {
@@ -287,7 +294,7 @@ fn the_historical_api_sync_exists_only_with_the_metrics_api_source_and_an_instan
     assert_eq!(allowed, ["s3-reports", "metrics-api"]);
 
     let machine = &resources["HistoricalMetricsStateMachine"]["Properties"];
-    assert_eq!(machine["Type"].as_str(), Some("STANDARD"));
+    assert_eq!(machine["StateMachineType"].as_str(), Some("STANDARD"));
     // Least privilege: the plan lists, the sync reads metrics; neither more.
     let actions = |role: &str| -> Vec<String> {
         let text =
@@ -348,6 +355,7 @@ fn the_realtime_workflow_is_express_and_exists_only_under_its_condition() {
         "SyncQueueMetricsFunctionRole",
         "RealtimeQueueMetricsLogGroup",
         "RealtimeQueueMetricsStateMachine",
+        "RealtimeQueueMetricsStateMachineRole",
         "RealtimeQueueMetricsSchedule",
         "RealtimeQueueMetricsScheduleRole",
     ] {
@@ -369,18 +377,18 @@ fn the_realtime_workflow_is_express_and_exists_only_under_its_condition() {
     }
 
     let machine = &resources["RealtimeQueueMetricsStateMachine"]["Properties"];
-    assert_eq!(machine["Type"].as_str(), Some("EXPRESS"));
+    assert_eq!(machine["StateMachineType"].as_str(), Some("EXPRESS"));
     assert_eq!(
-        machine["DefinitionUri"].as_str(),
+        machine["DefinitionS3Location"].as_str(),
         Some("statemachines/realtime-queue-metrics.asl.json")
     );
     // An Express execution keeps no history: its failures are only in the log.
     assert_eq!(
-        machine["Logging"]["IncludeExecutionData"].as_bool(),
+        machine["LoggingConfiguration"]["IncludeExecutionData"].as_bool(),
         Some(false)
     );
     assert!(
-        referenced(&machine["Logging"]["Destinations"][0]["CloudWatchLogsLogGroup"]["LogGroupArn"])
+        referenced(&machine["LoggingConfiguration"]["Destinations"][0]["CloudWatchLogsLogGroup"]["LogGroupArn"])
             .is_some_and(
                 |group| resources[group.as_str()]["Properties"]["RetentionInDays"]
                     .as_u64()

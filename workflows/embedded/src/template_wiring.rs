@@ -14,8 +14,10 @@ use serde_yaml_ng::Value as Yaml;
 #[derive(Debug, Clone, PartialEq)]
 pub struct StateMachineWiring {
     pub resource: String,
-    /// `DefinitionUri`, relative to the template.
-    pub definition_uri: String,
+    /// The definition file, relative to the template: `DefinitionS3Location` of an
+    /// `AWS::StepFunctions::StateMachine` (a local path `sam package` uploads) or
+    /// `DefinitionUri` of an `AWS::Serverless::StateMachine`.
+    pub definition_file: String,
     /// Placeholder → what it resolves to locally: an activity crate name
     /// (`!GetAtt SfInvokeApiFunction.Arn` → `sf-invoke-api`) or the literal text.
     pub substitutions: BTreeMap<String, String>,
@@ -24,7 +26,7 @@ pub struct StateMachineWiring {
     pub references: BTreeMap<String, String>,
 }
 
-/// The `DefinitionSubstitutions` of the state machine whose `DefinitionUri` names the file
+/// The `DefinitionSubstitutions` of the state machine whose definition file is
 /// `definition_file` (e.g. `post-call.asl.json`), as the local engine takes them; `None` when
 /// the template deploys no such state machine (an ad-hoc definition).
 pub fn substitutions_for(
@@ -34,7 +36,7 @@ pub fn substitutions_for(
     Ok(read(template)?
         .into_iter()
         .find(|machine| {
-            Path::new(&machine.definition_uri)
+            Path::new(&machine.definition_file)
                 .file_name()
                 .is_some_and(|name| name == definition_file)
         })
@@ -64,10 +66,15 @@ pub fn read(template: &Path) -> anyhow::Result<Vec<StateMachineWiring>> {
         }
         let name = name.as_str().unwrap_or_default().to_string();
         let properties = resource.get("Properties");
-        let definition_uri = properties
-            .and_then(|p| p.get("DefinitionUri"))
+        let definition_file = properties
+            .and_then(|p| {
+                p.get("DefinitionS3Location")
+                    .or_else(|| p.get("DefinitionUri"))
+            })
             .and_then(Yaml::as_str)
-            .with_context(|| format!("state machine {name} has no DefinitionUri file"))?
+            .with_context(|| {
+                format!("state machine {name} names no definition file (DefinitionS3Location)")
+            })?
             .to_string();
         let mut substitutions = BTreeMap::new();
         let mut references = BTreeMap::new();
@@ -85,7 +92,7 @@ pub fn read(template: &Path) -> anyhow::Result<Vec<StateMachineWiring>> {
         }
         wirings.push(StateMachineWiring {
             resource: name,
-            definition_uri,
+            definition_file,
             substitutions,
             references,
         });

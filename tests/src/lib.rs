@@ -6,3 +6,4 @@ pub mod contact_lens_world;
 pub mod post_call_on_aws;
 pub mod post_call_world;
 pub mod realtime_world;
+pub mod template_yaml;

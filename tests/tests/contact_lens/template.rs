@@ -2,8 +2,8 @@
 //! `ContactLensImportCondition`, a rule whose patterns hold no date, the Standard state machine,
 //! and least-privilege roles.
 
-use serde_yaml_ng::{Mapping, Value as Yaml};
-use test_harness::repo_root;
+use serde_yaml_ng::Value as Yaml;
+use tests::template_yaml::{resources, template};
 
 const CONDITION: &str = "ContactLensImportCondition";
 const RESOURCES: [&str; 9] = [
@@ -17,17 +17,6 @@ const RESOURCES: [&str; 9] = [
     "ContactLensFileCreatedRule",
     "ContactLensFileCreatedRuleRole",
 ];
-
-fn template() -> Yaml {
-    serde_yaml_ng::from_str(
-        &std::fs::read_to_string(repo_root().join("template.yaml")).expect("template.yaml"),
-    )
-    .expect("template.yaml is YAML")
-}
-
-fn resources(template: &Yaml) -> &Mapping {
-    template["Resources"].as_mapping().expect("Resources")
-}
 
 fn text(value: &Yaml) -> String {
     serde_yaml_ng::to_string(value).expect("yaml")

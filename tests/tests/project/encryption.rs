@@ -3,48 +3,10 @@
 //! runs or starts one (or sends to the CTR trigger's failure queue) can use the key. Without
 //! the grant, the first StartExecution would fail with AccessDenied after the stack deployed.
 
-use serde_yaml_ng::{Mapping, Value as Yaml};
-use test_harness::repo_root;
+use serde_yaml_ng::Value as Yaml;
+use tests::template_yaml::{if_branches, referenced, resources, template};
 
 const KEY_CONDITION: &str = "HasWorkflowKmsKey";
-
-fn template() -> Yaml {
-    serde_yaml_ng::from_str(
-        &std::fs::read_to_string(repo_root().join("template.yaml")).expect("template.yaml"),
-    )
-    .expect("template.yaml is YAML")
-}
-
-fn resources(template: &Yaml) -> &Mapping {
-    template["Resources"].as_mapping().expect("Resources")
-}
-
-/// `!If [condition, then, else]` → (condition, then, else).
-fn if_branches(value: &Yaml) -> Option<(&str, &Yaml, &Yaml)> {
-    let Yaml::Tagged(tagged) = value else {
-        return None;
-    };
-    if tagged.tag.to_string() != "!If" {
-        return None;
-    }
-    match tagged.value.as_sequence()?.as_slice() {
-        [condition, then, otherwise] => Some((condition.as_str()?, then, otherwise)),
-        _ => None,
-    }
-}
-
-/// The logical id a `!Ref X` or `!GetAtt X.Attr` names.
-fn referenced(value: &Yaml) -> Option<String> {
-    let Yaml::Tagged(tagged) = value else {
-        return None;
-    };
-    let text = tagged.value.as_str()?;
-    match tagged.tag.to_string().trim_start_matches('!') {
-        "Ref" => Some(text.to_string()),
-        "GetAtt" => text.split('.').next().map(str::to_string),
-        _ => None,
-    }
-}
 
 /// Whether `role` attaches the workflow key's policy exactly when a key is given.
 fn attaches_workflow_key_policy(role: &Yaml) -> bool {

@@ -8,38 +8,13 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde_json::Value as Json;
-use serde_yaml_ng::{Mapping, Value as Yaml};
+use serde_yaml_ng::Value as Yaml;
 use test_harness::repo_root;
+use tests::template_yaml::{referenced, resources, template};
 
 const REALTIME_CONDITION: &str = "RealtimeReportingImportCondition";
 const HISTORICAL_API_CONDITION: &str = "HistoricalMetricsApiCondition";
 const SYNC_STATE_CONDITION: &str = "SyncStateBucketCondition";
-
-fn template() -> Yaml {
-    serde_yaml_ng::from_str(
-        &std::fs::read_to_string(repo_root().join("template.yaml")).expect("template.yaml"),
-    )
-    .expect("template.yaml is YAML")
-}
-
-fn resources(template: &Yaml) -> &Mapping {
-    template["Resources"].as_mapping().expect("Resources")
-}
-
-/// The logical id a `!Ref X`, `!GetAtt X.Arn` or `!GetAtt [X, Arn]` names.
-fn referenced(value: &Yaml) -> Option<String> {
-    let Yaml::Tagged(tagged) = value else {
-        return None;
-    };
-    match (tagged.tag.to_string().as_str(), &tagged.value) {
-        ("!Ref", Yaml::String(name)) => Some(name.clone()),
-        ("!GetAtt", Yaml::String(text)) => text.split('.').next().map(str::to_string),
-        ("!GetAtt", Yaml::Sequence(parts)) => {
-            parts.first().and_then(Yaml::as_str).map(str::to_string)
-        }
-        _ => None,
-    }
-}
 
 /// A schedule as both sides describe it.
 #[derive(Debug, PartialEq)]

@@ -4,16 +4,9 @@
 use std::collections::BTreeSet;
 
 use serde_yaml_ng::Value as Yaml;
-use test_harness::repo_root;
+use tests::template_yaml::template;
 
 const CONDITION: &str = "SalesforceExecuteAWSServiceUserHasValue";
-
-fn template() -> Yaml {
-    serde_yaml_ng::from_str(
-        &std::fs::read_to_string(repo_root().join("template.yaml")).expect("template.yaml"),
-    )
-    .expect("template.yaml is YAML")
-}
 
 /// The text under a tag (`!Sub 'arn:…'`), or the plain value's.
 fn text(value: &Yaml) -> Option<String> {

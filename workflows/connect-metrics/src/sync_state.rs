@@ -11,12 +11,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use object_storage::stored_json::StoredJson;
+
 use crate::budget::SeenUsage;
 use crate::error::MetricsError;
 use crate::ports::{ObjectLocation, ObjectStore, Queue};
-
-/// Conditional writes that lose to another writer this many times in a row give up.
-const MAX_CONFLICTS: usize = 8;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -54,18 +53,7 @@ pub struct StoredSyncState<'a> {
 
 impl StoredSyncState<'_> {
     pub async fn load(&self) -> Result<SyncState, MetricsError> {
-        let stored = self
-            .store
-            .get_versioned(&self.location)
-            .await
-            .map_err(|source| MetricsError::SyncState {
-                action: "read",
-                source,
-            })?;
-        match stored {
-            None => Ok(SyncState::default()),
-            Some(object) => self.parse(&object.bytes),
-        }
+        Ok(self.json().load().await?.unwrap_or_default())
     }
 
     /// Applies `change` to the stored state and writes it back only if nobody wrote in
@@ -74,57 +62,22 @@ impl StoredSyncState<'_> {
         &self,
         mut change: impl FnMut(&mut SyncState),
     ) -> Result<SyncState, MetricsError> {
-        for _ in 0..MAX_CONFLICTS {
-            let stored = self
-                .store
-                .get_versioned(&self.location)
-                .await
-                .map_err(|source| MetricsError::SyncState {
-                    action: "read",
-                    source,
-                })?;
-            let (mut state, version) = match stored {
-                None => (SyncState::default(), None),
-                Some(object) => (self.parse(&object.bytes)?, Some(object.version)),
-            };
-            change(&mut state);
-            let bytes =
-                serde_json::to_vec(&state).map_err(|error| MetricsError::MalformedSyncState {
-                    location: self.location.to_string(),
-                    reason: error.to_string(),
-                })?;
-            let written = match &version {
-                Some(version) => {
-                    self.store
-                        .put_if_version(&self.location, &bytes, version)
-                        .await
-                }
-                None => self.store.put_if_absent(&self.location, &bytes).await,
-            }
-            .map_err(|source| MetricsError::SyncState {
-                action: "write",
-                source,
-            })?;
-            if written {
-                return Ok(state);
-            }
-        }
-        Err(MetricsError::SyncState {
-            action: "write",
-            source: object_storage::StoreError::Unavailable {
-                location: self.location.to_string(),
-                message: format!(
-                    "{MAX_CONFLICTS} conditional writes in a row lost to other writers"
-                ),
-            },
-        })
+        let written = self
+            .json()
+            .update(|current: Option<&SyncState>| {
+                let mut state = current.cloned().unwrap_or_default();
+                change(&mut state);
+                Some(state)
+            })
+            .await?;
+        Ok(written.unwrap_or_default())
     }
 
-    fn parse(&self, bytes: &[u8]) -> Result<SyncState, MetricsError> {
-        serde_json::from_slice(bytes).map_err(|error| MetricsError::MalformedSyncState {
-            location: self.location.to_string(),
-            reason: redaction::without_quoted_values(&error.to_string()),
-        })
+    fn json(&self) -> StoredJson<'_> {
+        StoredJson {
+            store: self.store,
+            location: self.location.clone(),
+        }
     }
 }
 

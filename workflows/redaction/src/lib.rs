@@ -39,17 +39,25 @@ pub fn redact_personal_data(text: &str) -> String {
     redact_email_addresses(&redact_phone_runs(text))
 }
 
-/// serde's messages quote the offending value (`invalid type: string "+1206…"`): keeps the
-/// structure of the message and drops whatever is between quotes.
+/// serde's messages quote the offending value (`invalid type: string "+1206…"`, or in backticks
+/// for a number: ``invalid type: integer `12065550100` ``): keeps the structure of the message
+/// and drops whatever is between the quotes.
 pub fn without_quoted_values(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut quoted = false;
+    let mut open: Option<char> = None;
     for character in text.chars() {
-        if character == '"' {
-            quoted = !quoted;
-            out.push_str(if quoted { "\"…" } else { "\"" });
-        } else if !quoted {
-            out.push(character);
+        match open {
+            None if character == '"' || character == '`' => {
+                open = Some(character);
+                out.push(character);
+                out.push('…');
+            }
+            None => out.push(character),
+            Some(quote) if character == quote => {
+                open = None;
+                out.push(character);
+            }
+            Some(_) => {}
         }
     }
     out
@@ -232,6 +240,12 @@ mod tests {
         assert_eq!(
             without_quoted_values("invalid type: string \"+12065550143\", expected u64"),
             "invalid type: string \"…\", expected u64"
+        );
+        assert_eq!(
+            without_quoted_values(
+                "invalid type: integer `12065550143`, expected a string at line 1 column 22"
+            ),
+            "invalid type: integer `…`, expected a string at line 1 column 22"
         );
     }
 

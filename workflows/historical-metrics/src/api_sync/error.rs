@@ -106,3 +106,15 @@ salesforce_client::named_error_or_salesforce!(ApiSyncError, ApiSyncErrorKind);
 pub(crate) fn names(kinds: &[ApiSyncErrorKind], calls_salesforce: bool) -> Vec<ErrorName> {
     salesforce_client::step_errors::step_error_names(kinds, calls_salesforce)
 }
+
+impl From<object_storage::stored_json::StoredJsonError> for ApiSyncError {
+    fn from(error: object_storage::stored_json::StoredJsonError) -> Self {
+        use object_storage::stored_json::StoredJsonError;
+        match error {
+            StoredJsonError::Store { action, source, .. } => Self::SyncState { action, source },
+            StoredJsonError::Malformed { location, reason } => {
+                Self::MalformedSyncState { location, reason }
+            }
+        }
+    }
+}

@@ -4,14 +4,11 @@
 //! two overlapping runs never move the checkpoint back or lose each other's write.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+pub use object_storage::stored_json::StoredJson;
+use serde::{Deserialize, Serialize};
 
 use super::error::ApiSyncError;
 use super::ports::{Queue, User};
-use crate::ports::{ObjectLocation, ObjectStore, StoreError};
-
-/// Conditional writes that lose to another writer this many times in a row give up.
-const MAX_CONFLICTS: usize = 8;
 
 /// The last interval synced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,88 +32,6 @@ pub struct ListedResources {
     pub instance_arn: Option<String>,
     pub queues: Vec<Queue>,
     pub agents: Vec<User>,
-}
-
-/// One JSON object of the state bucket.
-pub struct StoredJson<'a> {
-    pub store: &'a dyn ObjectStore,
-    pub location: ObjectLocation,
-}
-
-impl StoredJson<'_> {
-    pub async fn load<T: DeserializeOwned>(&self) -> Result<Option<T>, ApiSyncError> {
-        let stored = self
-            .store
-            .get_versioned(&self.location)
-            .await
-            .map_err(|source| ApiSyncError::SyncState {
-                action: "read",
-                source,
-            })?;
-        stored.map(|object| self.parse(&object.bytes)).transpose()
-    }
-
-    /// Applies `change` to the stored value (`None` when there is none) and writes the result
-    /// only if nobody wrote in between; on a conflict re-reads and applies `change` again.
-    /// `change` answering `None` writes nothing. Returns what is stored afterwards.
-    pub async fn update<T: Serialize + DeserializeOwned>(
-        &self,
-        mut change: impl FnMut(Option<&T>) -> Option<T>,
-    ) -> Result<Option<T>, ApiSyncError> {
-        for _ in 0..MAX_CONFLICTS {
-            let stored = self
-                .store
-                .get_versioned(&self.location)
-                .await
-                .map_err(|source| ApiSyncError::SyncState {
-                    action: "read",
-                    source,
-                })?;
-            let (current, version) = match stored {
-                None => (None, None),
-                Some(object) => (Some(self.parse::<T>(&object.bytes)?), Some(object.version)),
-            };
-            let Some(next) = change(current.as_ref()) else {
-                return Ok(current);
-            };
-            let bytes =
-                serde_json::to_vec(&next).map_err(|error| ApiSyncError::MalformedSyncState {
-                    location: self.location.to_string(),
-                    reason: error.to_string(),
-                })?;
-            let written = match &version {
-                Some(version) => {
-                    self.store
-                        .put_if_version(&self.location, &bytes, version)
-                        .await
-                }
-                None => self.store.put_if_absent(&self.location, &bytes).await,
-            }
-            .map_err(|source| ApiSyncError::SyncState {
-                action: "write",
-                source,
-            })?;
-            if written {
-                return Ok(Some(next));
-            }
-        }
-        Err(ApiSyncError::SyncState {
-            action: "write",
-            source: StoreError::Unavailable {
-                location: self.location.to_string(),
-                message: format!(
-                    "{MAX_CONFLICTS} conditional writes in a row lost to other writers"
-                ),
-            },
-        })
-    }
-
-    fn parse<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, ApiSyncError> {
-        serde_json::from_slice(bytes).map_err(|error| ApiSyncError::MalformedSyncState {
-            location: self.location.to_string(),
-            reason: redaction::without_quoted_values(&error.to_string()),
-        })
-    }
 }
 
 /// Moves the checkpoint to the interval starting at `start`, never back: an older interval
@@ -150,6 +65,7 @@ pub async fn advance_checkpoint(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ports::ObjectLocation;
     use chrono::TimeZone;
     use object_storage::testing::MemoryObjectStore;
     use std::collections::BTreeMap;
@@ -223,7 +139,7 @@ mod tests {
             store: &store,
             location,
         };
-        let error = stored.load::<Checkpoint>().await.expect_err("malformed");
+        let error = ApiSyncError::from(stored.load::<Checkpoint>().await.expect_err("malformed"));
         assert!(
             matches!(error, ApiSyncError::MalformedSyncState { .. }),
             "{error:?}"

@@ -47,6 +47,30 @@ where
     }
 }
 
+/// Every item of a paged Connect list: `page(token)` reads one page (retried as
+/// [`with_retries`] does) and answers its items and the next token; pages are read until
+/// Connect gives no next token.
+pub async fn every_page<T, F, Fut>(
+    calls: &mut ConnectCalls,
+    mut page: F,
+) -> Result<Vec<T>, ConnectError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), ConnectError>>,
+{
+    let mut items = Vec::new();
+    let mut next_token: Option<String> = None;
+    loop {
+        let token = next_token.take();
+        let (page_items, next) = with_retries(calls, || page(token.clone())).await?;
+        items.extend(page_items);
+        match next {
+            Some(token) if !token.is_empty() => next_token = Some(token),
+            _ => return Ok(items),
+        }
+    }
+}
+
 /// Every STANDARD queue of the instance, all pages.
 pub async fn list_all_queues(
     connect: &dyn ConnectMetrics,
@@ -54,20 +78,13 @@ pub async fn list_all_queues(
     page_size: u32,
     calls: &mut ConnectCalls,
 ) -> Result<Vec<Queue>, ConnectError> {
-    let mut queues = Vec::new();
-    let mut next_token = None;
-    loop {
-        let token = next_token.clone();
-        let page = with_retries(calls, || {
-            connect.list_queues_page(instance_id, page_size, token.clone())
-        })
-        .await?;
-        queues.extend(page.queues);
-        match page.next_token {
-            Some(token) if !token.is_empty() => next_token = Some(token),
-            _ => return Ok(queues),
-        }
-    }
+    every_page(calls, |token| async move {
+        let page = connect
+            .list_queues_page(instance_id, page_size, token)
+            .await?;
+        Ok((page.queues, page.next_token))
+    })
+    .await
 }
 
 /// The current values of every queue in `queue_ids`, by queue id; a queue Connect reported
@@ -81,24 +98,21 @@ pub async fn current_values(
 ) -> Result<BTreeMap<String, QueueMetricValues>, ConnectError> {
     let mut values: BTreeMap<String, QueueMetricValues> = BTreeMap::new();
     for chunk in queue_ids.chunks(MAX_QUEUES_PER_CALL) {
-        let mut next_token = None;
-        loop {
+        let rows = every_page(calls, |next_token| async move {
             let request = CurrentMetricsRequest {
                 instance_id,
                 queue_ids: chunk,
                 page_size,
-                next_token: next_token.clone(),
+                next_token,
             };
-            let page = with_retries(calls, || connect.current_metrics_page(&request)).await?;
-            for row in page.rows {
-                let queue = values.entry(row.queue_id).or_default();
-                for (name, value) in row.values {
-                    queue.add(&name, value);
-                }
-            }
-            match page.next_token {
-                Some(token) if !token.is_empty() => next_token = Some(token),
-                _ => break,
+            let page = connect.current_metrics_page(&request).await?;
+            Ok((page.rows, page.next_token))
+        })
+        .await?;
+        for row in rows {
+            let queue = values.entry(row.queue_id).or_default();
+            for (name, value) in row.values {
+                queue.add(&name, value);
             }
         }
     }

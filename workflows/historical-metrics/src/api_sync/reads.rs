@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use connect_metrics::connect_reads::{ConnectCalls, with_retries};
+use connect_metrics::connect_reads::{ConnectCalls, every_page};
 
 use super::intervals::Interval;
 use super::metrics::{ApiMetric, MAX_RESOURCES_PER_CALL};
@@ -18,20 +18,13 @@ pub async fn all_queues(
     page_size: u32,
     calls: &mut ConnectCalls,
 ) -> Result<Vec<Queue>, ConnectError> {
-    let mut queues = Vec::new();
-    let mut next_token = None;
-    loop {
-        let token = next_token.clone();
-        let page = with_retries(calls, || {
-            connect.list_queues_page(instance_id, page_size, token.clone())
-        })
-        .await?;
-        queues.extend(page.queues);
-        match page.next_token {
-            Some(token) if !token.is_empty() => next_token = Some(token),
-            _ => return Ok(queues),
-        }
-    }
+    every_page(calls, |token| async move {
+        let page = connect
+            .list_queues_page(instance_id, page_size, token)
+            .await?;
+        Ok((page.queues, page.next_token))
+    })
+    .await
 }
 
 /// Every user of the instance, all pages.
@@ -40,20 +33,11 @@ pub async fn all_users(
     instance_id: &str,
     calls: &mut ConnectCalls,
 ) -> Result<Vec<User>, ConnectError> {
-    let mut users = Vec::new();
-    let mut next_token = None;
-    loop {
-        let token = next_token.clone();
-        let page = with_retries(calls, || {
-            connect.list_users_page(instance_id, token.clone())
-        })
-        .await?;
-        users.extend(page.users);
-        match page.next_token {
-            Some(token) if !token.is_empty() => next_token = Some(token),
-            _ => return Ok(users),
-        }
-    }
+    every_page(calls, |token| async move {
+        let page = connect.list_users_page(instance_id, token).await?;
+        Ok((page.users, page.next_token))
+    })
+    .await
 }
 
 /// The instance's ARN, from a queue's or a user's ARN (`…:instance/<id>/queue/<queue id>`).
@@ -85,36 +69,33 @@ pub async fn interval_values(
 ) -> Result<BTreeMap<String, Vec<Option<f64>>>, ConnectError> {
     let mut values: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
     for chunk in resource_ids.chunks(MAX_RESOURCES_PER_CALL) {
-        let mut next_token = None;
-        loop {
+        let rows = every_page(calls, |next_token| async move {
             let request = MetricDataRequest {
                 instance_arn,
                 interval,
                 grouping,
                 resource_ids: chunk,
                 metrics,
-                next_token: next_token.clone(),
+                next_token,
             };
-            let page = with_retries(calls, || connect.metric_data_page(&request)).await?;
-            for row in page.rows {
-                if row
-                    .interval_start
-                    .is_some_and(|start| start != interval.start)
-                {
-                    continue;
-                }
-                let entry = values
-                    .entry(row.resource_id)
-                    .or_insert_with(|| vec![None; metrics.len()]);
-                for (index, value) in row.values {
-                    if let (Some(slot), Some(value)) = (entry.get_mut(index), value) {
-                        *slot = Some(value);
-                    }
-                }
+            let page = connect.metric_data_page(&request).await?;
+            Ok((page.rows, page.next_token))
+        })
+        .await?;
+        for row in rows {
+            if row
+                .interval_start
+                .is_some_and(|start| start != interval.start)
+            {
+                continue;
             }
-            match page.next_token {
-                Some(token) if !token.is_empty() => next_token = Some(token),
-                _ => break,
+            let entry = values
+                .entry(row.resource_id)
+                .or_insert_with(|| vec![None; metrics.len()]);
+            for (index, value) in row.values {
+                if let (Some(slot), Some(value)) = (entry.get_mut(index), value) {
+                    *slot = Some(value);
+                }
             }
         }
     }

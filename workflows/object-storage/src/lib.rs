@@ -151,6 +151,7 @@ pub trait ObjectStore: Send + Sync {
     ) -> Result<bool, StoreError>;
 }
 
+pub mod object_event;
 pub mod stored_json;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

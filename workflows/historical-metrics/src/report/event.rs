@@ -1,7 +1,8 @@
-//! Which report an event names: an S3 event notification (`Records[].s3`, keys URL-encoded,
-//! `+` a space) or an EventBridge `Object Created` event (`detail.object.key`, as stored).
-//! Only the fields read here are declared; everything else in the event is ignored.
+//! Which reports an event names: every object an S3 event notification or an EventBridge
+//! `Object Created` event says was created (`object_storage::object_event`, which both imports
+//! share), under a `…/SFDC/Queue/` or `…/SFDC/Agent/` folder, with the time it was created.
 
+use object_storage::object_event::{EventForm, ObjectEventError, created_objects, form_decoded};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -22,115 +23,30 @@ pub struct ReportObject {
     pub event_time: String,
 }
 
-#[derive(Deserialize)]
-struct Notification {
-    #[serde(rename = "Records")]
-    records: Vec<NotificationRecord>,
-}
-
-#[derive(Deserialize)]
-struct NotificationRecord {
-    #[serde(rename = "eventTime")]
-    event_time: String,
-    #[serde(rename = "eventName", default)]
-    event_name: Option<String>,
-    s3: NotificationS3,
-}
-
-#[derive(Deserialize)]
-struct NotificationS3 {
-    bucket: Named,
-    object: Keyed,
-}
-
-#[derive(Deserialize)]
-struct Named {
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct Keyed {
-    key: String,
-}
-
-#[derive(Deserialize)]
-struct EventBridgeEvent {
-    #[serde(rename = "detail-type")]
-    detail_type: String,
-    time: String,
-    detail: EventBridgeDetail,
-}
-
-#[derive(Deserialize)]
-struct EventBridgeDetail {
-    bucket: Named,
-    object: Keyed,
-}
-
 /// The reports `event` names, in order.
 pub fn reports_of(event: &Value) -> Result<Vec<ReportObject>, ImportError> {
-    let not_a_report = |reason: String| ImportError::NotAReport { reason };
-    if event.get("Records").is_some() {
-        let notification: Notification = serde_json::from_value(event.clone()).map_err(|error| {
-            not_a_report(format!(
-                "the S3 event notification is missing what the import reads (Records[].eventTime, .s3.bucket.name, .s3.object.key): {}",
-                redaction::without_quoted_values(&error.to_string())
-            ))
-        })?;
-        if notification.records.is_empty() {
-            return Err(not_a_report(
-                "the S3 event notification has no Records".to_string(),
-            ));
-        }
-        return notification
-            .records
-            .into_iter()
-            .map(|record| {
-                if let Some(name) = &record.event_name
-                    && !name.starts_with("ObjectCreated:")
-                {
-                    return Err(not_a_report(format!(
-                        "the S3 event is {name}, not an ObjectCreated event"
-                    )));
-                }
-                let key = decode_notification_key(&record.s3.object.key)?;
-                report(
-                    &record.s3.bucket.name,
-                    key,
-                    Some(record.s3.object.key),
-                    record.event_time,
-                )
-            })
-            .collect();
-    }
-    if event.get("detail-type").is_some() {
-        let event: EventBridgeEvent = serde_json::from_value(event.clone()).map_err(|error| {
-            not_a_report(format!(
-                "the EventBridge event is missing what the import reads (time, detail.bucket.name, detail.object.key): {}",
-                redaction::without_quoted_values(&error.to_string())
-            ))
-        })?;
-        if event.detail_type != "Object Created" {
-            return Err(not_a_report(format!(
-                "the EventBridge event is {:?}, not \"Object Created\"",
-                event.detail_type
-            )));
-        }
-        // EventBridge sends the key as stored; a key that only exists decoded is tried too.
-        let key = event.detail.object.key;
-        let decoded = decode_notification_key(&key)
-            .ok()
-            .filter(|decoded| *decoded != key);
-        return Ok(vec![report(
-            &event.detail.bucket.name,
-            key,
-            decoded,
-            event.time,
-        )?]);
-    }
-    Err(not_a_report(
-        "the event is neither an S3 event notification ({\"Records\": [{\"s3\": …}]}) nor an EventBridge \"Object Created\" event".to_string(),
-    ))
+    let not_a_report = |error: ObjectEventError| ImportError::NotAReport {
+        reason: error.reason,
+    };
+    created_objects(event)
+        .map_err(not_a_report)?
+        .into_iter()
+        .map(|created| {
+            let key = created.stored_key().map_err(not_a_report)?;
+            // The key read when `key` does not exist: a notification's key as sent, or an
+            // EventBridge key decoded (a key that only exists decoded).
+            let alternative_key = match created.form {
+                EventForm::S3Notification => Some(created.key_as_sent.clone()),
+                EventForm::EventBridge => form_decoded(&created.key_as_sent).ok(),
+            };
+            let Some(event_time) = created.event_time else {
+                return Err(ImportError::NotAReport {
+                    reason: "the event does not say when the report was created (Records[].eventTime, or EventBridge's time): every record's Created_Date__c".into(),
+                });
+            };
+            report(&created.bucket, key, alternative_key, event_time)
+        })
+        .collect()
 }
 
 fn report(
@@ -166,16 +82,6 @@ pub fn object_of_key(key: &str) -> Option<HistoricalObject> {
     })
 }
 
-/// S3 event notifications URL-encode keys as an HTML form does: `+` is a space, `%XX` a byte.
-pub fn decode_notification_key(key: &str) -> Result<String, ImportError> {
-    let spaced = key.replace('+', " ");
-    urlencoding::decode(&spaced)
-        .map(|decoded| decoded.into_owned())
-        .map_err(|_| ImportError::NotAReport {
-            reason: format!("the S3 event's key {key:?} is not a URL-encoded UTF-8 key"),
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,7 +110,7 @@ mod tests {
         assert_eq!(reports[0].event_time, "2024-03-05T15:15:38.221Z");
         // A literal plus is %2B.
         assert_eq!(
-            decode_notification_key("SFDC/Agent/A%2BB+C.csv").expect("key"),
+            form_decoded("SFDC/Agent/A%2BB+C.csv").expect("key"),
             "SFDC/Agent/A+B C.csv"
         );
     }

@@ -10,9 +10,8 @@ use anyhow::bail;
 
 use crate::invoke::InvokeOptions;
 use crate::local_connect::EmbeddedConnect;
-use crate::local_runtime::{ClockChoice, LocalRuntime, LocalStorage};
-use crate::project::{Project, read_json};
-use crate::run::summary;
+use crate::local_runtime::LocalStorage;
+use crate::project::read_json;
 
 pub async fn historical_report_import(
     options: InvokeOptions,
@@ -32,52 +31,12 @@ pub async fn historical_report_import(
             "connect-sf: no --storage DIR: the local S3 is an empty temporary directory, so the report the event names is not there"
         );
     }
-    let project = Project::locate()?;
-    let (name, definition) = project.resolve_workflow("historical-report-import")?;
-    let runtime = LocalRuntime::start(
-        &project,
-        &definition,
-        ClockChoice::Virtual,
-        &options.org,
+    crate::event_workflow::run_on_event(
+        "historical-report-import",
+        event,
+        &options,
         &EmbeddedConnect::default(),
         &storage,
-        None,
     )
-    .await?;
-    let machine = step_functions_engine::StateMachine::from_json(&read_json(&definition)?)
-        .map_err(|error| anyhow::anyhow!("{}: {error}", definition.display()))?;
-    let outcome = runtime
-        .engine
-        .run(
-            &machine,
-            event,
-            step_functions_engine::ExecutionOptions {
-                state_machine_name: Some(name),
-                ..step_functions_engine::ExecutionOptions::default()
-            },
-        )
-        .await
-        .map_err(|error| anyhow::anyhow!("{}: {error}", definition.display()));
-    let api_calls = runtime.api_calls();
-    if let Some(path) = &options.salesforce_dump {
-        runtime.dump_salesforce(path)?;
-    }
-    if let Some(summary) = runtime.fault_summary() {
-        eprintln!("connect-sf: {summary}");
-    }
-    runtime.shutdown().await;
-    let result = outcome?;
-    let mut printed = summary(&result);
-    printed["name"] = serde_json::Value::String(result.name.clone());
-    for (key, value) in api_calls.json_fields() {
-        printed[key] = value;
-    }
-    println!("{}", serde_json::to_string_pretty(&printed)?);
-    Ok(
-        if result.status == step_functions_engine::ExecutionStatus::Succeeded {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::FAILURE
-        },
-    )
+    .await
 }

@@ -285,11 +285,7 @@ pub async fn contact_lens_import(
     connect: crate::local_connect::EmbeddedConnect,
     storage: crate::local_runtime::LocalStorage,
 ) -> anyhow::Result<ExitCode> {
-    use crate::{
-        local_runtime::{ClockChoice, LocalRuntime},
-        project::{Project, read_json},
-        run::summary,
-    };
+    use crate::project::read_json;
 
     if !options.params.is_empty() {
         bail!("--param applies to contact-flow events (sf-invoke-api) only");
@@ -299,52 +295,5 @@ pub async fn contact_lens_import(
         eprintln!("{}", serde_json::to_string_pretty(&ErrorBody::of(&error))?);
         return Ok(ExitCode::FAILURE);
     }
-    let project = Project::locate()?;
-    let (name, definition) = project.resolve_workflow("contact-lens")?;
-    let runtime = LocalRuntime::start(
-        &project,
-        &definition,
-        ClockChoice::Virtual,
-        &options.org,
-        &connect,
-        &storage,
-        None,
-    )
-    .await?;
-    let machine = step_functions_engine::StateMachine::from_json(&read_json(&definition)?)
-        .map_err(|error| anyhow::anyhow!("{}: {error}", definition.display()))?;
-    let outcome = runtime
-        .engine
-        .run(
-            &machine,
-            event,
-            step_functions_engine::ExecutionOptions {
-                state_machine_name: Some(name),
-                ..step_functions_engine::ExecutionOptions::default()
-            },
-        )
-        .await
-        .map_err(|error| anyhow::anyhow!("{}: {error}", definition.display()));
-    let api_calls = runtime.api_calls();
-    if let Some(path) = &options.salesforce_dump {
-        runtime.dump_salesforce(path)?;
-    }
-    if let Some(summary) = runtime.fault_summary() {
-        eprintln!("connect-sf: {summary}");
-    }
-    runtime.shutdown().await;
-    let result = outcome?;
-    let mut printed = summary(&result);
-    printed["name"] = serde_json::Value::String(result.name.clone());
-    for (key, value) in api_calls.json_fields() {
-        printed[key] = value;
-    }
-    println!("{}", serde_json::to_string_pretty(&printed)?);
-    Ok(
-        if result.status == step_functions_engine::ExecutionStatus::Succeeded {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::FAILURE
-        },
-    )
+    crate::event_workflow::run_on_event("contact-lens", event, &options, &connect, &storage).await
 }

@@ -4,6 +4,7 @@
 
 mod ctr_start;
 mod demo;
+mod event_workflow;
 mod faults;
 mod historical_import;
 mod invoke;

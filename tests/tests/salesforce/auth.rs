@@ -188,6 +188,8 @@ async fn missing_secret_is_a_clear_error() {
 }
 
 /// Counts how often the secret is read.
+/// Counts the secret's successful reads: a read that failed (moto slow to answer on a loaded
+/// machine) is retried by the client and cached nothing, so it is not a read of the value.
 struct CountingSource {
     inner: SecretsManagerCredentials,
     loads: Arc<AtomicU32>,
@@ -196,8 +198,11 @@ struct CountingSource {
 #[async_trait]
 impl CredentialSource for CountingSource {
     async fn load(&self) -> Result<SalesforceCredentials, CredentialsError> {
-        self.loads.fetch_add(1, Ordering::SeqCst);
-        self.inner.load().await
+        let loaded = self.inner.load().await;
+        if loaded.is_ok() {
+            self.loads.fetch_add(1, Ordering::SeqCst);
+        }
+        loaded
     }
 }
 

@@ -40,24 +40,29 @@ pub fn redact_personal_data(text: &str) -> String {
 }
 
 /// serde's messages quote the offending value (`invalid type: string "+1206…"`, or in backticks
-/// for a number: ``invalid type: integer `12065550100` ``): keeps the structure of the message
-/// and drops whatever is between the quotes.
+/// after `integer` / `floating point`: ``invalid type: integer `12065550100` ``): keeps the
+/// structure of the message and drops the value. Other backticked words are serde naming the
+/// field or variant (``missing field `ctr` ``, ``expected one of `a`, `b` ``) and are kept.
 pub fn without_quoted_values(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut open: Option<char> = None;
+    // The closing quote of the value being dropped, while inside one.
+    let mut dropping: Option<char> = None;
     for character in text.chars() {
-        match open {
-            None if character == '"' || character == '`' => {
-                open = Some(character);
+        match dropping {
+            Some(quote) if character == quote => {
+                dropping = None;
+                out.push(character);
+            }
+            Some(_) => {}
+            None if character == '"'
+                || (character == '`'
+                    && (out.ends_with("integer ") || out.ends_with("floating point "))) =>
+            {
+                dropping = Some(character);
                 out.push(character);
                 out.push('…');
             }
             None => out.push(character),
-            Some(quote) if character == quote => {
-                open = None;
-                out.push(character);
-            }
-            Some(_) => {}
         }
     }
     out
@@ -246,6 +251,17 @@ mod tests {
                 "invalid type: integer `12065550143`, expected a string at line 1 column 22"
             ),
             "invalid type: integer `…`, expected a string at line 1 column 22"
+        );
+        // Field and variant names are what the sender must fix: kept.
+        assert_eq!(
+            without_quoted_values(
+                "missing field `ctr`; unknown variant `lookupp`, expected one of `lookup`, `create`"
+            ),
+            "missing field `ctr`; unknown variant `lookupp`, expected one of `lookup`, `create`"
+        );
+        assert_eq!(
+            without_quoted_values("invalid type: floating point `2065550143.5`, expected u8"),
+            "invalid type: floating point `…`, expected u8"
         );
     }
 

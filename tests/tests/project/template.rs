@@ -157,8 +157,9 @@ fn the_template_refuses_what_would_fail_at_the_first_salesforce_call() {
 }
 
 /// Every `!Ref`, `${…}` and `!GetAtt` names a parameter, a resource or a pseudo parameter.
-/// (cfn-lint passes a dangling `!Ref` inside a `AWS::Serverless::Function`'s environment; a
-/// renamed parameter left behind that way fails only at deployment.)
+/// (A renamed parameter left behind fails only at deployment; cfn-lint catches it inside a
+/// `AWS::Serverless::Function` only with the SAM translator installed, so the rule is kept in
+/// the Rust tests too.)
 #[test]
 fn every_reference_in_the_template_names_something_the_template_declares() {
     let script = r#"

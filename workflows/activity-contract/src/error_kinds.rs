@@ -68,13 +68,7 @@ macro_rules! error_kinds {
 
             /// Every kind as an [`ErrorName`]($crate::ErrorName).
             pub fn error_names() -> ::std::vec::Vec<$crate::ErrorName> {
-                Self::ALL
-                    .iter()
-                    .map(|kind| $crate::ErrorName {
-                        name: kind.name(),
-                        retryable: kind.retryable(),
-                    })
-                    .collect()
+                $crate::kind_names(Self::ALL)
             }
         }
 

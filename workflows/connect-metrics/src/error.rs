@@ -65,14 +65,6 @@ impl MetricsError {
     }
 }
 
-impl salesforce_client::step_errors::KindOrSalesforce for MetricsError {
-    type Kind = MetricsErrorKind;
-
-    fn kind_or_salesforce(&self) -> Result<MetricsErrorKind, &SalesforceError> {
-        self.kind()
-    }
-}
-
 salesforce_client::named_error_or_salesforce!(MetricsError, MetricsErrorKind);
 
 /// The names of `kinds`, plus every Salesforce name when the step calls Salesforce.

@@ -136,14 +136,6 @@ fn post_call_kind(error: &PostCallError) -> Result<ContactLensErrorKind, &Salesf
     })
 }
 
-impl salesforce_client::step_errors::KindOrSalesforce for ContactLensError {
-    type Kind = ContactLensErrorKind;
-
-    fn kind_or_salesforce(&self) -> Result<ContactLensErrorKind, &SalesforceError> {
-        self.kind()
-    }
-}
-
 salesforce_client::named_error_or_salesforce!(ContactLensError, ContactLensErrorKind);
 
 /// The names of `kinds`, plus every Salesforce name when the step calls Salesforce.

@@ -84,12 +84,4 @@ impl ImportError {
     }
 }
 
-impl salesforce_client::step_errors::KindOrSalesforce for ImportError {
-    type Kind = ImportErrorKind;
-
-    fn kind_or_salesforce(&self) -> Result<ImportErrorKind, &SalesforceError> {
-        self.kind()
-    }
-}
-
 salesforce_client::named_error_or_salesforce!(ImportError, ImportErrorKind);

@@ -102,11 +102,12 @@ pub struct ObjectTarget {
     pub record_id_field: String,
     namespace: Namespace,
     describe: Arc<ObjectDescribe>,
-    /// The region, when the object has `Region__c`.
-    region: Option<String>,
-    /// The region the record ids end with: the object's, or the functions' under Global
-    /// Resiliency ([`Self::with_global_analytics`]) even when the object has no `Region__c`.
-    id_region: Option<String>,
+    /// The functions' region.
+    region: String,
+    /// Whether the org's object has `Region__c`.
+    has_region_field: bool,
+    /// `GlobalAnalyticsEnabled` ([`Self::with_global_analytics`]).
+    global_analytics: bool,
 }
 
 impl ObjectTarget {
@@ -117,34 +118,35 @@ impl ObjectTarget {
         describe: Arc<ObjectDescribe>,
         region: &str,
     ) -> Self {
-        let function_region = region;
-        let region = describe
-            .has_field(&namespace.apply(REGION_FIELD))
-            .then(|| function_region.to_string());
         Self {
             object,
             api_name: namespace.apply(object.api_name()),
             record_id_field: namespace.apply(RECORD_ID_FIELD),
+            has_region_field: describe.has_field(&namespace.apply(REGION_FIELD)),
             namespace: namespace.clone(),
             describe,
-            id_region: region.clone(),
-            region,
+            region: region.to_string(),
+            global_analytics: false,
         }
     }
 
     /// `GlobalAnalyticsEnabled`: each region's replica of the instance imports the same
     /// intervals, so the record id always ends with the region (one record per interval and
     /// region), even where the object has no `Region__c` (which is then still not written).
-    pub fn with_global_analytics(mut self, enabled: bool, function_region: &str) -> Self {
-        if enabled {
-            self.id_region = Some(function_region.to_string());
-        }
+    pub fn with_global_analytics(mut self, enabled: bool) -> Self {
+        self.global_analytics = enabled;
         self
     }
 
     /// The region the records carry (and their ids end with), when the object has `Region__c`.
     pub fn region(&self) -> Option<&str> {
-        self.region.as_deref()
+        self.has_region_field.then_some(self.region.as_str())
+    }
+
+    /// The region the record ids end with: the records' own, or under Global Resiliency the
+    /// functions' region even where the object has no `Region__c`.
+    fn id_region(&self) -> Option<&str> {
+        (self.has_region_field || self.global_analytics).then_some(self.region.as_str())
     }
 
     /// Whether the org's object has the external id the upsert needs.
@@ -163,7 +165,7 @@ impl ObjectTarget {
             record.object,
             &record.name,
             &record.start_interval,
-            self.id_region.as_deref(),
+            self.id_region(),
         )
     }
 
@@ -382,7 +384,15 @@ mod tests {
 
     #[test]
     fn when_global_analytics_is_on_the_id_ends_with_the_region_even_without_the_field() {
-        let plain = target(false).with_global_analytics(true, "eu-west-2");
+        let in_region = |region: &str| {
+            ObjectTarget::new(
+                HistoricalObject::Queue,
+                &Namespace::parse("amazonconnect").expect("ns"),
+                describe(false),
+                region,
+            )
+        };
+        let plain = in_region("eu-west-2").with_global_analytics(true);
         let record = HistoricalRecord {
             object: HistoricalObject::Queue,
             name: "Billing".into(),
@@ -399,7 +409,7 @@ mod tests {
             "no Region__c where the object has none: {:?}",
             written.fields
         );
-        let off = target(false).with_global_analytics(false, "eu-west-2");
+        let off = in_region("eu-west-2").with_global_analytics(false);
         assert_eq!(off.record_id(&record), "Billing2024-03-05T14:30:00Z");
     }
 

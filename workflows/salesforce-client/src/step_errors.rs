@@ -38,11 +38,20 @@ pub fn step_error_names<K: ErrorKind>(kinds: &[K], calls_salesforce: bool) -> Ve
     names
 }
 
-/// Implements `NamedError` for an error type that implements [`KindOrSalesforce`]; its name
-/// list is every kind of its enum plus every Salesforce name.
+/// Implements [`KindOrSalesforce`] and `NamedError` for an error type whose inherent
+/// `fn kind(&self) -> Result<$kind, &SalesforceError>` maps it; its name list is every kind of
+/// its enum plus every Salesforce name.
 #[macro_export]
 macro_rules! named_error_or_salesforce {
     ($error:ty, $kind:ty) => {
+        impl $crate::step_errors::KindOrSalesforce for $error {
+            type Kind = $kind;
+
+            fn kind_or_salesforce(&self) -> ::std::result::Result<$kind, &$crate::SalesforceError> {
+                <$error>::kind(self)
+            }
+        }
+
         impl ::activity_contract::NamedError for $error {
             fn error_name(&self) -> &'static str {
                 $crate::step_errors::error_name(self)
@@ -78,9 +87,8 @@ mod tests {
         Salesforce(#[from] SalesforceError),
     }
 
-    impl KindOrSalesforce for DemoError {
-        type Kind = DemoKind;
-        fn kind_or_salesforce(&self) -> Result<DemoKind, &SalesforceError> {
+    impl DemoError {
+        fn kind(&self) -> Result<DemoKind, &SalesforceError> {
             match self {
                 DemoError::Busy => Ok(DemoKind::Busy),
                 DemoError::Salesforce(source) => Err(source),

@@ -92,14 +92,6 @@ impl ApiSyncError {
     }
 }
 
-impl salesforce_client::step_errors::KindOrSalesforce for ApiSyncError {
-    type Kind = ApiSyncErrorKind;
-
-    fn kind_or_salesforce(&self) -> Result<ApiSyncErrorKind, &SalesforceError> {
-        self.kind()
-    }
-}
-
 salesforce_client::named_error_or_salesforce!(ApiSyncError, ApiSyncErrorKind);
 
 /// The names of `kinds`, plus every Salesforce name when the step calls Salesforce.

@@ -368,7 +368,7 @@ pub async fn import_report(
         describe,
         &settings.region,
     )
-    .with_global_analytics(settings.global_analytics, &settings.region);
+    .with_global_analytics(settings.global_analytics);
     if !target.has_record_id_field() {
         return Err(ImportError::InvalidConfiguration {
             reason: format!(

@@ -278,10 +278,7 @@ async fn sync_object(
         describe,
         &settings.historical.region,
     )
-    .with_global_analytics(
-        settings.historical.global_analytics,
-        &settings.historical.region,
-    );
+    .with_global_analytics(settings.historical.global_analytics);
     if !target.has_record_id_field() {
         return Err(ApiSyncError::InvalidConfiguration {
             reason: format!(

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
 /// The external id both objects are upserted by.
 pub const RECORD_ID_FIELD: &str = "AC_Record_Id__c";
@@ -61,9 +62,10 @@ impl std::fmt::Display for HistoricalObject {
 }
 
 /// `AC_Record_Id__c` as the old package formed it:
-/// - queue: the queue name with every character that is not a letter, a digit or `_` removed
-///   (Python's `re.sub(r'[-\s\W]+', '', name)`: letters and digits of any script count), then
-///   the StartInterval value;
+/// - queue: the queue name with every character that is not a letter, a number or `_` removed
+///   (Python's `re.sub(r'[-\s\W]+', '', name)`), then the StartInterval value. Python's `\w` is
+///   exactly the general categories L* and N* plus `_`, so the marks of Indic and Thai scripts
+///   (Mn, Mc) and circled letters (So) go, although Rust's `char::is_alphanumeric` keeps them;
 /// - agent: the agent name as it is, then the StartInterval value;
 /// - either: then the region, with no separator, when the org's object has `Region__c`.
 ///
@@ -77,7 +79,7 @@ pub fn record_id(
     let mut id = match object {
         HistoricalObject::Queue => name
             .chars()
-            .filter(|c| c.is_alphanumeric() || *c == '_')
+            .filter(|c| is_python_word_character(*c))
             .collect(),
         HistoricalObject::Agent => name.to_string(),
     };
@@ -86,6 +88,15 @@ pub fn record_id(
         id.push_str(region);
     }
     id
+}
+
+/// Python 3's `re` `\w` on text: `str.isalnum()` (general category L* or N*) or `_`.
+fn is_python_word_character(c: char) -> bool {
+    c == '_'
+        || matches!(
+            c.general_category_group(),
+            GeneralCategoryGroup::Letter | GeneralCategoryGroup::Number
+        )
 }
 
 /// An interval start as Connect's reports write it (`2024-03-05T14:30:00Z`): what a sync from
@@ -129,6 +140,25 @@ mod tests {
             ),
             "Kundendienst_ZürichÉté2024-03-05T14:30:00Z"
         );
+    }
+
+    #[test]
+    fn when_forming_a_queue_id_should_drop_what_pythons_re_drops_in_every_script() {
+        // Expected values computed with Python 3.11's `re.sub(r'[-\s\W]+', '', name)`.
+        for (name, python) in [
+            ("हिन्दी सेवा", "हनदसव"),
+            ("บริการ", "บรการ"),
+            ("Ⓐqueue", "queue"),
+            ("Support ①²", "Support①²"),
+            ("日本語サポート", "日本語サポート"),
+            ("Café-Crème", "CaféCrème"),
+        ] {
+            assert_eq!(
+                record_id(HistoricalObject::Queue, name, "2024-03-05T14:30:00Z", None),
+                format!("{python}2024-03-05T14:30:00Z"),
+                "queue name {name:?}"
+            );
+        }
     }
 
     #[test]

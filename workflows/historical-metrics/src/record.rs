@@ -238,7 +238,7 @@ fn typed_value(
     };
     let text = match value {
         FieldValue::Null => return Ok(Value::Null),
-        FieldValue::Text(text) => text.trim(),
+        FieldValue::Text(text) => text,
         FieldValue::Number(number) => {
             return match field.field_type.as_str() {
                 "double" | "percent" | "currency" => {
@@ -260,6 +260,9 @@ fn typed_value(
             };
         }
     };
+    // Parsed trimmed; text goes as it is (the name the agent's record id is formed from).
+    let raw = text.as_str();
+    let text = text.trim();
     match field.field_type.as_str() {
         "double" | "percent" | "currency" => text
             .parse::<f64>()
@@ -289,7 +292,7 @@ fn typed_value(
             "false" => Ok(json!(false)),
             _ => Err(wrong("boolean")),
         },
-        _ => Ok(json!(text)),
+        _ => Ok(json!(raw)),
     }
 }
 

@@ -555,7 +555,11 @@ fn row_record(
             message: format!("{column} is empty: the record id is formed from it"),
         }),
     };
-    let name = required(columns.name, object.name_column())?;
+    // The name as the cell has it (only `%` removed, as from every value), not trimmed: the
+    // old package formed the agent's record id from the name as it is, so trimming it would
+    // give a leading or trailing space's agent a second record after cutover.
+    required(columns.name, object.name_column())?;
+    let name = row.cells[columns.name].replace('%', "");
     let start_interval = required(columns.start_interval, "StartInterval")?;
     let mut record = HistoricalRecord::new(object, name, start_interval);
     for (index, header, field) in &columns.known {

@@ -151,6 +151,49 @@ async fn when_an_agent_report_is_imported_should_keep_the_agent_name_and_fix_the
 }
 
 #[tokio::test]
+async fn when_an_agent_name_has_leading_or_trailing_spaces_should_form_the_id_from_it_as_it_is() {
+    let org = MemoryHistoricalOrg::cti("amazonconnect", false);
+    let store = MemoryObjectStore::new();
+    // Unquoted and quoted spaces both belong to the cell, as in the old package's csv reader.
+    let text = "Agent,StartInterval,Contacts handled\n  jwu ,2024-03-05T14:30:00Z,4\n\" Jane Doe\",2024-03-05T14:30:00Z,2\n";
+    let result = import(&org, &store, HistoricalObject::Agent, text, 1 << 20)
+        .await
+        .expect("import");
+    assert_eq!((result.rows, result.written), (2, 2));
+    let records = org.records(HistoricalObject::Agent);
+    assert_eq!(
+        records.keys().collect::<Vec<_>>(),
+        vec![
+            "  jwu 2024-03-05T14:30:00Z",
+            " Jane Doe2024-03-05T14:30:00Z"
+        ],
+        "the record ids keep the name's spaces"
+    );
+    let jwu = &records["  jwu 2024-03-05T14:30:00Z"];
+    assert_eq!(jwu["amazonconnect__AC_Object_Name__c"], "  jwu ");
+    assert_eq!(
+        jwu["amazonconnect__AC_Record_Id__c"],
+        "  jwu 2024-03-05T14:30:00Z"
+    );
+    assert_eq!(jwu["amazonconnect__Contacts_handled__c"], 4.0);
+    // A queue's id drops the spaces with every other non-word character.
+    let text = "Queue,StartInterval,Contacts queued\n Sales ,2024-03-05T14:30:00Z,3\n";
+    import(&org, &store, HistoricalObject::Queue, text, 1 << 20)
+        .await
+        .expect("import");
+    let sales = org
+        .record(HistoricalObject::Queue, "Sales2024-03-05T14:30:00Z")
+        .expect("the queue's record");
+    assert_eq!(sales["amazonconnect__AC_Object_Name__c"], " Sales ");
+    // A name of spaces only is still no name.
+    let text = "Agent,StartInterval,Contacts handled\n   ,2024-03-05T15:00:00Z,4\n";
+    let error = import(&org, &store, HistoricalObject::Agent, text, 1 << 20)
+        .await
+        .expect_err("no name");
+    assert!(error.to_string().contains("Agent is empty"), "{error}");
+}
+
+#[tokio::test]
 async fn when_the_object_has_no_field_for_a_column_should_report_it_and_import_the_rest() {
     // An org on an older adapter: no Adherence__c, and Occupancy__c removed.
     let org = MemoryHistoricalOrg::cti("amazonconnect", false)

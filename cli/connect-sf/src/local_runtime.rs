@@ -60,6 +60,8 @@ pub struct LocalStorage {
 
 pub struct LocalRuntime {
     pub engine: Engine,
+    /// The engine's clock (Wait states, retries), for schedules firing on the same time.
+    pub clock: Arc<dyn Clock>,
     pub salesforce: Target,
     /// The faults injected into the embedded org (`--salesforce-faults`).
     faults: Option<SalesforceFaults>,
@@ -87,6 +89,24 @@ pub struct ApiCalls {
 }
 
 impl ApiCalls {
+    /// The calls made after `earlier` was taken (one firing of a runtime that serves several).
+    pub fn since(&self, earlier: &ApiCalls) -> ApiCalls {
+        ApiCalls {
+            salesforce: self
+                .salesforce
+                .map(|calls| calls.saturating_sub(earlier.salesforce.unwrap_or_default())),
+            connect: self
+                .connect
+                .iter()
+                .map(|(operation, calls)| {
+                    let before = earlier.connect.get(operation).copied().unwrap_or_default();
+                    (operation.clone(), calls.saturating_sub(before))
+                })
+                .filter(|(_, calls)| *calls > 0)
+                .collect(),
+        }
+    }
+
     pub fn connect_total(&self) -> u64 {
         self.connect.values().sum()
     }
@@ -132,12 +152,60 @@ impl LocalRuntime {
         storage: &LocalStorage,
         observer: Option<Observer>,
     ) -> anyhow::Result<Self> {
-        let substitutions = substitutions_for(project, definition)?;
-        let needs_connect = calls_connect(&read_json(definition)?, &substitutions);
+        Self::start_for(
+            project,
+            &[definition],
+            clock,
+            org,
+            amazon_connect,
+            storage,
+            observer,
+        )
+        .await
+    }
+
+    /// One runtime for several workflows, as one deployed stack is: one org, one storage
+    /// directory, one Connect instance, and every definition's substitutions (a placeholder
+    /// is one step's name everywhere, so two definitions never give one different values).
+    pub async fn start_for(
+        project: &Project,
+        definitions: &[&Path],
+        clock: ClockChoice,
+        org: &EmbeddedOrg,
+        amazon_connect: &EmbeddedConnect,
+        storage: &LocalStorage,
+        observer: Option<Observer>,
+    ) -> anyhow::Result<Self> {
+        let mut substitutions = HashMap::new();
+        let mut needs_connect = false;
+        for definition in definitions {
+            let own = substitutions_for(project, definition)?;
+            needs_connect |= calls_connect(&read_json(definition)?, &own);
+            for (placeholder, value) in own {
+                if let Some(other) = substitutions.get(&placeholder)
+                    && other != &value
+                {
+                    anyhow::bail!(
+                        "template.yaml gives ${{{placeholder}}} two values ({other} and {value}) \
+                         in the state machines of {}",
+                        definitions
+                            .iter()
+                            .map(|definition| definition.display().to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                }
+                substitutions.insert(placeholder, value);
+            }
+        }
         if amazon_connect.seed.is_some() && !needs_connect {
             eprintln!(
                 "connect-sf: --connect-seed is not used: {} calls no Amazon Connect Task",
-                definition.display()
+                definitions
+                    .iter()
+                    .map(|definition| definition.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
         }
         let (salesforce, client) = connect(org.seed.as_deref(), None, org.faults.as_ref()).await?;
@@ -157,8 +225,9 @@ impl LocalRuntime {
             .with_context(|| format!("cannot create {}", directory.display()))?;
         let ports = local_ports(client, &directory, storage.transcribe_polls.unwrap_or(2));
         let records = embedded::post_call_runner::local_records(ports.store.clone());
+        let clock = clock.build();
         let mut builder = Engine::builder()
-            .clock(clock.build())
+            .clock(clock.clone())
             .substitutions(substitutions);
         for (name, handler) in task_handlers::handlers(&ports) {
             builder = builder.handler(name, handler);
@@ -186,6 +255,7 @@ impl LocalRuntime {
         };
         Ok(Self {
             engine: builder.build(),
+            clock,
             salesforce,
             faults: org.faults.clone(),
             temporary_storage,

@@ -151,6 +151,10 @@ enum Command {
         /// Start every enabled schedule's execution once, now, and exit.
         #[arg(long)]
         once: bool,
+        /// Stop after this many firings (every firing shares one org and sync state, as a
+        /// deployed stack's executions do).
+        #[arg(long, value_name = "N", conflicts_with = "once")]
+        firings: Option<u32>,
         #[command(flatten)]
         time: TimeArgs,
         /// Embedded org: load these records instead of the demo org.
@@ -327,12 +331,14 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Graph { file } => graph(&file),
         Command::Schedules {
             once,
+            firings,
             time,
             seed,
             connect_seed,
         } => {
             schedules::run(schedules::SchedulesOptions {
                 once,
+                firings,
                 clock: time.clock(),
                 seed,
                 connect: local_connect::EmbeddedConnect::read_option(connect_seed.as_deref())?,

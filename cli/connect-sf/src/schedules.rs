@@ -1,6 +1,9 @@
 //! `connect-sf schedules`: what EventBridge Scheduler would do with `schedules/*.json`, on the
 //! embedded default: each enabled schedule starts its state machine with its input when its
-//! expression fires (`--once`: every enabled schedule once, now).
+//! expression fires (`--once`: every enabled schedule once, now; `--firings N`: stop after N).
+//! Every firing runs on the same runtime, as every execution of a deployed stack shares one org
+//! and one sync-state bucket: the real-time sync's second minute writes only what changed, and
+//! the historical sync's checkpoint carries from one firing to the next.
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -18,6 +21,8 @@ use crate::{
 
 pub struct SchedulesOptions {
     pub once: bool,
+    /// Stop after this many firings (continuous mode only).
+    pub firings: Option<u32>,
     pub clock: ClockChoice,
     pub seed: Option<PathBuf>,
     /// The local Amazon Connect's instance for the workflows that call Connect.
@@ -58,10 +63,38 @@ pub async fn run(options: SchedulesOptions) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
+    let definitions: Vec<&std::path::Path> = loaded
+        .iter()
+        .map(|entry| entry.definition_path.as_path())
+        .collect();
+    let runtime = LocalRuntime::start_for(
+        &project,
+        &definitions,
+        options.clock,
+        &EmbeddedOrg {
+            seed: options.seed.clone(),
+            faults: None,
+        },
+        &options.connect,
+        &LocalStorage::default(),
+        None,
+    )
+    .await?;
+    let outcome = fire(&runtime, &loaded, &options).await;
+    runtime.shutdown().await;
+    outcome
+}
+
+/// `--once`, or every firing until Ctrl-C, `--firings` or no schedule fires again.
+async fn fire(
+    runtime: &LocalRuntime,
+    loaded: &[Loaded],
+    options: &SchedulesOptions,
+) -> anyhow::Result<ExitCode> {
     if options.once {
         let mut all_succeeded = true;
-        for entry in &loaded {
-            all_succeeded &= start_execution(&project, entry, &options).await?;
+        for entry in loaded {
+            all_succeeded &= start_execution(runtime, entry).await?;
         }
         return Ok(if all_succeeded {
             ExitCode::SUCCESS
@@ -70,11 +103,16 @@ pub async fn run(options: SchedulesOptions) -> anyhow::Result<ExitCode> {
         });
     }
 
-    let clock = options.clock.build();
+    // The engine's clock: Wait states and the schedules move on the same time.
+    let clock = &runtime.clock;
     let started = clock.now();
     let mut last_fired: Vec<DateTime<Utc>> = vec![started; loaded.len()];
+    let mut firings = 0;
     println!("running {} schedule(s); Ctrl-C to stop", loaded.len());
     loop {
+        if options.firings.is_some_and(|limit| firings >= limit) {
+            return Ok(ExitCode::SUCCESS);
+        }
         let next = loaded
             .iter()
             .zip(&last_fired)
@@ -95,29 +133,14 @@ pub async fn run(options: SchedulesOptions) -> anyhow::Result<ExitCode> {
             _ = tokio::signal::ctrl_c() => return Ok(ExitCode::SUCCESS),
         }
         last_fired[index] = time;
-        start_execution(&project, &loaded[index], &options).await?;
+        firings += 1;
+        start_execution(runtime, &loaded[index]).await?;
     }
 }
 
 /// One scheduled execution; true when it succeeded.
-async fn start_execution(
-    project: &Project,
-    entry: &Loaded,
-    options: &SchedulesOptions,
-) -> anyhow::Result<bool> {
-    let runtime = LocalRuntime::start(
-        project,
-        &entry.definition_path,
-        options.clock,
-        &EmbeddedOrg {
-            seed: options.seed.clone(),
-            faults: None,
-        },
-        &options.connect,
-        &LocalStorage::default(),
-        None,
-    )
-    .await?;
+async fn start_execution(runtime: &LocalRuntime, entry: &Loaded) -> anyhow::Result<bool> {
+    let calls_before = runtime.api_calls();
     let result = runtime
         .engine
         .run(
@@ -129,8 +152,7 @@ async fn start_execution(
             },
         )
         .await;
-    let api_calls = runtime.api_calls();
-    runtime.shutdown().await;
+    let api_calls = runtime.api_calls().since(&calls_before);
     let result = result.map_err(|error| anyhow::anyhow!("{}: {error}", entry.schedule.name))?;
     println!(
         "{} ({}) → {}: {}",

@@ -1,5 +1,5 @@
-//! `connect-sf run realtime-queue-metrics` and `connect-sf schedules --once` on the embedded
-//! default: the real binary, the local Amazon Connect (the Connect emulator, called over HTTP
+//! `connect-sf run realtime-queue-metrics` and `connect-sf schedules` (`--once`, `--firings`)
+//! on the embedded default: the real binary, the local Amazon Connect (the Connect emulator, called over HTTP
 //! by the production `aws-sdk-connect` adapter), the embedded org, virtual time.
 
 use std::{
@@ -241,6 +241,39 @@ fn schedules_once_runs_the_realtime_schedule_against_the_local_connect() {
     assert!(line.contains(r#""queueCount":3"#), "{line}");
     assert!(
         stdout.contains("API calls: Salesforce 2, Amazon Connect 5"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn schedules_keep_one_org_and_sync_state_across_firings() {
+    // Two minutes of the every-minute schedule, as a deployed stack runs them: the first
+    // writes the three demo queues (a describe and one collection upsert); the second finds
+    // the values unchanged in the state the first left and spends no Salesforce call.
+    let output = connect_sf(&["schedules", "--virtual-time", "--firings", "2"]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    let firings: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.starts_with("realtime-queue-metrics (every 60 s) → "))
+        .collect();
+    assert_eq!(firings.len(), 2, "{stdout}");
+    for firing in &firings {
+        assert!(firing.contains(r#""status":"SUCCEEDED""#), "{firing}");
+    }
+    assert!(firings[0].contains(r#""tick":0,"#), "{}", firings[0]);
+    assert!(firings[0].contains(r#""written":3"#), "{}", firings[0]);
+    assert!(!firings[1].contains(r#""written":3"#), "{}", firings[1]);
+    let calls: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.trim_start().starts_with("API calls: "))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "  API calls: Salesforce 2, Amazon Connect 5 (GetCurrentMetricData 4, ListQueues 1)",
+            "  API calls: Salesforce 0, Amazon Connect 5 (GetCurrentMetricData 4, ListQueues 1)",
+        ],
         "{stdout}"
     );
 }

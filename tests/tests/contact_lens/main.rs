@@ -228,6 +228,20 @@ async fn a_chat_analysis_writes_only_the_fields_a_chat_has() {
             field(cca, voice_only)
         );
     }
+
+    // The same file named by an EventBridge key percent-encoded (15%3A03%3A39Z): decoded, the
+    // same file, already imported.
+    let again = output(
+        &world
+            .import(
+                object_created(&CHAT_KEY.replace(':', "%3A")),
+                "contact-lens-chat-encoded",
+            )
+            .await,
+    );
+    assert_eq!(again["key"], CHAT_KEY, "%3A decoded");
+    assert_eq!(again["imported"]["alreadyImported"], true, "{again}");
+    assert_eq!(world.ccas(CHAT_CONTACT).len(), 1);
 }
 
 #[tokio::test]

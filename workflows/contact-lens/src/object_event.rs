@@ -1,6 +1,7 @@
 //! The analysis or transcript an event announces: the first object of an EventBridge
 //! `Object Created` event or an S3 event notification (`object_storage::object_event`, which
-//! both imports share), its key as stored.
+//! both imports share), its key as stored (a notification's form-decoded, an EventBridge
+//! key's percent-encoding decoded).
 
 use object_storage::ObjectLocation;
 use object_storage::object_event::{ObjectEventError, created_objects};
@@ -8,7 +9,7 @@ use serde_json::Value;
 
 use crate::error::ContactLensError;
 
-/// The created object's location, its key as stored.
+/// The created object's location, its key as S3 stores it.
 pub fn created_object(event: &Value) -> Result<ObjectLocation, ContactLensError> {
     let invalid = |error: ObjectEventError| ContactLensError::InvalidEvent {
         reason: error.reason,
@@ -47,6 +48,16 @@ mod tests {
         let location = created_object(&event).unwrap();
         assert_eq!(
             location.key,
+            "Analysis/Chat/2026/12/01/c_analysis_2026-12-01T10:00:00Z.json"
+        );
+    }
+
+    #[test]
+    fn when_an_eventbridge_key_has_percent_3a_should_decode_it() {
+        let event = json!({"version": "0", "detail-type": "Object Created", "source": "aws.s3",
+            "detail": {"bucket": {"name": "b"}, "object": {"key": "Analysis/Chat/2026/12/01/c_analysis_2026-12-01T10%3A00%3A00Z.json"}}});
+        assert_eq!(
+            created_object(&event).unwrap().key,
             "Analysis/Chat/2026/12/01/c_analysis_2026-12-01T10:00:00Z.json"
         );
     }

@@ -3,8 +3,17 @@
 //! invoke` have it) or an EventBridge `Object Created` event (what the deployed rules pass the
 //! state machines). Only the fields read here are declared; everything else is tolerated.
 //!
-//! Keys: S3 notifications URL-encode the key as an HTML form does (`:` → `%3A`, space → `+`);
-//! EventBridge carries it as stored.
+//! Keys: S3 notifications URL-encode the key as an HTML form does (`:` → `%3A`, space → `+`),
+//! as AWS documents (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html>),
+//! and are form-decoded. For EventBridge AWS documents no encoding
+//! (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html> shows `key` only by
+//! example); keys reported from real events arrive as stored, `+` and `%` included
+//! (aws-solutions-library-samples/guidance-for-medialake-on-aws PR #21), and moto sends them so,
+//! but AWS's Powertools for Lambda (`S3EventBridgeNotificationObject.key`: `unquote_plus`) and
+//! LocalStack treat them as encoded. An EventBridge key is therefore percent-decoded (`%3A` →
+//! `:`) with its `+` kept: right either way for every key without `%` and two hex digits, which
+//! no Contact Lens analysis, chat transcript or Connect timestamp has (a scheduled report's name
+//! is the customer's and could).
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -38,11 +47,12 @@ pub struct CreatedObject {
 }
 
 impl CreatedObject {
-    /// The key as S3 stores it: a notification's key form-decoded, an EventBridge key as sent.
+    /// The key as S3 stores it: a notification's key form-decoded, an EventBridge key
+    /// percent-decoded (its `+` kept).
     pub fn stored_key(&self) -> Result<String, ObjectEventError> {
         match self.form {
             EventForm::S3Notification => form_decoded(&self.key_as_sent),
-            EventForm::EventBridge => Ok(self.key_as_sent.clone()),
+            EventForm::EventBridge => percent_decoded(&self.key_as_sent),
         }
     }
 
@@ -54,7 +64,13 @@ impl CreatedObject {
 
 /// A key form-decoded: `+` is a space, then `%XX` a byte of UTF-8.
 pub fn form_decoded(key: &str) -> Result<String, ObjectEventError> {
-    urlencoding::decode(&key.replace('+', " "))
+    percent_decoded(&key.replace('+', " "))
+}
+
+/// A key percent-decoded: `%XX` (two hex digits) a byte of UTF-8; `+`, and a `%` without two
+/// hex digits after it, kept.
+pub fn percent_decoded(key: &str) -> Result<String, ObjectEventError> {
+    urlencoding::decode(key)
         .map(|decoded| decoded.into_owned())
         .map_err(|_| ObjectEventError {
             reason: "the object key's percent-encoding is not UTF-8".into(),
@@ -192,20 +208,25 @@ mod tests {
     }
 
     #[test]
-    fn an_eventbridge_key_is_kept_as_stored() {
+    fn an_eventbridge_key_is_percent_decoded_and_its_plus_kept() {
         let event = json!({"version": "0", "detail-type": "Object Created", "source": "aws.s3",
             "time": "2026-12-01T10:00:01Z",
             "detail": {"bucket": {"name": "b"}, "object": {"key": "Analysis/Chat/c+d%3A.json", "size": 3}}});
         let objects = created_objects(&event).unwrap();
         assert_eq!(objects[0].form, EventForm::EventBridge);
-        assert_eq!(
-            objects[0].stored_key().unwrap(),
-            "Analysis/Chat/c+d%3A.json"
-        );
+        assert_eq!(objects[0].key_as_sent, "Analysis/Chat/c+d%3A.json");
+        assert_eq!(objects[0].stored_key().unwrap(), "Analysis/Chat/c+d:.json");
         assert_eq!(
             objects[0].event_time.as_deref(),
             Some("2026-12-01T10:00:01Z")
         );
+        // A key as stored passes unchanged, a lone `%` included.
+        for stored in [
+            "Analysis/Voice/2024/03/05/c_analysis_2024-03-05T14:23:18Z.json",
+            "Reports/SFDC/Queue/Service level 80% (30m)-2024-03-05T15:15:37Z.csv",
+        ] {
+            assert_eq!(percent_decoded(stored).unwrap(), stored);
+        }
     }
 
     #[test]

@@ -7,8 +7,10 @@ use std::path::Path;
 use serde_json::{Value, json};
 use test_harness::{
     MotoServer,
-    lambda_process::{lambda_environment, salesforce_environment, start_under_runtime_api},
-    lambda_runtime_api::Completion,
+    lambda_process::{
+        ActivityProcess, lambda_environment, salesforce_environment, start_under_runtime_api,
+    },
+    lambda_runtime_api::{Completion, RuntimeApi},
     moto_resources::{create_buckets, s3_client},
     password_secret_json, shared_dir, start_demo_emulator,
 };
@@ -99,5 +101,125 @@ async fn the_binary_imports_the_shipped_report_and_types_its_errors() -> anyhow:
     let error: Value = serde_json::from_str(&outcome.body)?;
     assert_eq!(error["errorType"], "HistoricalReport.Missing", "{error}");
     process.stop().await?;
+    Ok(())
+}
+
+/// A report with columns the org's object has no field for: the rest is imported, and the
+/// function's log says which columns were left out, as a warning line and as the metric
+/// `HistoricalReportUnknownColumns` (an embedded-metric line CloudWatch Logs turns into data).
+#[tokio::test]
+async fn the_binary_logs_and_counts_the_columns_the_org_has_no_field_for() -> anyhow::Result<()> {
+    let emulator = start_demo_emulator().await;
+    let moto = MotoServer::start().await?;
+    let secret_arn = moto
+        .create_secret("import-historical-report-unknown", &password_secret_json())
+        .await?;
+    let s3 = s3_client(&moto).await;
+    create_buckets(&s3, &[BUCKET]).await?;
+    let report = "Queue,StartInterval,EndInterval,Contacts queued,Adherence,Agent idle time\n\
+                  Billing,2024-03-05T14:30:00Z,2024-03-05T15:00:00Z,14,98.5%,120\n";
+    s3.put_object()
+        .bucket(BUCKET)
+        .key(QUEUE_KEY)
+        .body(report.as_bytes().to_vec().into())
+        .send()
+        .await?;
+    let event: Value =
+        serde_json::from_str(include_str!("../events/event-historical-queue-report.json"))?;
+
+    let mut environment = salesforce_environment(&emulator.base_url(), &secret_arn);
+    environment.extend(lambda_environment(
+        "importHistoricalReport",
+        moto.endpoint(),
+    ));
+    environment.push((
+        "SF_ADAPTER_NAMESPACE".to_string(),
+        "amazonconnect".to_string(),
+    ));
+    let log_path = std::env::temp_dir().join(format!(
+        "import-historical-report-unknown-columns-{}.log",
+        std::process::id()
+    ));
+    let runtime_api = RuntimeApi::start().await?;
+    let mut process = ActivityProcess::spawn(
+        Path::new(BINARY),
+        &environment,
+        &runtime_api.address(),
+        &log_path,
+    )?;
+    let outcome = process
+        .finish(&runtime_api, runtime_api.queue(envelope(event)))
+        .await?;
+    process.stop().await?;
+    assert_eq!(outcome.completion, Completion::Response, "{}", outcome.body);
+    let output: Value = serde_json::from_str(&outcome.body)?;
+    assert_eq!(
+        output["reports"][0]["unknownColumns"],
+        json!(["Adherence", "Agent idle time"]),
+        "{output}"
+    );
+    assert_eq!(output["reports"][0]["written"], 1, "{output}");
+    let record = emulator.control().dump()[QUEUE_OBJECT][0].clone();
+    assert_eq!(
+        record["amazonconnect__Contacts_queued__c"], 14.0,
+        "{record}"
+    );
+
+    let log = std::fs::read_to_string(&log_path)?;
+    let lines: Vec<Value> = log
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    let warning = lines
+        .iter()
+        .find(|line| {
+            line["fields"]["message"]
+                .as_str()
+                .is_some_and(|message| message.contains("no field for these report columns"))
+        })
+        .unwrap_or_else(|| panic!("no unknown-column warning in the log:\n{log}"));
+    assert_eq!(warning["level"], "WARN", "{warning}");
+    assert_eq!(
+        warning["fields"]["workflow"], "historical-report-import",
+        "{warning}"
+    );
+    assert_eq!(warning["fields"]["object"], QUEUE_OBJECT, "{warning}");
+    let columns = warning["fields"]["unknown_columns"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        columns.contains("Adherence") && columns.contains("Agent idle time"),
+        "{warning}"
+    );
+    assert!(
+        warning["fields"]["report"]
+            .as_str()
+            .is_some_and(|report| report.contains("SFDC/Queue")),
+        "{warning}"
+    );
+
+    let metric = lines
+        .iter()
+        .find(|line| line.get("HistoricalReportUnknownColumns").is_some())
+        .unwrap_or_else(|| panic!("no HistoricalReportUnknownColumns metric line:\n{log}"));
+    let directive = &metric["_aws"]["CloudWatchMetrics"][0];
+    assert_eq!(
+        directive["Namespace"], "AmazonConnectSalesforce",
+        "{metric}"
+    );
+    assert_eq!(
+        directive["Metrics"],
+        json!([{"Name": "HistoricalReportUnknownColumns", "Unit": "Count"}]),
+        "{metric}"
+    );
+    assert_eq!(
+        directive["Dimensions"],
+        json!([["Workflow", "Object"]]),
+        "{metric}"
+    );
+    assert_eq!(metric["Workflow"], "historical-report-import", "{metric}");
+    assert_eq!(metric["Object"], "queue", "{metric}");
+    assert_eq!(metric["HistoricalReportUnknownColumns"], 2.0, "{metric}");
+    let _ = std::fs::remove_file(&log_path);
     Ok(())
 }

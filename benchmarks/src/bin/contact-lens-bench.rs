@@ -183,6 +183,35 @@ async fn main() -> anyhow::Result<()> {
         later,
     ));
 
+    // A chat transcript that arrives before any CCA (before the chat's analysis, or for a chat
+    // without Contact Lens): the CCA created once under the marker, then the attachment.
+    let transcript_first = world().await;
+    let (first, later) = case(
+        &transcript_first,
+        "chat-transcript.json",
+        TRANSCRIPT_KEY,
+        CHAT_CONTACT,
+        LATER_CHAT,
+        "transcript-new",
+    )
+    .await?;
+    for contact in [CHAT_CONTACT, LATER_CHAT] {
+        let ccas = transcript_first.ccas(contact);
+        anyhow::ensure!(ccas.len() == 1, "{contact}: one CCA, not {}", ccas.len());
+        let id = ccas[0]["Id"].as_str().unwrap_or_default();
+        let attachments = transcript_first.attachments(id);
+        anyhow::ensure!(
+            attachments.len() == 1,
+            "{contact}: the transcript attached once, not {} times",
+            attachments.len()
+        );
+    }
+    rows.push((
+        "chat transcript, no CCA yet (created, then the attachment)".into(),
+        first,
+        later,
+    ));
+
     // Skipped: a contact without the attribute.
     let skipped = world().await;
     for contact in [VOICE_CONTACT, LATER_VOICE] {

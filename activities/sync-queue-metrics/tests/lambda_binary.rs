@@ -1,6 +1,7 @@
 //! The `sync-queue-metrics` Lambda binary as Step Functions invokes it: one tick against Amazon
 //! Connect (the Connect emulator, `AWS_ENDPOINT_URL_CONNECT`), the sync state in S3 and the
-//! Salesforce secret in Secrets Manager (moto), and the org the Salesforce emulator serves.
+//! Salesforce secret in Secrets Manager (moto), and the org the Salesforce emulator serves; the
+//! API budget guard's log line and metric as CloudWatch would receive them.
 
 use std::path::Path;
 
@@ -18,8 +19,14 @@ const BINARY: &str = env!("CARGO_BIN_EXE_sync-queue-metrics");
 const STATE_BUCKET: &str = "northwind-care-sync-state";
 const QUEUE_METRICS: &str = "amazonconnect__AC_QueueMetrics__c";
 
-fn context(entered: &str) -> Value {
-    json!({ "executionName": "minute-0900", "stateEnteredTime": entered, "retryCount": 0 })
+/// Tick `index` of a minute that starts now: the binary compares a tick's time with the wall
+/// clock, and a tick more than 3 s past its time skips itself as late.
+fn tick_now(index: u32) -> (Value, Value) {
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    (
+        json!({"index": index, "at": at}),
+        json!({ "executionName": "minute-0900", "stateEnteredTime": at, "retryCount": 0 }),
+    )
 }
 
 #[tokio::test]
@@ -53,15 +60,15 @@ async fn the_binary_writes_a_ticks_changed_queues_and_types_its_errors() -> anyh
     );
     let (runtime_api, mut process) =
         start_under_runtime_api(Path::new(BINARY), &environment, "sync-queue-metrics").await?;
+    let log_path =
+        std::env::temp_dir().join(format!("sync-queue-metrics-{}.log", std::process::id()));
 
     // Before ListQueues stored a list, the tick's error is the name the state machine sees.
-    let tick = json!({"index": 0, "at": "2026-12-01T09:00:00Z"});
+    let (tick, context) = tick_now(0);
     let outcome = process
         .finish(
             &runtime_api,
-            runtime_api.queue(
-                json!({"input": {"tick": tick}, "context": context("2026-12-01T09:00:00Z")}),
-            ),
+            runtime_api.queue(json!({"input": {"tick": tick}, "context": context})),
         )
         .await?;
     assert_eq!(outcome.completion, Completion::Error, "{}", outcome.body);
@@ -76,12 +83,11 @@ async fn the_binary_writes_a_ticks_changed_queues_and_types_its_errors() -> anyh
         .body(state.to_string().into_bytes().into())
         .send()
         .await?;
+    let (tick, context) = tick_now(0);
     let outcome = process
         .finish(
             &runtime_api,
-            runtime_api.queue(
-                json!({"input": {"tick": tick}, "context": context("2026-12-01T09:00:00Z")}),
-            ),
+            runtime_api.queue(json!({"input": {"tick": tick}, "context": context})),
         )
         .await?;
     assert_eq!(outcome.completion, Completion::Response, "{}", outcome.body);
@@ -95,21 +101,88 @@ async fn the_binary_writes_a_ticks_changed_queues_and_types_its_errors() -> anyh
     assert_eq!(records.len(), 30);
 
     // The next tick, nothing changed: no record is sent.
-    let next = json!({"index": 1, "at": "2026-12-01T09:00:15Z"});
+    let (tick, context) = tick_now(1);
     let outcome = process
         .finish(
             &runtime_api,
-            runtime_api.queue(
-                json!({"input": {"tick": next}, "context": context("2026-12-01T09:00:15Z")}),
-            ),
+            runtime_api.queue(json!({"input": {"tick": tick}, "context": context})),
         )
         .await?;
     let report: Value = serde_json::from_str(&outcome.body)?;
+    assert_eq!(report.get("skipped"), None, "the tick ran: {report}");
     assert_eq!(
-        (report["written"].as_u64(), report["upsertCalls"].as_u64()),
-        (Some(0), Some(0)),
+        (
+            report["queues"].as_u64(),
+            report["written"].as_u64(),
+            report["upsertCalls"].as_u64()
+        ),
+        (Some(30), Some(0), Some(0)),
         "{report}"
     );
+
+    // The org passes the API budget (90 % by default): the tick whose write sees that usage
+    // still writes, the next one pauses, says why in the log and counts it in the metric the
+    // dashboard shows, and calls Salesforce no more.
+    let (_, max) = emulator.control().api_usage();
+    emulator.control().set_api_usage(max * 95 / 100);
+    let changed: Vec<_> = connect.control().seed().snapshots()[0]
+        .iter()
+        .cloned()
+        .map(|mut result| {
+            result.set_value("AGENTS_STAFFED", "COUNT", 77.0);
+            result
+        })
+        .collect();
+    connect.control().set_current_metrics(changed);
+    let (tick, context) = tick_now(2);
+    let outcome = process
+        .finish(
+            &runtime_api,
+            runtime_api.queue(json!({"input": {"tick": tick}, "context": context})),
+        )
+        .await?;
+    let report: Value = serde_json::from_str(&outcome.body)?;
+    assert_eq!(report["written"], 30, "{report}");
+    let usage_before_pause = emulator.control().api_usage().0;
+    let (tick, context) = tick_now(3);
+    let outcome = process
+        .finish(
+            &runtime_api,
+            runtime_api.queue(json!({"input": {"tick": tick}, "context": context})),
+        )
+        .await?;
     process.stop().await?;
+    let report: Value = serde_json::from_str(&outcome.body)?;
+    assert_eq!(report["skipped"], "apiBudget", "{report}");
+    assert_eq!(emulator.control().api_usage().0, usage_before_pause);
+
+    let log = std::fs::read_to_string(&log_path)?;
+    let lines: Vec<Value> = log
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    let warning = lines
+        .iter()
+        .find(|line| {
+            line["fields"]["message"]
+                .as_str()
+                .is_some_and(|message| message.contains("over the API budget"))
+        })
+        .unwrap_or_else(|| panic!("no API budget warning in the log:\n{log}"));
+    assert_eq!(warning["level"], "WARN", "{warning}");
+    assert_eq!(warning["fields"]["threshold_percent"], 90, "{warning}");
+    assert_eq!(warning["fields"]["max"], max, "{warning}");
+    let metric = lines
+        .iter()
+        .find(|line| line.get("SyncPausedForApiBudget").is_some())
+        .unwrap_or_else(|| panic!("no SyncPausedForApiBudget metric line:\n{log}"));
+    let directive = &metric["_aws"]["CloudWatchMetrics"][0];
+    assert_eq!(
+        directive["Namespace"], "AmazonConnectSalesforce",
+        "{metric}"
+    );
+    assert_eq!(metric["Workflow"], "realtime-queue-metrics", "{metric}");
+    assert_eq!(metric["SyncPausedForApiBudget"], 1.0, "{metric}");
+    let _ = std::fs::remove_file(&log_path);
     Ok(())
 }

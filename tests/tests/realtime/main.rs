@@ -131,6 +131,21 @@ async fn connect_throttling_and_server_errors_are_ridden_out() {
     );
     assert_eq!(written(&result)[0], 120, "{:?}", result.output);
     assert_eq!(world.records().len(), 120);
+    let answered_with_errors: Vec<(String, u16)> = control
+        .requests()
+        .into_iter()
+        .filter(|request| request.status >= 400)
+        .map(|request| (request.operation, request.status))
+        .collect();
+    assert_eq!(
+        answered_with_errors,
+        [
+            ("ListQueues".to_string(), 429),
+            ("GetCurrentMetricData".to_string(), 500),
+            ("GetCurrentMetricData".to_string(), 429),
+        ],
+        "each injected fault was served once, then retried"
+    );
 }
 
 #[tokio::test]
@@ -270,4 +285,68 @@ async fn a_minute_that_lost_its_ticks_fails_and_the_next_minute_catches_up() {
         "nothing was written before, so all queues are sent"
     );
     assert_eq!(world.records().len(), 12);
+}
+
+#[tokio::test]
+async fn metric_results_over_several_pages_are_all_read() {
+    // 120 queues: each tick asks for the first 100 and then the last 20 (Connect's filter
+    // limit), and at 40 results a page the first call pages three times.
+    let seed = Seed::with_queues(120);
+    let seeded = seed.snapshots()[0].clone();
+    let mut settings = default_settings(&seed);
+    settings.metrics_page_size = 40;
+    let world = RealtimeWorld::start_with(seed, false, settings).await;
+    let result = world.run_execution("minute-1").await;
+    assert_eq!(
+        result.status,
+        ExecutionStatus::Succeeded,
+        "{:?}",
+        result.cause
+    );
+    assert_eq!(written(&result), vec![120, 0, 0, 0], "{:?}", result.output);
+    let counts = world.connect.control().request_counts();
+    assert_eq!(
+        counts.get("GetCurrentMetricData"),
+        Some(&16),
+        "(3 pages for 100 queues + 1 for 20) × 4 ticks: {counts:?}"
+    );
+    // The queues on the last page of each call got their own values, not zeros.
+    for expected in seeded.iter().skip(80) {
+        let queue_id = expected.queue_id().expect("queue id");
+        let record = world.record(queue_id).expect("written");
+        assert_eq!(
+            record["amazonconnect__Agents_Online__c"].as_f64(),
+            expected.value("AGENTS_ONLINE").or(Some(0.0)),
+            "{queue_id}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_salesforce_outage_inside_a_tick_is_retried_and_nothing_is_lost() {
+    use salesforce_emulator::{Fault as SalesforceFault, FaultKind, FaultSchedule};
+    let world = RealtimeWorld::start(Seed::with_queues(30), false).await;
+    // The org answers 503 twice to the collection upsert, then recovers.
+    world.salesforce.control().inject_fault(
+        SalesforceFault::once(FaultKind::ServerError(503))
+            .on_path("/composite/sobjects")
+            .with_schedule(FaultSchedule::Times(2)),
+    );
+    let result = world.run_execution("minute-1").await;
+    assert_eq!(
+        result.status,
+        ExecutionStatus::Succeeded,
+        "{:?}",
+        result.cause
+    );
+    assert_eq!(written(&result), vec![30, 0, 0, 0], "{:?}", result.output);
+    assert_eq!(world.records().len(), 30);
+    let faulted = world
+        .salesforce
+        .control()
+        .requests()
+        .iter()
+        .filter(|request| request.fault.is_some())
+        .count();
+    assert_eq!(faulted, 2, "both injected outages were served");
 }

@@ -307,8 +307,15 @@ async fn sync_tick(
             .await?;
     }
     if !failed.is_empty() {
+        let error_codes: BTreeSet<&str> = failed
+            .iter()
+            .map(|failed| failed.error_code.as_str())
+            .collect();
         tracing::warn!(
             failed = failed.len(),
+            error_codes = %error_codes.into_iter().collect::<Vec<_>>().join(","),
+            first_queue = %failed[0].queue_id,
+            first_message = %redaction::redact_personal_data(&failed[0].message),
             "Salesforce refused some queue metrics records; they are sent again next tick"
         );
         telemetry::emit_count(

@@ -6,6 +6,7 @@ mod architecture;
 mod diagrams;
 mod encryption;
 mod error_contract;
+mod historical_reports;
 mod least_privilege;
 mod monitoring;
 mod schedules;

@@ -46,11 +46,26 @@ impl S3ObjectStore {
                 if failure.is_code("NotFound") || failure.status == Some(404) {
                     Ok(None)
                 } else {
-                    Err(store_error(location, failure))
+                    Err(read_error(location, failure))
                 }
             }
         }
     }
+}
+
+/// A GET's or HEAD's failure. A reader without `s3:ListBucket` (the recording bucket's, by
+/// design) gets 403, not 404, for a key that does not exist: the message names both causes,
+/// so neither a deleted object nor a missing permission is hidden behind the other.
+fn read_error(location: &ObjectLocation, failure: SdkFailure) -> StoreError {
+    if failure.status == Some(403) {
+        return StoreError::Failed {
+            location: location.to_string(),
+            message: format!(
+                "access denied or the object no longer exists (S3 answers 403 for a missing key to a reader that may not list the bucket): {failure}"
+            ),
+        };
+    }
+    store_error(location, failure)
 }
 
 fn store_error(location: &ObjectLocation, failure: SdkFailure) -> StoreError {
@@ -112,7 +127,7 @@ impl ObjectStore for S3ObjectStore {
                         total_size,
                     }));
                 }
-                return Err(store_error(location, failure));
+                return Err(read_error(location, failure));
             }
         };
         // `Content-Range: bytes 0-99/1234`; a server that ignores Range sends the whole object.
@@ -162,7 +177,7 @@ impl ObjectStore for S3ObjectStore {
                 if failure.is_code("NoSuchKey") || failure.status == Some(404) {
                     return Ok(None);
                 }
-                return Err(store_error(location, failure));
+                return Err(read_error(location, failure));
             }
         };
         // S3 always sends an ETag; without one a conditional write can only fail (412), which
@@ -276,5 +291,35 @@ fn conditional_outcome(
         })
     } else {
         Err(store_error(location, failure))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(status: u16, code: &str, message: &str) -> SdkFailure {
+        SdkFailure {
+            retryable: false,
+            status: Some(status),
+            code: Some(code.into()),
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn when_a_read_is_denied_should_say_the_object_may_be_gone_and_keep_s3s_answer() {
+        let location = ObjectLocation::new("b", "Analysis/Voice/k.json");
+        let error = read_error(&location, failure(403, "AccessDenied", "Access Denied"));
+        assert!(!error.is_retryable());
+        let message = error.to_string();
+        assert!(
+            message.contains("s3://b/Analysis/Voice/k.json")
+                && message.contains("access denied or the object no longer exists")
+                && message.contains("AccessDenied (HTTP 403): Access Denied"),
+            "{message}"
+        );
+        let other = read_error(&location, failure(400, "InvalidObjectState", "archived"));
+        assert!(!other.to_string().contains("no longer exists"), "{other}");
     }
 }

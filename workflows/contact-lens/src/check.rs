@@ -69,7 +69,9 @@ pub(crate) struct FileIds {
     pub contact_id: Option<String>,
 }
 
-/// Reads the file the key names (`ContactLensFile.NotFound` when gone) and its ids.
+/// Reads the file the key names (`ContactLensFile.NotFound` when the store says it is gone,
+/// `ContactLensFile.Unreadable` when it refuses: S3's 403 to a reader that may not list the
+/// bucket, for a deleted file too) and its ids.
 pub(crate) async fn read_file(
     store: &dyn ObjectStore,
     location: &ObjectLocation,
@@ -77,7 +79,8 @@ pub(crate) async fn read_file(
 ) -> Result<(Vec<u8>, FileIds), ContactLensError> {
     let bytes = store
         .get(location)
-        .await?
+        .await
+        .map_err(|source| ContactLensError::FileUnreadable { source })?
         .ok_or_else(|| ContactLensError::FileNotFound {
             location: location.to_string(),
         })?;

@@ -15,8 +15,13 @@ activity_contract::error_kinds! {
         InvalidConfiguration => "InvalidConfiguration", retryable = false;
         /// The input is neither an S3 notification nor an EventBridge `Object Created` event.
         InvalidEvent => "InvalidEvent", retryable = false;
-        /// The file the event names is gone (deleted before it was read).
+        /// The file the event names is gone (deleted before it was read), said by a store that
+        /// may list it (locally); S3 answers the functions, which may not list the recording
+        /// bucket, with 403: `ContactLensFile.Unreadable`.
         FileNotFound => "ContactLensFile.NotFound", retryable = false;
+        /// The store refused to read the file the event names: on S3 a 403, access denied or
+        /// the object no longer exists (the message says both, with S3's answer).
+        FileUnreadable => "ContactLensFile.Unreadable", retryable = false;
         /// The file is not the analysis or transcript its key says it is.
         FileMalformed => "ContactLensFile.Malformed", retryable = false;
         ObjectStoreUnavailable => "ObjectStore.Unavailable", retryable = true;
@@ -39,6 +44,9 @@ pub enum ContactLensError {
     InvalidEvent { reason: String },
     #[error("{location} does not exist")]
     FileNotFound { location: String },
+    /// The file could not be read; an outage keeps `ObjectStore.Unavailable` (retried).
+    #[error("the Contact Lens or chat transcript file could not be read: {source}")]
+    FileUnreadable { source: StoreError },
     #[error("{location} is not a {what}: {reason}")]
     FileMalformed {
         location: String,
@@ -97,6 +105,11 @@ impl ContactLensError {
             Self::InvalidConfiguration { .. } => Kind::InvalidConfiguration,
             Self::InvalidEvent { .. } => Kind::InvalidEvent,
             Self::FileNotFound { .. } => Kind::FileNotFound,
+            Self::FileUnreadable { source } => either(
+                source.is_retryable(),
+                Kind::ObjectStoreUnavailable,
+                Kind::FileUnreadable,
+            ),
             Self::FileMalformed { .. } => Kind::FileMalformed,
             Self::ObjectStore(source) => either(
                 source.is_retryable(),

@@ -34,9 +34,9 @@ impl Task for CheckContactLensFile {
             &[
                 Kind::InvalidEvent,
                 Kind::FileNotFound,
+                Kind::FileUnreadable,
                 Kind::FileMalformed,
                 Kind::ObjectStoreUnavailable,
-                Kind::ObjectStoreFailed,
                 Kind::ConnectThrottled,
                 Kind::ConnectUnavailable,
                 Kind::ConnectRejected,

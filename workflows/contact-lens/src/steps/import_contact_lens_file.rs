@@ -35,6 +35,7 @@ impl Task for ImportContactLensFile {
                 Kind::InvalidConfiguration,
                 Kind::InvalidEvent,
                 Kind::FileNotFound,
+                Kind::FileUnreadable,
                 Kind::FileMalformed,
                 Kind::ObjectStoreUnavailable,
                 Kind::ObjectStoreFailed,

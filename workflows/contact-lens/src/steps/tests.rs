@@ -420,6 +420,71 @@ async fn when_the_file_is_gone_or_no_transcript_bucket_is_set_should_name_the_pr
     );
 }
 
+/// S3 as the functions see it, which may not list the recording bucket: every read 403.
+struct DeniedStore;
+
+#[async_trait::async_trait]
+impl object_storage::ObjectStore for DeniedStore {
+    async fn get(
+        &self,
+        location: &ObjectLocation,
+    ) -> Result<Option<Vec<u8>>, object_storage::StoreError> {
+        Err(object_storage::StoreError::Failed {
+            location: location.to_string(),
+            message: "access denied or the object no longer exists (…): AccessDenied (HTTP 403): Access Denied".into(),
+        })
+    }
+    async fn get_versioned(
+        &self,
+        location: &ObjectLocation,
+    ) -> Result<Option<object_storage::StoredObject>, object_storage::StoreError> {
+        self.get(location).await.map(|_| None)
+    }
+    async fn put_if_version(
+        &self,
+        _: &ObjectLocation,
+        _: &[u8],
+        _: &object_storage::ObjectVersion,
+    ) -> Result<bool, object_storage::StoreError> {
+        unreachable!("the check writes nothing")
+    }
+    async fn put(&self, _: &ObjectLocation, _: &[u8]) -> Result<(), object_storage::StoreError> {
+        unreachable!("the check writes nothing")
+    }
+    async fn put_if_absent(
+        &self,
+        _: &ObjectLocation,
+        _: &[u8],
+    ) -> Result<bool, object_storage::StoreError> {
+        unreachable!("the check writes nothing")
+    }
+}
+
+#[tokio::test]
+async fn when_s3_refuses_the_file_should_say_it_could_not_be_read_not_that_it_is_gone() {
+    let world = World::new();
+    let ports = CheckContactLensFilePorts {
+        store: Arc::new(DeniedStore),
+        connect: world.connect.clone(),
+        settings: Arc::new(world.settings.clone()),
+    };
+    let event = json!({"detail-type": "Object Created", "detail": {"bucket": {"name": BUCKET},
+        "object": {"key": VOICE_KEY}}});
+    let error = run_task::<CheckContactLensFile>(&ports, event, Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(error.error_name(), "ContactLensFile.Unreadable");
+    assert!(!error.is_retryable());
+    let message = error.to_string();
+    assert!(
+        message.contains("could not be read")
+            && message.contains(VOICE_KEY)
+            && message.contains("access denied or the object no longer exists"),
+        "{message}"
+    );
+    assert_eq!(world.connect.calls(), 0, "no Connect call");
+}
+
 #[tokio::test]
 async fn when_a_cca_exists_without_a_marker_should_find_it_by_contact_id_and_record_it() {
     let world = World::new();

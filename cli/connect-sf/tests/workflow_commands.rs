@@ -500,6 +500,8 @@ fn demo_runs_the_shipped_ctrs_through_the_post_call_workflow_and_prints_the_reco
         "Name=AgentTranscripts.json",
         "Contact c41a9e07-5b2d-4f63-8e19-0a7d2b6c3f51: SUCCEEDED",
         "trigger response: {\"batchItemFailures\":[]}",
+        // What the two contacts cost the org (requests it counted against its allowance).
+        "API calls: Salesforce 12, Amazon Connect 0",
     ] {
         assert!(
             stdout.contains(expected),

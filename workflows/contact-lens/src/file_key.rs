@@ -7,6 +7,10 @@
 //! | chat analysis | `Analysis/Chat/[Redacted/]YYYY/MM/DD/<contactId>_analysis[_redacted]_<ts>.json` |
 //! | chat transcript | `<prefix>/ChatTranscripts/YYYY/MM/DD/<contactId>_<ts>.json` |
 //!
+//! The redacted analysis of an original one (voice or chat) is its key with `Redacted/` before
+//! the date folders and `_analysis_redacted_` in the name: the same date folders and timestamp,
+//! so it is derived, never looked for (the functions may not list the bucket).
+//!
 //! The redacted recording of a voice analysis is
 //! `Analysis/Voice/Redacted/YYYY/MM/DD/<contactId>_call_recording_redacted_<ts>.wav`, the same
 //! date folders and timestamp as either analysis ("Output file locations for files analyzed by
@@ -101,6 +105,27 @@ impl FileKey {
             date_path,
             timestamp: timestamp.to_string(),
         })
+    }
+
+    /// The redacted variant of an original analysis (voice or chat), in the same bucket; `None`
+    /// for a redacted analysis and a chat transcript.
+    pub fn redacted_analysis_key(&self) -> Option<String> {
+        let channel = match self.kind {
+            FileKind::VoiceAnalysis => "Voice",
+            FileKind::ChatAnalysis => "Chat",
+            FileKind::ChatTranscript => return None,
+        };
+        (!self.redacted).then(|| {
+            format!(
+                "Analysis/{channel}/Redacted/{}/{}_analysis_redacted_{}.json",
+                self.date_path, self.contact_id, self.timestamp
+            )
+        })
+    }
+
+    /// An original analysis: Contact Lens may still write its redacted variant, which wins.
+    pub fn is_original_analysis(&self) -> bool {
+        self.kind.is_analysis() && !self.redacted
     }
 
     /// The redacted recording of a voice analysis, in the same bucket.
@@ -201,5 +226,58 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(chat.redacted_recording_key(), None);
+    }
+
+    #[test]
+    fn when_the_analysis_is_original_should_derive_its_redacted_variant_from_its_key() {
+        for (original, redacted) in [
+            (
+                format!("Analysis/Voice/2024/03/05/{CONTACT}_analysis_2024-03-05T14:23:18Z.json"),
+                format!(
+                    "Analysis/Voice/Redacted/2024/03/05/{CONTACT}_analysis_redacted_2024-03-05T14:23:18Z.json"
+                ),
+            ),
+            (
+                format!("Analysis/Chat/2031/12/31/{CONTACT}_analysis_2031-12-31T23:59:59Z.json"),
+                format!(
+                    "Analysis/Chat/Redacted/2031/12/31/{CONTACT}_analysis_redacted_2031-12-31T23:59:59Z.json"
+                ),
+            ),
+        ] {
+            let parsed = FileKey::parse(&original).unwrap();
+            assert!(parsed.is_original_analysis(), "{original}");
+            assert_eq!(
+                parsed.redacted_analysis_key().as_deref(),
+                Some(redacted.as_str())
+            );
+            let sibling = FileKey::parse(&redacted).expect("the derived key is recognised");
+            assert_eq!(
+                (sibling.kind, sibling.redacted, &sibling.contact_id),
+                (parsed.kind, true, &parsed.contact_id)
+            );
+            assert_eq!(
+                (&sibling.date_path, &sibling.timestamp),
+                (&parsed.date_path, &parsed.timestamp)
+            );
+        }
+    }
+
+    #[test]
+    fn when_the_file_is_redacted_or_a_chat_transcript_should_have_no_redacted_variant() {
+        for key in [
+            format!(
+                "Analysis/Voice/Redacted/2024/03/05/{CONTACT}_analysis_redacted_2024-03-05T14:23:18Z.json"
+            ),
+            format!(
+                "Analysis/Chat/Redacted/2026/12/01/{CONTACT}_analysis_redacted_2026-12-01T10:00:00Z.json"
+            ),
+            format!(
+                "connect/northwind-care/ChatTranscripts/2026/12/01/{CONTACT}_20261201T10:02_UTC.json"
+            ),
+        ] {
+            let parsed = FileKey::parse(&key).unwrap();
+            assert!(!parsed.is_original_analysis(), "{key}");
+            assert_eq!(parsed.redacted_analysis_key(), None, "{key}");
+        }
     }
 }

@@ -149,6 +149,23 @@ pub struct ApiSyncWorld {
     pub machine: StateMachine,
     pub clock: Arc<VirtualClock>,
     pub storage: PathBuf,
+    connect_client: Arc<ConnectMetricsClient>,
+    settings: Arc<ApiSyncSettings>,
+}
+
+/// The engine wired as `template.yaml` wires the Lambdas, with these ports.
+fn engine_with(ports: &task_handlers::HistoricalApiPorts, clock: Arc<VirtualClock>) -> Engine {
+    let substitutions = template_wiring::substitutions_for(
+        &repo_root().join("template.yaml"),
+        "historical-metrics.asl.json",
+    )
+    .expect("template")
+    .expect("template.yaml deploys historical-metrics.asl.json");
+    let mut builder = Engine::builder().clock(clock).substitutions(substitutions);
+    for (name, handler) in task_handlers::historical_api_handlers(ports) {
+        builder = builder.handler(name, handler);
+    }
+    builder.build()
 }
 
 impl Drop for ApiSyncWorld {
@@ -177,6 +194,7 @@ impl ApiSyncWorld {
                 region: "us-west-2".into(),
                 global_analytics: false,
             },
+            api_budget_percent: 90,
         });
         let connect = connect_emulator::start_local(seed)
             .await
@@ -195,38 +213,45 @@ impl ApiSyncWorld {
         let storage =
             std::env::temp_dir().join(format!("historical-api-world-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&storage).expect("storage");
+        let connect_client = Arc::new(ConnectMetricsClient::from_config(&aws));
         let ports = task_handlers::HistoricalApiPorts {
-            connect: Arc::new(ConnectMetricsClient::from_config(&aws)),
+            connect: connect_client.clone(),
             salesforce: Arc::new(client_with_secret(
                 client_config(&salesforce),
                 &password_secret_json(),
             )),
             store: Arc::new(DirectoryObjectStore::new(&storage)),
-            settings,
+            settings: settings.clone(),
         };
-        let substitutions = template_wiring::substitutions_for(
-            &repo_root().join("template.yaml"),
-            "historical-metrics.asl.json",
-        )
-        .expect("template")
-        .expect("template.yaml deploys historical-metrics.asl.json");
-        let mut builder = Engine::builder()
-            .clock(clock.clone())
-            .substitutions(substitutions);
-        for (name, handler) in task_handlers::historical_api_handlers(&ports) {
-            builder = builder.handler(name, handler);
-        }
+        let engine = engine_with(&ports, clock.clone());
         let text =
             std::fs::read_to_string(repo_root().join("statemachines/historical-metrics.asl.json"))
                 .expect("definition");
         Self {
             salesforce,
             connect,
-            engine: builder.build(),
+            engine,
             machine: text.parse().expect("valid definition"),
             clock,
             storage,
+            connect_client,
+            settings,
         }
+    }
+
+    /// The next runs in new Lambda containers: a new Salesforce client, so nothing it cached
+    /// (the describes, the API usage the last response reported) carries over.
+    pub fn new_containers(&mut self) {
+        let ports = task_handlers::HistoricalApiPorts {
+            connect: self.connect_client.clone(),
+            salesforce: Arc::new(client_with_secret(
+                client_config(&self.salesforce),
+                &password_secret_json(),
+            )),
+            store: Arc::new(DirectoryObjectStore::new(&self.storage)),
+            settings: self.settings.clone(),
+        };
+        self.engine = engine_with(&ports, self.clock.clone());
     }
 
     /// The clock moves to `now` (between scheduled runs).
@@ -695,4 +720,154 @@ async fn both_sources_write_identical_records_for_the_same_intervals() {
         assert_eq!(figures(record), figures(&api_queues[id]), "{id}");
     }
     assert_eq!(world.records(AGENT_OBJECT).len(), api_agents.len());
+}
+
+/// The `Intervals` Map's Catch of the budget pause, as the definition has it.
+fn definition() -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("statemachines/historical-metrics.asl.json"))
+            .expect("definition"),
+    )
+    .expect("JSON")
+}
+
+#[test]
+fn only_the_budget_pause_is_caught_and_it_is_never_retried() {
+    use activity_contract::Task;
+    use historical_metrics::api_sync::steps::SyncHistoricalInterval;
+    let definition = definition();
+    let map = &definition["States"]["Intervals"];
+    assert_eq!(
+        map["Catch"],
+        json!([{"ErrorEquals": ["HistoricalSync.ApiBudgetExceeded"], "ResultPath": "$.paused", "Next": "PausedForApiBudget"}])
+    );
+    assert_eq!(
+        definition["States"]["PausedForApiBudget"]["Type"],
+        "Succeed"
+    );
+    // The name is one SyncHistoricalInterval returns, and only when retrying cannot help.
+    let declared = SyncHistoricalInterval::error_names();
+    let name = declared
+        .iter()
+        .find(|name| name.name == "HistoricalSync.ApiBudgetExceeded")
+        .expect("SyncHistoricalInterval declares the budget pause");
+    assert!(!name.retryable);
+    let task = &map["ItemProcessor"]["States"]["SyncHistoricalInterval"];
+    let retried: Vec<&str> = task["Retry"]
+        .as_array()
+        .expect("Retry")
+        .iter()
+        .flat_map(|rule| rule["ErrorEquals"].as_array().expect("names"))
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        !retried.contains(&"HistoricalSync.ApiBudgetExceeded")
+            && !retried.contains(&"States.ALL")
+            && !retried.contains(&"States.TaskFailed"),
+        "{retried:?}"
+    );
+}
+
+/// The states the execution entered, in order.
+fn entered(result: &ExecutionResult) -> Vec<String> {
+    result
+        .history
+        .iter()
+        .filter(|event| event.event_type.is_state_entered())
+        .filter_map(|event| event.details.name.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn over_the_api_budget_a_run_pauses_and_the_next_one_backfills() {
+    let starts = [at(8, 30), at(9, 0), at(9, 30), at(10, 0)];
+    let seed = seed_with_activity(3, 2, &starts, |index| 20.0 + index as f64);
+    let mut world = ApiSyncWorld::start(seed, at(9, 5)).await;
+    world.run("run-0905", json!({})).await;
+    assert_eq!(world.checkpoint()["lastSynced"], "2026-12-01T08:30:00Z");
+    assert_eq!(world.records(QUEUE_OBJECT).len(), 3);
+
+    // The org reaches 95 % of its allowance; the 09:35 run never started, the 10:05 one starts
+    // in a new container and pauses before its first upsert.
+    let (_, max) = world.salesforce.control().api_usage();
+    world.salesforce.control().set_api_usage(max * 95 / 100);
+    world.new_containers();
+    world.set_time(at(10, 5));
+    let before = world.salesforce_api_calls();
+    let paused = world.run("run-1005", json!({})).await;
+    assert_eq!(paused.status, ExecutionStatus::Succeeded);
+    let states = entered(&paused);
+    assert_eq!(
+        states.last().map(String::as_str),
+        Some("PausedForApiBudget"),
+        "{states:?}"
+    );
+    let output = paused.output.clone().expect("output");
+    assert_eq!(
+        output["paused"]["Error"], "HistoricalSync.ApiBudgetExceeded",
+        "{output:#}"
+    );
+    let cause: Value = serde_json::from_str(output["paused"]["Cause"].as_str().expect("cause"))
+        .expect("the Lambda error body");
+    assert_eq!(cause["errorType"], "HistoricalSync.ApiBudgetExceeded");
+    let message = cause["errorMessage"].as_str().expect("the message");
+    // Used as the limits request's response reported it: the describes and the request itself.
+    let used = max * 95 / 100 + 3;
+    for part in [
+        format!("has used {used} of its {max} daily API requests"),
+        "90 % budget".to_string(),
+        "2026-12-01T09:00:00Z".to_string(),
+    ] {
+        assert!(message.contains(&part), "{part}: {message}");
+    }
+    assert!(output.get("synced").is_none(), "{output:#}");
+    assert_eq!(
+        world.salesforce_api_calls() - before,
+        3,
+        "the two describes (this container's first) and one limits request; no upsert"
+    );
+    assert_eq!(world.records(QUEUE_OBJECT).len(), 3);
+    assert_eq!(world.records(AGENT_OBJECT).len(), 2);
+    assert_eq!(
+        world.checkpoint()["lastSynced"],
+        "2026-12-01T08:30:00Z",
+        "the checkpoint did not move"
+    );
+
+    // Usage comes down; the 10:35 run (same container: its describes cached, its last figure
+    // the paused run's) looks again, finds the org under and backfills every missed interval.
+    world.salesforce.control().set_api_usage(100);
+    world.set_time(at(10, 35));
+    let next = world.run("run-1035", json!({})).await;
+    assert_eq!(
+        synced_intervals(&next),
+        [
+            "2026-12-01T09:00:00Z",
+            "2026-12-01T09:30:00Z",
+            "2026-12-01T10:00:00Z"
+        ]
+    );
+    assert!(!entered(&next).contains(&"PausedForApiBudget".to_string()));
+    assert_eq!(world.checkpoint()["lastSynced"], "2026-12-01T10:00:00Z");
+    let queues = world.records(QUEUE_OBJECT);
+    assert_eq!(queues.len(), 3 * 4, "one record per queue and interval");
+    assert_eq!(world.records(AGENT_OBJECT).len(), 2 * 4);
+    assert_eq!(
+        world.salesforce_api_calls(),
+        100 + 1 + 3 * 2,
+        "one limits request, then one collection call per object and interval"
+    );
+    for (index, start) in starts.iter().enumerate() {
+        let text = start.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let id = world.connect.control().seed().queues[0]
+            .name
+            .clone()
+            .expect("named")
+            .replace(' ', "");
+        assert_eq!(
+            queues[&format!("{id}{text}")]["amazonconnect__Contacts_handled__c"].as_f64(),
+            Some(20.0 + index as f64),
+            "{text}"
+        );
+    }
 }

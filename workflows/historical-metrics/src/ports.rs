@@ -35,6 +35,10 @@ pub trait HistoricalWrites: Send + Sync {
 
     /// The org's daily API usage as the last response reported it (`Sforce-Limit-Info`).
     fn api_usage(&self) -> Option<ApiUsage>;
+
+    /// Asks the org for its usage now with one request (the `limits` resource): the figure
+    /// [`Self::api_usage`] holds may be an earlier invocation's.
+    async fn refresh_api_usage(&self) -> Result<Option<ApiUsage>, SalesforceError>;
 }
 
 #[async_trait]
@@ -55,5 +59,10 @@ impl HistoricalWrites for SalesforceClient {
 
     fn api_usage(&self) -> Option<ApiUsage> {
         SalesforceClient::api_usage(self)
+    }
+
+    async fn refresh_api_usage(&self) -> Result<Option<ApiUsage>, SalesforceError> {
+        self.limits().await?;
+        Ok(SalesforceClient::api_usage(self))
     }
 }

@@ -132,6 +132,11 @@ struct OrgState {
     refusals: BTreeMap<String, (String, u32)>,
     /// Collection calls that fail as a whole: (error, times left).
     outage: Option<(SalesforceError, u32)>,
+    /// The org's daily API usage now ([`MemoryHistoricalOrg::set_api_usage`]).
+    usage: Option<ApiUsage>,
+    /// The usage the last call's response reported, as the client keeps it.
+    reported: Option<ApiUsage>,
+    limits_calls: usize,
 }
 
 impl MemoryHistoricalOrg {
@@ -228,6 +233,17 @@ impl MemoryHistoricalOrg {
             .insert(record_id.to_string(), (code.to_string(), times));
     }
 
+    /// The org has used `used` of its `max` daily API requests: every later response (a
+    /// describe, a collection call, a `limits` request) reports it.
+    pub fn set_api_usage(&self, used: u64, max: u64) {
+        self.lock().usage = Some(ApiUsage { used, max });
+    }
+
+    /// `limits` requests ([`HistoricalWrites::refresh_api_usage`]) so far.
+    pub fn limits_calls(&self) -> usize {
+        self.lock().limits_calls
+    }
+
     /// The next `times` collection calls fail with `error`.
     pub fn fail_upserts(&self, error: SalesforceError, times: u32) {
         self.lock().outage = Some((error, times));
@@ -239,6 +255,7 @@ impl HistoricalWrites for MemoryHistoricalOrg {
     async fn describe(&self, object: &str) -> Result<Arc<ObjectDescribe>, SalesforceError> {
         let mut state = self.lock();
         state.describe_calls += 1;
+        state.reported = state.usage;
         let Some(fields) = state.objects.get(&object.to_lowercase()) else {
             return Err(SalesforceError::UnknownObject {
                 error_code: "NOT_FOUND".into(),
@@ -265,6 +282,7 @@ impl HistoricalWrites for MemoryHistoricalOrg {
     ) -> Result<Vec<CollectionRecordResult>, SalesforceError> {
         let mut state = self.lock();
         state.upsert_calls += 1;
+        state.reported = state.usage;
         if records.len() > COLLECTION_LIMIT {
             return Err(SalesforceError::Rejected {
                 status: 400,
@@ -324,7 +342,14 @@ impl HistoricalWrites for MemoryHistoricalOrg {
     }
 
     fn api_usage(&self) -> Option<ApiUsage> {
-        None
+        self.lock().reported
+    }
+
+    async fn refresh_api_usage(&self) -> Result<Option<ApiUsage>, SalesforceError> {
+        let mut state = self.lock();
+        state.limits_calls += 1;
+        state.reported = state.usage;
+        Ok(state.reported)
     }
 }
 

@@ -21,6 +21,10 @@ activity_contract::error_kinds! {
         /// Salesforce refused records for a reason a later attempt may get past (a locked
         /// row): the interval is not checkpointed and is written again.
         RecordsPending => "HistoricalSync.RecordsPending", retryable = true;
+        /// The org is at or over `SalesforceApiBudgetPercent` of its daily API allowance: the
+        /// run stops before writing (the state machine ends it at `PausedForApiBudget`) and
+        /// the next run, from the unchanged checkpoint, backfills.
+        ApiBudgetExceeded => "HistoricalSync.ApiBudgetExceeded", retryable = false;
         SyncStateUnavailable => "SyncState.Unavailable", retryable = true;
         SyncStateFailed => "SyncState.Failed", retryable = false;
     }
@@ -46,6 +50,15 @@ pub enum ApiSyncError {
         interval: String,
         count: usize,
         codes: String,
+    },
+    #[error(
+        "the org has used {used} of its {max} daily API requests, at or over the {threshold_percent} % budget (SalesforceApiBudgetPercent): the historical sync pauses before writing {interval} so contact flows keep theirs; the checkpoint stays, so the next run syncs it"
+    )]
+    ApiBudgetExceeded {
+        used: u64,
+        max: u64,
+        threshold_percent: u32,
+        interval: String,
     },
     #[error("cannot {action} the sync state: {source}")]
     SyncState {
@@ -85,6 +98,7 @@ impl ApiSyncError {
             Self::Connect(ConnectError::Rejected { .. }) => Kind::ConnectRejected,
             Self::ResourcesNotListed { .. } => Kind::ResourcesNotListed,
             Self::RecordsPending { .. } => Kind::RecordsPending,
+            Self::ApiBudgetExceeded { .. } => Kind::ApiBudgetExceeded,
             Self::SyncState { source, .. } if source.is_retryable() => Kind::SyncStateUnavailable,
             Self::SyncState { .. } | Self::MalformedSyncState { .. } => Kind::SyncStateFailed,
             Self::Salesforce { source, .. } => return Err(source),

@@ -10,7 +10,10 @@
 //! (the report columns, [`metrics`]), writes `AC_HistoricalQueueMetrics__c` and
 //! `AC_AgentPerformance__c` exactly as the report import writes them (same `AC_Record_Id__c`,
 //! same fields), and moves the checkpoint. A missed run is backfilled by the next; re-running
-//! an interval rewrites the same records.
+//! an interval rewrites the same records. While the org is over the real-time sync's API
+//! budget (`connect_metrics::budget`) an interval writes nothing and the run stops there
+//! (`HistoricalSync.ApiBudgetExceeded`, caught as `PausedForApiBudget`); the next run
+//! backfills from the checkpoint.
 
 pub mod error;
 pub mod intervals;

@@ -10,6 +10,8 @@ pub use crate::settings::{NAMESPACE_VARIABLE, REGION_VARIABLE};
 pub const INSTANCE_ID_VARIABLE: &str = "AMAZON_CONNECT_INSTANCE_ID";
 pub const QUEUE_PAGE_SIZE_VARIABLE: &str = "AMAZON_CONNECT_QUEUE_MAX_RECORDS";
 pub const STATE_BUCKET_VARIABLE: &str = "SYNC_STATE_S3_BUCKET";
+/// The real-time sync's budget (`SalesforceApiBudgetPercent`): both scheduled syncs pause at it.
+pub use connect_metrics::settings::API_BUDGET_PERCENT_VARIABLE;
 
 /// Where the sync keeps its checkpoint in the state bucket (`SyncStateBucket`).
 pub const CHECKPOINT_KEY: &str = "historical-metrics/checkpoint.json";
@@ -25,6 +27,9 @@ pub struct ApiSyncSettings {
     pub state_bucket: String,
     /// The namespace and region both historical sources use.
     pub historical: HistoricalSettings,
+    /// The sync pauses, before any upsert, at this share of the org's daily API allowance
+    /// (`SalesforceApiBudgetPercent`, as the real-time sync).
+    pub api_budget_percent: u32,
 }
 
 impl ApiSyncSettings {
@@ -40,6 +45,13 @@ impl ApiSyncSettings {
             )?,
             state_bucket: required(lookup, STATE_BUCKET_VARIABLE)?,
             historical: HistoricalSettings::from_env(lookup)?,
+            api_budget_percent: number_in(
+                lookup,
+                API_BUDGET_PERCENT_VARIABLE,
+                1..=100,
+                90,
+                "a percentage from 1 to 100",
+            )?,
         })
     }
 
@@ -67,6 +79,25 @@ mod tests {
         };
         let settings = ApiSyncSettings::from_env(&lookup).expect("valid");
         assert_eq!(settings.queue_page_size, 100);
+        assert_eq!(
+            settings.api_budget_percent, 90,
+            "the real-time sync's default"
+        );
+        let budget = ApiSyncSettings::from_env(&|name: &str| match name {
+            API_BUDGET_PERCENT_VARIABLE => Some("75".to_string()),
+            _ => lookup(name),
+        })
+        .expect("valid");
+        assert_eq!(budget.api_budget_percent, 75);
+        let error = ApiSyncSettings::from_env(&|name: &str| match name {
+            API_BUDGET_PERCENT_VARIABLE => Some("0".to_string()),
+            _ => lookup(name),
+        })
+        .expect_err("out of range");
+        assert!(
+            error.to_string().contains("SALESFORCE_API_BUDGET_PERCENT"),
+            "{error}"
+        );
         assert_eq!(
             settings.checkpoint_location().to_string(),
             "s3://state/historical-metrics/checkpoint.json"

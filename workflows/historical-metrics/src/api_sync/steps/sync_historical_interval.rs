@@ -5,12 +5,20 @@
 //! interval. Re-running an interval rewrites the same records. A record Salesforce refuses for
 //! now (a locked row) is sent once more, and if it is still refused the interval fails
 //! retryably without moving the checkpoint; a record refused for good is reported.
+//!
+//! Before the first upsert the real-time sync's API budget guard applies: when the org is at
+//! or over `SalesforceApiBudgetPercent` of its daily allowance the interval fails with
+//! `HistoricalSync.ApiBudgetExceeded` (not retried; the state machine ends the run at
+//! `PausedForApiBudget`), nothing written and the checkpoint where it was, so the next run
+//! backfills from there.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use activity_contract::{ErrorName, Task, TaskContext};
+use connect_metrics::budget::{BudgetDecision, SeenUsage, decide};
 use connect_metrics::connect_reads::ConnectCalls;
+use salesforce_client::ApiUsage;
 use serde::{Deserialize, Serialize};
 
 use crate::api_sync::error::{ApiSyncError, ApiSyncErrorKind, names};
@@ -122,6 +130,7 @@ impl Task for SyncHistoricalInterval {
                 Kind::ConnectRejected,
                 Kind::ResourcesNotListed,
                 Kind::RecordsPending,
+                Kind::ApiBudgetExceeded,
                 Kind::SyncStateUnavailable,
                 Kind::SyncStateFailed,
             ],
@@ -152,11 +161,11 @@ impl Task for SyncHistoricalInterval {
         })?;
 
         let mut calls = ConnectCalls::default();
-        let mut reports = BTreeMap::new();
-        for object in HistoricalObject::ALL {
-            let report = match &listed.instance_arn {
-                Some(instance_arn) => {
-                    sync_object(
+        let mut prepared = Vec::new();
+        if let Some(instance_arn) = &listed.instance_arn {
+            for object in HistoricalObject::ALL {
+                prepared.push(
+                    prepare_object(
                         ports,
                         &listed,
                         instance_arn,
@@ -165,11 +174,17 @@ impl Task for SyncHistoricalInterval {
                         context,
                         &mut calls,
                     )
-                    .await?
-                }
-                None => ObjectReport::default(),
-            };
-            reports.insert(object, report);
+                    .await?,
+                );
+            }
+        }
+        if prepared.iter().any(|part| !part.pending.is_empty()) {
+            check_api_budget(ports, interval, context).await?;
+        }
+        let mut reports = BTreeMap::new();
+        for part in prepared {
+            let object = part.object;
+            reports.insert(object, write_object(ports, part, interval).await?);
         }
         let checkpoint = advance_checkpoint(
             &StoredJson {
@@ -209,8 +224,83 @@ impl Task for SyncHistoricalInterval {
     }
 }
 
-/// One object's records of the interval: read, built, written.
-async fn sync_object(
+/// Applies the real-time sync's API budget guard ([`decide`]) to the usage the Salesforce
+/// client has seen (this run's describe reported it, or an earlier invocation's call in a warm
+/// container). Over the budget, one `limits` request looks again before pausing, so a figure
+/// from before usage came down never pauses the sync; still over, the interval fails with
+/// [`ApiSyncError::ApiBudgetExceeded`].
+async fn check_api_budget(
+    ports: &SyncHistoricalIntervalPorts,
+    interval: Interval,
+    context: &TaskContext,
+) -> Result<(), ApiSyncError> {
+    let percent = ports.settings.api_budget_percent;
+    let now = context.now;
+    let refresh = || async {
+        ports
+            .salesforce
+            .refresh_api_usage()
+            .await
+            .map_err(|source| ApiSyncError::salesforce("read its API usage", source))
+    };
+    let over = |usage: Option<ApiUsage>| {
+        let seen = usage.map(|usage| SeenUsage {
+            used: usage.used,
+            max: usage.max,
+            seen_at: now,
+        });
+        match decide(seen, percent, now) {
+            BudgetDecision::Proceed => None,
+            BudgetDecision::Pause(usage) | BudgetDecision::Probe(usage) => Some(usage),
+        }
+    };
+    let (seen, fresh) = match ports.salesforce.api_usage() {
+        Some(usage) => (Some(usage), false),
+        None => (refresh().await?, true),
+    };
+    let Some(mut usage) = over(seen) else {
+        return Ok(());
+    };
+    if !fresh {
+        match over(refresh().await?) {
+            Some(again) => usage = again,
+            None => {
+                tracing::info!(
+                    interval = %interval,
+                    "API usage is under the budget again: the historical sync writes"
+                );
+                return Ok(());
+            }
+        }
+    }
+    tracing::warn!(
+        used = usage.used,
+        max = usage.max,
+        threshold_percent = percent,
+        interval = %interval,
+        "the org is over the API budget: the historical sync pauses so contact flows keep theirs; the next run backfills from the checkpoint"
+    );
+    telemetry::emit_count("SyncPausedForApiBudget", 1.0);
+    Err(ApiSyncError::ApiBudgetExceeded {
+        used: usage.used,
+        max: usage.max,
+        threshold_percent: percent,
+        interval: interval.to_string(),
+    })
+}
+
+/// One object's records of the interval, read and built, not yet written.
+struct PreparedObject {
+    object: HistoricalObject,
+    /// Set when there is anything to write.
+    target: Option<ObjectTarget>,
+    pending: Vec<crate::record::SalesforceRecord>,
+    report: ObjectReport,
+}
+
+/// One object's records of the interval: read from Connect and built against the org's
+/// describe.
+async fn prepare_object(
     ports: &SyncHistoricalIntervalPorts,
     listed: &ListedResources,
     instance_arn: &str,
@@ -218,7 +308,13 @@ async fn sync_object(
     interval: Interval,
     context: &TaskContext,
     calls: &mut ConnectCalls,
-) -> Result<ObjectReport, ApiSyncError> {
+) -> Result<PreparedObject, ApiSyncError> {
+    let mut prepared = PreparedObject {
+        object,
+        target: None,
+        pending: Vec::new(),
+        report: ObjectReport::default(),
+    };
     let (grouping, named): (Grouping, BTreeMap<&str, &str>) = match object {
         HistoricalObject::Queue => (
             Grouping::Queue,
@@ -237,9 +333,9 @@ async fn sync_object(
                 .collect(),
         ),
     };
-    let mut report = ObjectReport::default();
+    let report = &mut prepared.report;
     if named.is_empty() {
-        return Ok(report);
+        return Ok(prepared);
     }
     let ids: Vec<String> = named.keys().map(|id| (*id).to_string()).collect();
     let metrics = metrics_for(object);
@@ -262,7 +358,7 @@ async fn sync_object(
         .collect();
     report.records = records.len();
     if records.is_empty() {
-        return Ok(report);
+        return Ok(prepared);
     }
 
     let settings = &ports.settings;
@@ -316,8 +412,30 @@ async fn sync_object(
             report.unknown_fields.len() as f64,
         );
     }
+    prepared.pending = pending;
+    prepared.target = Some(target);
+    Ok(prepared)
+}
 
+/// One object's prepared records upserted (a record refused for now sent once more).
+async fn write_object(
+    ports: &SyncHistoricalIntervalPorts,
+    prepared: PreparedObject,
+    interval: Interval,
+) -> Result<ObjectReport, ApiSyncError> {
+    let PreparedObject {
+        object,
+        target,
+        mut pending,
+        mut report,
+    } = prepared;
+    let Some(target) = target else {
+        return Ok(report);
+    };
     for attempt in 1..=2 {
+        if pending.is_empty() {
+            break;
+        }
         let mut retry = Vec::new();
         for chunk in pending.chunks(COLLECTION_LIMIT) {
             let fields: Vec<_> = chunk.iter().map(|built| built.fields.clone()).collect();

@@ -49,6 +49,7 @@ impl World {
                     region: "us-west-2".into(),
                     global_analytics: false,
                 },
+                api_budget_percent: 90,
             }),
         }
     }
@@ -365,5 +366,156 @@ async fn an_interval_before_plan_or_off_the_half_hour_is_a_typed_error() {
     assert_eq!(
         activity_contract::NamedError::error_name(&error),
         "HistoricalSync.InvalidInterval"
+    );
+}
+
+/// The plan of a run at `now` (the queues and agents stored, the intervals due).
+async fn plan(world: &World, context: &TaskContext) -> Vec<Interval> {
+    PlanHistoricalIntervals::run(
+        &PlanHistoricalIntervalsPorts {
+            connect: world.connect.clone(),
+            store: world.store.clone(),
+            settings: world.settings.clone(),
+        },
+        PlanHistoricalIntervalsInput::default(),
+        context,
+    )
+    .await
+    .expect("planned")
+    .intervals
+}
+
+#[tokio::test]
+async fn when_the_org_is_over_the_api_budget_should_write_nothing_keep_the_checkpoint_and_backfill_later()
+ {
+    let world = World::new();
+    world.org.set_api_usage(1_000, 15_000);
+    world.run(at(8, 35), "run-0835").await;
+    assert_eq!(
+        world.checkpoint().await.map(|c| c.last_synced),
+        Some(at(8, 0))
+    );
+    assert_eq!(
+        world.org.limits_calls(),
+        0,
+        "under the budget the describe's figure is enough"
+    );
+    let written = world.org.upserts();
+
+    // 13,500 of 15,000 is the 90 % budget itself: the run pauses before its first upsert.
+    world.org.set_api_usage(13_500, 15_000);
+    world.activity(at(8, 30), 12.0);
+    world.activity(at(9, 0), 14.0);
+    let context = world.context(at(9, 35), "run-0935");
+    let intervals = plan(&world, &context).await;
+    assert_eq!(intervals.len(), 2);
+    let error = world
+        .sync(intervals[0], &context)
+        .await
+        .expect_err("over the budget");
+    assert_eq!(
+        error.kind().ok(),
+        Some(crate::api_sync::error::ApiSyncErrorKind::ApiBudgetExceeded)
+    );
+    assert_eq!(
+        activity_contract::NamedError::error_name(&error),
+        "HistoricalSync.ApiBudgetExceeded"
+    );
+    assert!(
+        !activity_contract::NamedError::is_retryable(&error),
+        "a retry within minutes finds the org no further under"
+    );
+    let message = error.to_string();
+    for part in ["13500", "15000", "90 %", "2026-12-01T08:30:00Z"] {
+        assert!(message.contains(part), "{part}: {message}");
+    }
+    assert_eq!(world.org.upserts(), written, "no upsert");
+    assert_eq!(
+        world.checkpoint().await.map(|c| c.last_synced),
+        Some(at(8, 0)),
+        "the checkpoint is not moved"
+    );
+    assert_eq!(
+        world.org.limits_calls(),
+        1,
+        "one limits request confirms the client's figure before pausing"
+    );
+    assert!(
+        world
+            .org
+            .record(HistoricalObject::Queue, "Billing2026-12-01T08:30:00Z")
+            .is_none()
+    );
+
+    // Usage comes down: the next run backfills both intervals from the checkpoint.
+    world.org.set_api_usage(2_000, 15_000);
+    let (intervals, reports) = world.run(at(10, 5), "run-1005").await;
+    assert_eq!(
+        intervals,
+        [
+            "2026-12-01T08:30:00Z",
+            "2026-12-01T09:00:00Z",
+            "2026-12-01T09:30:00Z"
+        ]
+    );
+    let written: Vec<usize> = reports.iter().map(|report| report.queues.written).collect();
+    assert_eq!(written, [2, 2, 0], "09:30 had no activity");
+    assert_eq!(
+        world
+            .org
+            .record(HistoricalObject::Queue, "Billing2026-12-01T08:30:00Z")
+            .expect("backfilled")["amazonconnect__Contacts_handled__c"],
+        12.0
+    );
+    assert_eq!(
+        world.checkpoint().await.map(|c| c.last_synced),
+        Some(at(9, 30))
+    );
+}
+
+#[tokio::test]
+async fn when_the_client_has_seen_no_usage_should_ask_once_and_sync_under_the_budget() {
+    let world = World::new();
+    // The in-memory org reports no usage until it is given one: the guard asks (`limits`).
+    world.activity(at(8, 30), 12.0);
+    let (_, reports) = world.run(at(9, 5), "run-0905").await;
+    assert_eq!(reports[0].queues.written, 2);
+    assert_eq!(world.org.limits_calls(), 1);
+
+    // A threshold of its own (SALESFORCE_API_BUDGET_PERCENT=50): 8,000 of 15,000 is over it.
+    let world = World::new();
+    let settings = ApiSyncSettings {
+        api_budget_percent: 50,
+        ..(*world.settings).clone()
+    };
+    let world = World {
+        settings: Arc::new(settings),
+        ..world
+    };
+    world.org.set_api_usage(8_000, 15_000);
+    world.activity(at(8, 30), 12.0);
+    let context = world.context(at(9, 5), "run-0905");
+    let intervals = plan(&world, &context).await;
+    let error = world
+        .sync(intervals[0], &context)
+        .await
+        .expect_err("over 50 %");
+    assert!(error.to_string().contains("50 %"), "{error}");
+    assert_eq!(world.org.upserts(), (0, 0));
+    assert!(world.checkpoint().await.is_none());
+}
+
+#[tokio::test]
+async fn an_interval_with_nothing_to_write_checkpoints_without_asking_for_the_usage() {
+    let world = World::new();
+    world.org.set_api_usage(14_900, 15_000);
+    // No queue or agent had activity in the interval: no record, no upsert, no guard.
+    let (intervals, reports) = world.run(at(9, 5), "run-0905").await;
+    assert_eq!(intervals, ["2026-12-01T08:30:00Z"]);
+    assert_eq!(reports[0].queues.records, 0);
+    assert_eq!(world.org.limits_calls(), 0);
+    assert_eq!(
+        world.checkpoint().await.map(|c| c.last_synced),
+        Some(at(8, 30))
     );
 }

@@ -3,7 +3,9 @@
 //! Connect or Salesforce call), the package switch (`ContactLensImportEnabled`), then the
 //! contact's attribute read with GetContactAttributes (`contactLensImportEnabled` for an
 //! analysis, `postchatTranscriptImportEnabled` for a chat transcript, the exact string `true`).
-//! A file that fails a rule is skipped: a success that writes nothing, with its reason.
+//! A file that fails a rule is skipped: a success that writes nothing, with its reason. An
+//! original analysis to import says `waitForRedactedVariant`: its redacted variant, if the flow
+//! redacts, lands just after it and is what the import writes.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -20,6 +22,9 @@ use crate::settings::ContactLensSettings;
 pub const ANALYSIS_ATTRIBUTE: &str = "contactLensImportEnabled";
 pub const CHAT_TRANSCRIPT_ATTRIBUTE: &str = "postchatTranscriptImportEnabled";
 pub const REDACTED_RECORDING_ATTRIBUTE: &str = "postcallRedactedRecordingImportEnabled";
+/// How long `WaitForRedactedVariant` holds an original analysis before its import: Contact
+/// Lens writes the redacted variant just after the original.
+pub const REDACTED_VARIANT_GRACE_SECONDS: u64 = 60;
 
 /// Why a file is not imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +58,11 @@ pub struct CheckedFile {
     /// The contact's `postcallRedactedRecordingImportEnabled` (voice analyses).
     #[serde(default)]
     pub redacted_recording_import: bool,
+    /// An original analysis to import: the state machine waits `WaitForRedactedVariant` before
+    /// the import, so that a redacted variant written just after it is there to win. Always
+    /// written (a Choice on a missing field fails the execution).
+    #[serde(default)]
+    pub wait_for_redacted_variant: bool,
     /// How long the import rides out an outage (`PostcallOutageToleranceMinutes`).
     pub outage_tolerance_minutes: u32,
 }
@@ -125,6 +135,7 @@ pub async fn check_file(
         contact_id: None,
         instance_id: None,
         redacted_recording_import: false,
+        wait_for_redacted_variant: false,
         outage_tolerance_minutes: settings.outage_tolerance_minutes,
     };
     let skip = |mut checked: CheckedFile, reason: SkipReason| {
@@ -159,6 +170,7 @@ pub async fn check_file(
     }
     checked.redacted_recording_import =
         key.kind == FileKind::VoiceAnalysis && is_true(REDACTED_RECORDING_ATTRIBUTE);
+    checked.wait_for_redacted_variant = key.is_original_analysis();
     checked.import = true;
     info!(kind = ?key.kind, redacted = key.redacted, "file to import");
     Ok(checked)

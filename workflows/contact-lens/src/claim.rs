@@ -3,7 +3,9 @@
 //! post-call marker. It is created with put-if-absent (S3 `If-None-Match: *`) and only ever
 //! replaced by compare-and-swap on the version read, so of two executions (the original and the
 //! redacted analysis land together; an event is redelivered) one imports and the other waits,
-//! and once `COMPLETED` every later file of that contact writes nothing.
+//! and once `COMPLETED` every later file of that contact writes nothing. Whichever execution
+//! imports, an analysis' content is the redacted variant's when there is one
+//! (`crate::import`), and the claim names the file imported.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

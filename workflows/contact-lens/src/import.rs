@@ -2,15 +2,19 @@
 //!
 //! 1. claim the contact's import (`crate::claim`): `COMPLETED` means an earlier file (the same
 //!    one redelivered, or the other variant of the analysis) was imported: nothing is written;
-//! 2. the CCA: the one the post-call workflow recorded in the contact's marker, else the one
+//! 2. the content: for an original analysis its redacted variant when Contact Lens wrote one
+//!    (read at the key derived from the original's, [`FileKey::redacted_analysis_key`]; not
+//!    found, or S3's 403 to a reader that may not list the bucket, means there is none), else
+//!    the file itself, so a redacting flow never puts the unredacted transcript in Salesforce;
+//! 3. the CCA: the one the post-call workflow recorded in the contact's marker, else the one
 //!    with the contact's `ContactId__c`, else created once under the marker
 //!    (`post_call::contact_analytics::ensure_analytics`), with the analysis' fields in the
 //!    create itself;
-//! 3. an analysis' fields written on a CCA that existed (`DataSource__c` `Contact_Lens`, the
+//! 4. an analysis' fields written on a CCA that existed (`DataSource__c` `Contact_Lens`, the
 //!    redacted recording's `RecordingPath__c` when the contact imports it), then the attachment
 //!    (`ContactLensTranscripts.json`, or `ChatTranscript.json` for a chat transcript) unless the
 //!    CCA already has it;
-//! 4. the claim `COMPLETED`.
+//! 5. the claim `COMPLETED`, naming the file imported.
 //!
 //! A crash anywhere leaves the claim `IN_PROGRESS` with this execution as owner: its retry (or,
 //! once given back or stale, any other execution) looks at the CCA's attachments before it
@@ -35,11 +39,32 @@ use crate::chat_transcript::{
 use crate::check::{CheckedFile, read_file};
 use crate::claim::{Claimed, Claims, claim_location};
 use crate::error::ContactLensError;
-use crate::file_key::FileKind;
-use crate::ports::{ObjectStore, SalesforceWrites};
+use crate::file_key::{FileKey, FileKind};
+use crate::ports::{ObjectLocation, ObjectStore, SalesforceWrites};
 use crate::settings::ContactLensSettings;
 
 pub const JSON_CONTENT_TYPE: &str = "application/json";
+
+/// Which variant of a Contact Lens analysis was imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Variant {
+    Original,
+    /// Personal data masked by Contact Lens (`Analysis/…/Redacted/…`).
+    Redacted,
+}
+
+impl Variant {
+    /// The variant of the analysis `key` names; `None` for a chat transcript.
+    pub fn of_key(key: &str) -> Option<Self> {
+        let file = FileKey::parse(key)?;
+        file.kind.is_analysis().then_some(if file.redacted {
+            Self::Redacted
+        } else {
+            Self::Original
+        })
+    }
+}
 
 /// What an import wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -50,6 +75,13 @@ pub struct ImportReport {
     pub skipped: bool,
     /// An earlier file of this contact was imported already: nothing was written.
     pub already_imported: bool,
+    /// The file whose content is on the CCA: this import's (an original analysis' redacted
+    /// variant when there is one), or the earlier import's when `already_imported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imported_key: Option<String>,
+    /// `imported_key`'s variant, for an analysis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<Variant>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cca_id: Option<String>,
     pub cca_created: bool,
@@ -66,6 +98,8 @@ impl ImportReport {
             contact_id,
             skipped: false,
             already_imported: false,
+            imported_key: None,
+            variant: None,
             cca_id: None,
             cca_created: false,
             fields_written: 0,
@@ -88,13 +122,50 @@ struct Writes {
     attachment: Option<(&'static str, &'static str, Vec<u8>)>,
 }
 
+/// The file whose content is imported.
+struct Source {
+    location: ObjectLocation,
+    bytes: Vec<u8>,
+}
+
+/// An original analysis' redacted variant when Contact Lens wrote it, else the checked file.
+/// The variant is read at its derived key: not found, or refused (S3's 403 for a missing key to
+/// a reader that may not list the bucket; the functions may read the prefix, so a refusal means
+/// absent), is no variant; an outage stays `ObjectStore.Unavailable`, retried.
+async fn source(
+    store: &dyn ObjectStore,
+    checked: &CheckedFile,
+    file: &FileKey,
+) -> Result<Source, ContactLensError> {
+    if let Some(key) = file.redacted_analysis_key() {
+        let location = ObjectLocation::new(&checked.bucket, key);
+        match store.get(&location).await {
+            Ok(Some(bytes)) => {
+                info!(key = %location.key, "the redacted variant is imported instead of the original");
+                return Ok(Source { location, bytes });
+            }
+            Ok(None) => info!("no redacted variant: the original is imported"),
+            Err(source) if source.is_retryable() => {
+                return Err(ContactLensError::FileUnreadable { source });
+            }
+            Err(refused) => {
+                info!(answer = %refused, "no redacted variant (refused: absent to a reader that may not list): the original is imported");
+            }
+        }
+    }
+    let location = checked.location();
+    let (bytes, _) = read_file(store, &location, file).await?;
+    Ok(Source { location, bytes })
+}
+
 fn writes(
     checked: &CheckedFile,
     kind: FileKind,
-    bytes: &[u8],
+    source: &Source,
     settings: &ContactLensSettings,
 ) -> Result<Writes, ContactLensError> {
-    let location = checked.location();
+    let location = &source.location;
+    let bytes = source.bytes.as_slice();
     let malformed = |what: &'static str| {
         move |reason: String| ContactLensError::FileMalformed {
             location: location.to_string(),
@@ -167,6 +238,8 @@ pub async fn import_file(
             info!(imported_from = ?key, "the contact's file was imported already; nothing to write");
             return Ok(ImportReport {
                 already_imported: true,
+                variant: key.as_deref().and_then(Variant::of_key),
+                imported_key: key,
                 ..ImportReport::nothing(Some(contact_id.to_string()))
             });
         }
@@ -175,7 +248,8 @@ pub async fn import_file(
     let imported = write(ports, settings, checked, contact_id, fresh, owner, now).await;
     match imported {
         Ok(report) => {
-            claims.complete(&checked.key, now).await?;
+            let imported = report.imported_key.as_deref().unwrap_or(&checked.key);
+            claims.complete(imported, now).await?;
             Ok(report)
         }
         Err(error) => {
@@ -207,8 +281,8 @@ async fn write(
         .ok_or_else(|| ContactLensError::InvalidEvent {
             reason: "the checked file has no key".into(),
         })?;
-    let (bytes, _) = read_file(ports.store, &checked.location(), &file_key).await?;
-    let writes = writes(checked, kind, &bytes, settings)?;
+    let source = source(ports.store, checked, &file_key).await?;
+    let writes = writes(checked, kind, &source, settings)?;
     let namespace = &settings.namespace;
     let instance_id = checked.instance_id.clone().unwrap_or_default();
     let creation_fields = |region: Option<&str>| {
@@ -252,6 +326,8 @@ async fn write(
     .map_err(ContactLensError::ContactAnalytics)?;
     let cca_id = ensured.cca_id.clone();
     let mut report = ImportReport {
+        variant: Variant::of_key(&source.location.key),
+        imported_key: Some(source.location.key.clone()),
         cca_id: Some(cca_id.clone()),
         cca_created: ensured.created,
         ..ImportReport::nothing(Some(contact_id.to_string()))

@@ -15,7 +15,10 @@
 //! record, found through the post-call marker or by `ContactId__c`, else created once with the
 //! post-call marker discipline (`post_call::contact_analytics::ensure_analytics`); a per-contact
 //! claim (`locks/<ContactId>.contact-lens.lock`, `.chat-transcript.lock`) makes each import
-//! happen once, whatever is redelivered or runs at the same time.
+//! happen once, whatever is redelivered or runs at the same time. An original analysis waits a
+//! grace (`WaitForRedactedVariant`, 60 s) before its import, and the import writes its redacted
+//! variant instead when Contact Lens wrote one: a redacting flow's transcript reaches Salesforce
+//! redacted, whichever of the two files' executions imports.
 
 pub mod analysis;
 pub mod chat_transcript;

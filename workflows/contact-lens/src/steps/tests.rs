@@ -24,6 +24,8 @@ const TRANSCRIPTS: &str = "northwind-transcripts";
 const CCA: &str = "amazonconnect__AC_ContactChannelAnalytics__c";
 const VOICE_KEY: &str = "Analysis/Voice/2024/03/05/8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08_analysis_2024-03-05T14:23:18Z.json";
 const CHAT_KEY: &str = "Analysis/Chat/2024/03/05/3b7e19d4-6a2f-4c81-9d05-e82f4a6c1b97_analysis_2024-03-05T15:03:39Z.json";
+const REDACTED_VOICE_KEY: &str = "Analysis/Voice/Redacted/2024/03/05/8d3f6c2a-91e4-4b57-a0d2-6f1e73c94b08_analysis_redacted_2024-03-05T14:23:18Z.json";
+const REDACTED_CHAT_KEY: &str = "Analysis/Chat/Redacted/2024/03/05/3b7e19d4-6a2f-4c81-9d05-e82f4a6c1b97_analysis_redacted_2024-03-05T15:03:39Z.json";
 const TRANSCRIPT_KEY: &str = "connect/northwind-care/ChatTranscripts/2024/03/05/3b7e19d4-6a2f-4c81-9d05-e82f4a6c1b97_20240305T15:02_UTC.json";
 
 struct World {
@@ -92,16 +94,99 @@ impl World {
     }
 
     async fn import(&self, checked: &CheckedFile, execution: &str) -> Value {
+        self.import_on(self.store.clone(), checked, execution)
+            .await
+            .unwrap()
+    }
+
+    /// The import reading and writing through `store` (this world's, or one wrapping it).
+    async fn import_on(
+        &self,
+        store: Arc<dyn object_storage::ObjectStore>,
+        checked: &CheckedFile,
+        execution: &str,
+    ) -> Result<Value, activity_contract::TaskError<crate::ContactLensError>> {
         let ports = ImportContactLensFilePorts {
             salesforce: self.salesforce.clone(),
-            store: self.store.clone(),
+            store,
             settings: Arc::new(self.settings.clone()),
         };
         let input = json!({"input": checked, "context": {"executionName": execution,
             "stateEnteredTime": Utc::now(), "retryCount": 0}});
-        run_task::<ImportContactLensFile>(&ports, input, Utc::now())
-            .await
-            .unwrap()
+        run_task::<ImportContactLensFile>(&ports, input, Utc::now()).await
+    }
+
+    fn put(&self, key: &str, bytes: &[u8]) {
+        self.store
+            .put_with_metadata(&ObjectLocation::new(BUCKET, key), bytes, Default::default());
+    }
+
+    /// The contact's analysis import claim, as stored.
+    async fn analysis_claim(&self, contact_id: &str) -> crate::claim::ImportClaim {
+        let bytes = object_storage::ObjectStore::get(
+            self.store.as_ref(),
+            &crate::claim::claim_location(TRANSCRIPTS, contact_id, "contact-lens"),
+        )
+        .await
+        .unwrap()
+        .expect("the contact's claim");
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    fn salesforce_writes(&self) -> usize {
+        [
+            SalesforceCall::Create,
+            SalesforceCall::Update,
+            SalesforceCall::CreateAttachment,
+        ]
+        .into_iter()
+        .map(|call| self.salesforce.call_count(call))
+        .sum()
+    }
+
+    /// The contact's one CCA and its attachments' bodies.
+    fn cca_and_attachments(&self, contact_id: &str) -> (salesforce_client::Record, Vec<Vec<u8>>) {
+        let records: Vec<_> = self
+            .salesforce
+            .records(CCA)
+            .into_iter()
+            .filter(|record| record["amazonconnect__ContactId__c"] == json!(contact_id))
+            .collect();
+        assert_eq!(records.len(), 1, "one CCA for {contact_id}");
+        let attachments = self
+            .salesforce
+            .attachments(records[0]["Id"].as_str().unwrap())
+            .into_iter()
+            .map(|(_, _, body)| body)
+            .collect();
+        (records[0].clone(), attachments)
+    }
+}
+
+/// Words of the fixtures' conversations that a redacting flow masks.
+const PERSONAL_DATA: [&str; 3] = ["4719208", "Priya", "$84"];
+
+/// `original` as Contact Lens redacts it: the personal data in every turn replaced by `[PII]`.
+fn redacted(original: &[u8]) -> Vec<u8> {
+    let mut analysis: Value = serde_json::from_slice(original).unwrap();
+    analysis["ContentMetadata"]["Output"] = json!("Redacted");
+    for turn in analysis["Transcript"].as_array_mut().unwrap() {
+        if let Some(content) = turn["Content"].as_str() {
+            let masked = PERSONAL_DATA
+                .iter()
+                .fold(content.to_string(), |text, word| {
+                    text.replace(word, "[PII]")
+                });
+            turn["Content"] = json!(masked);
+        }
+    }
+    serde_json::to_vec(&analysis).unwrap()
+}
+
+fn assert_redacted(what: &str, text: &str) {
+    assert!(text.contains("[PII]"), "{what}: {text}");
+    for word in PERSONAL_DATA {
+        assert!(!text.contains(word), "{what} has {word}: {text}");
     }
 }
 
@@ -509,5 +594,271 @@ async fn when_a_cca_exists_without_a_marker_should_find_it_by_contact_id_and_rec
         marker.state,
         post_call::ports::MarkerState::InProgress,
         "a later transcription still runs"
+    );
+}
+
+#[tokio::test]
+async fn when_an_original_analysis_is_checked_should_say_to_wait_for_its_redacted_variant() {
+    let world = World::new();
+    world.put(
+        REDACTED_VOICE_KEY,
+        &redacted(include_bytes!("../../fixtures/analysis-voice.json")),
+    );
+    world.put(
+        REDACTED_CHAT_KEY,
+        &redacted(include_bytes!("../../fixtures/analysis-chat.json")),
+    );
+    for (key, wait) in [
+        (VOICE_KEY, true),
+        (CHAT_KEY, true),
+        (REDACTED_VOICE_KEY, false),
+        (REDACTED_CHAT_KEY, false),
+        (TRANSCRIPT_KEY, false),
+    ] {
+        let checked = world.check(key).await;
+        assert!(checked.import, "{key}");
+        assert_eq!(checked.wait_for_redacted_variant, wait, "{key}");
+    }
+    let ports = CheckContactLensFilePorts {
+        store: world.store.clone(),
+        connect: world.connect.clone(),
+        settings: Arc::new(world.settings.clone()),
+    };
+    world
+        .connect
+        .set(VOICE_CONTACT, &[("contactLensImportEnabled", "false")]);
+    let event = json!({"detail-type": "Object Created", "detail": {"bucket": {"name": BUCKET},
+        "object": {"key": VOICE_KEY}}});
+    let skipped = run_task::<CheckContactLensFile>(&ports, event, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(skipped["skipped"], "contactNotEnabled");
+    assert_eq!(
+        skipped["waitForRedactedVariant"], false,
+        "always written: the state machine's Choice reads it"
+    );
+}
+
+#[tokio::test]
+async fn when_the_redacted_variant_exists_should_import_it_instead_of_the_original_then_nothing() {
+    for (original_key, redacted_key, contact, fixture) in [
+        (
+            VOICE_KEY,
+            REDACTED_VOICE_KEY,
+            VOICE_CONTACT,
+            include_bytes!("../../fixtures/analysis-voice.json").as_slice(),
+        ),
+        (
+            CHAT_KEY,
+            REDACTED_CHAT_KEY,
+            CHAT_CONTACT,
+            include_bytes!("../../fixtures/analysis-chat.json").as_slice(),
+        ),
+    ] {
+        let world = World::new();
+        world.put(redacted_key, &redacted(fixture));
+
+        // The original's execution imports first (after its grace): the redacted content.
+        let checked = world.check(original_key).await;
+        let report = world.import(&checked, "exec-original").await;
+        assert_eq!(report["variant"], "redacted", "{report}");
+        assert_eq!(report["importedKey"], redacted_key);
+        let (cca, attachments) = world.cca_and_attachments(contact);
+        assert_redacted(
+            "the full text",
+            cca["amazonconnect__ContactLensTranscriptsFullText__c"]
+                .as_str()
+                .unwrap(),
+        );
+        assert_eq!(attachments.len(), 1);
+        assert_redacted(
+            "the attachment",
+            &String::from_utf8(attachments[0].clone()).unwrap(),
+        );
+        let claim = world.analysis_claim(contact).await;
+        assert_eq!(claim.state, crate::claim::ClaimState::Completed);
+        assert_eq!(
+            claim.key.as_deref(),
+            Some(redacted_key),
+            "names the file imported"
+        );
+
+        // The redacted file's own execution: already imported, nothing written.
+        let writes = world.salesforce_writes();
+        let again = world
+            .import(&world.check(redacted_key).await, "exec-redacted")
+            .await;
+        assert_eq!(again["alreadyImported"], true, "{again}");
+        assert_eq!(again["importedKey"], redacted_key);
+        assert_eq!(again["variant"], "redacted");
+        assert_eq!(world.salesforce_writes(), writes, "nothing written again");
+        assert_eq!(world.cca_and_attachments(contact).1.len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn when_there_is_no_redacted_variant_should_import_the_original() {
+    let world = World::new();
+    let report = world
+        .import(&world.check(VOICE_KEY).await, "exec-original")
+        .await;
+    assert_eq!(report["variant"], "original", "{report}");
+    assert_eq!(report["importedKey"], VOICE_KEY);
+    let (cca, attachments) = world.cca_and_attachments(VOICE_CONTACT);
+    assert!(
+        cca["amazonconnect__ContactLensTranscriptsFullText__c"]
+            .as_str()
+            .unwrap()
+            .contains("it's 4719208"),
+        "the flow does not redact: the original's text"
+    );
+    assert_eq!(attachments.len(), 1);
+    assert_eq!(
+        world.analysis_claim(VOICE_CONTACT).await.key.as_deref(),
+        Some(VOICE_KEY)
+    );
+
+    let chat = world
+        .import(&world.check(TRANSCRIPT_KEY).await, "exec-transcript")
+        .await;
+    assert_eq!(chat["importedKey"], TRANSCRIPT_KEY);
+    assert!(chat.get("variant").is_none(), "a transcript has no variant");
+}
+
+#[tokio::test]
+async fn when_the_original_arrives_after_the_redacted_was_imported_should_write_nothing() {
+    let world = World::new();
+    world.put(
+        REDACTED_VOICE_KEY,
+        &redacted(include_bytes!("../../fixtures/analysis-voice.json")),
+    );
+    let first = world
+        .import(&world.check(REDACTED_VOICE_KEY).await, "exec-redacted")
+        .await;
+    assert_eq!(first["variant"], "redacted");
+    assert_eq!(first["importedKey"], REDACTED_VOICE_KEY);
+    let writes = world.salesforce_writes();
+    let original = world
+        .import(&world.check(VOICE_KEY).await, "exec-original")
+        .await;
+    assert_eq!(original["alreadyImported"], true, "{original}");
+    assert_eq!(original["importedKey"], REDACTED_VOICE_KEY);
+    assert_eq!(world.salesforce_writes(), writes);
+    let (cca, attachments) = world.cca_and_attachments(VOICE_CONTACT);
+    assert_redacted(
+        "the full text",
+        cca["amazonconnect__ContactLensTranscriptsFullText__c"]
+            .as_str()
+            .unwrap(),
+    );
+    assert_eq!(attachments.len(), 1);
+}
+
+/// The world's store, with reads of one key answered by `refusal`.
+struct Refusing {
+    store: Arc<MemoryObjectStore>,
+    key: &'static str,
+    refusal: object_storage::StoreError,
+}
+
+#[async_trait::async_trait]
+impl object_storage::ObjectStore for Refusing {
+    async fn get(
+        &self,
+        location: &ObjectLocation,
+    ) -> Result<Option<Vec<u8>>, object_storage::StoreError> {
+        if location.key == self.key {
+            return Err(self.refusal.clone());
+        }
+        self.store.get(location).await
+    }
+    async fn get_versioned(
+        &self,
+        location: &ObjectLocation,
+    ) -> Result<Option<object_storage::StoredObject>, object_storage::StoreError> {
+        if location.key == self.key {
+            return Err(self.refusal.clone());
+        }
+        self.store.get_versioned(location).await
+    }
+    async fn put_if_version(
+        &self,
+        location: &ObjectLocation,
+        bytes: &[u8],
+        version: &object_storage::ObjectVersion,
+    ) -> Result<bool, object_storage::StoreError> {
+        self.store.put_if_version(location, bytes, version).await
+    }
+    async fn put(
+        &self,
+        location: &ObjectLocation,
+        bytes: &[u8],
+    ) -> Result<(), object_storage::StoreError> {
+        self.store.put(location, bytes).await
+    }
+    async fn put_if_absent(
+        &self,
+        location: &ObjectLocation,
+        bytes: &[u8],
+    ) -> Result<bool, object_storage::StoreError> {
+        self.store.put_if_absent(location, bytes).await
+    }
+}
+
+#[tokio::test]
+async fn when_s3_refuses_the_redacted_variant_should_import_the_original_but_retry_an_outage() {
+    use object_storage::ObjectStore;
+
+    let world = World::new();
+    let checked = world.check(VOICE_KEY).await;
+    let down = Arc::new(Refusing {
+        store: world.store.clone(),
+        key: REDACTED_VOICE_KEY,
+        refusal: object_storage::StoreError::Unavailable {
+            location: format!("s3://{BUCKET}/{REDACTED_VOICE_KEY}"),
+            message: "SlowDown (HTTP 503)".into(),
+        },
+    });
+    let error = world
+        .import_on(down, &checked, "exec-original")
+        .await
+        .unwrap_err();
+    assert_eq!(error.error_name(), "ObjectStore.Unavailable");
+    assert!(error.is_retryable());
+    assert_eq!(
+        world.salesforce_writes(),
+        0,
+        "nothing written before the read"
+    );
+    let claim = world.analysis_claim(VOICE_CONTACT).await;
+    assert_eq!(
+        (claim.state, claim.owner),
+        (crate::claim::ClaimState::InProgress, None),
+        "given back for the retry"
+    );
+
+    // S3's 403 to a reader that may not list the bucket: the variant does not exist.
+    let denied = Arc::new(Refusing {
+        store: world.store.clone(),
+        key: REDACTED_VOICE_KEY,
+        refusal: object_storage::StoreError::Failed {
+            location: format!("s3://{BUCKET}/{REDACTED_VOICE_KEY}"),
+            message: "access denied or the object no longer exists (…): AccessDenied (HTTP 403): Access Denied".into(),
+        },
+    });
+    let report = world
+        .import_on(denied, &checked, "exec-original")
+        .await
+        .unwrap();
+    assert_eq!(report["variant"], "original", "{report}");
+    assert_eq!(report["importedKey"], VOICE_KEY);
+    assert_eq!(world.cca_and_attachments(VOICE_CONTACT).1.len(), 1);
+    assert!(
+        world
+            .store
+            .get(&ObjectLocation::new(BUCKET, REDACTED_VOICE_KEY))
+            .await
+            .unwrap()
+            .is_none()
     );
 }

@@ -12,6 +12,69 @@ fn field<'a>(record: &'a Value, name: &str) -> &'a Value {
     &record[format!("amazonconnect__{name}")]
 }
 
+/// Words of the fixture call that a redacting flow masks.
+const PERSONAL_DATA: [&str; 3] = ["4719208", "Priya", "$84"];
+
+/// The fixture voice analysis as Contact Lens redacts it: the personal data in every turn
+/// replaced by `[PII]` (the shared fixture is the original).
+fn redacted_voice_analysis() -> Vec<u8> {
+    let mut analysis = fixture_json("analysis-voice.json");
+    analysis["ContentMetadata"]["Output"] = json!("Redacted");
+    for turn in analysis["Transcript"].as_array_mut().expect("turns") {
+        let content = turn["Content"].as_str().expect("content").to_string();
+        turn["Content"] = json!(
+            PERSONAL_DATA
+                .iter()
+                .fold(content, |text, word| text.replace(word, "[PII]"))
+        );
+    }
+    serde_json::to_vec(&analysis).expect("JSON")
+}
+
+fn assert_redacted(what: &str, text: &str) {
+    assert!(text.contains("it's [PII]."), "{what}: {text}");
+    for word in PERSONAL_DATA {
+        assert!(!text.contains(word), "{what} has {word}: {text}");
+    }
+}
+
+/// The contact's one CCA holds the redacted transcript only: its full text and its one
+/// attachment.
+fn assert_only_the_redacted_transcript(world: &ContactLensWorld) {
+    use base64::Engine as _;
+
+    let ccas = world.ccas(VOICE_CONTACT);
+    assert_eq!(ccas.len(), 1);
+    assert_redacted(
+        "ContactLensTranscriptsFullText__c",
+        field(&ccas[0], "ContactLensTranscriptsFullText__c")
+            .as_str()
+            .expect("text"),
+    );
+    let attachments = world.attachments(ccas[0]["Id"].as_str().expect("id"));
+    assert_eq!(attachments.len(), 1, "exactly one attachment");
+    assert_eq!(attachments[0]["Name"], "ContactLensTranscripts.json");
+    let body = base64::engine::general_purpose::STANDARD
+        .decode(attachments[0]["Body"].as_str().expect("base64 body"))
+        .expect("base64");
+    assert_redacted(
+        "ContactLensTranscripts.json",
+        &String::from_utf8(body).expect("UTF-8"),
+    );
+}
+
+/// When each state of `result` was entered, by name.
+fn entered(
+    result: &step_functions_engine::ExecutionResult,
+) -> Vec<(String, chrono::DateTime<chrono::Utc>)> {
+    result
+        .history
+        .iter()
+        .filter(|event| event.event_type.is_state_entered())
+        .filter_map(|event| Some((event.details.name.clone()?, event.timestamp)))
+        .collect()
+}
+
 #[tokio::test]
 async fn a_voice_analysis_writes_every_field_on_the_post_call_cca_once() {
     let world = ContactLensWorld::start().await;
@@ -158,6 +221,7 @@ async fn the_redacted_recording_path_comes_from_the_key_and_the_cca_is_created_o
             .await,
     );
     assert_eq!(original["imported"]["alreadyImported"], true, "{original}");
+    assert_eq!(original["imported"]["importedKey"], REDACTED_VOICE_KEY);
     let ccas = world.ccas(VOICE_CONTACT);
     assert_eq!(ccas.len(), 1);
     let id = ccas[0]["Id"].as_str().expect("id");
@@ -424,4 +488,105 @@ async fn the_connect_adapter_reads_a_contact_s_attributes_and_types_connect_s_er
         .await
         .unwrap_err();
     assert!(matches!(down, ConnectError::Unavailable { .. }), "{down:?}");
+}
+
+#[tokio::test]
+async fn a_redacted_analysis_landing_during_the_original_s_grace_is_the_one_imported() {
+    let world = ContactLensWorld::start().await;
+    world.put(VOICE_KEY, fixture("analysis-voice.json")).await;
+    let clock = world.engine.clock();
+    let started = clock.now();
+    let wall = std::time::Instant::now();
+    // Contact Lens writes the redacted variant 30 s (virtual) after the original's event.
+    let landing = async {
+        clock
+            .sleep_until(started + chrono::Duration::seconds(30))
+            .await;
+        clock.work_started();
+        world
+            .put(REDACTED_VOICE_KEY, redacted_voice_analysis())
+            .await;
+        clock.work_finished();
+        clock.now()
+    };
+    let (original, landed_at) = tokio::join!(
+        world.import(object_created(VOICE_KEY), "contact-lens-original"),
+        landing
+    );
+    assert!(
+        wall.elapsed() < std::time::Duration::from_secs(30),
+        "the grace is virtual time: {:?}",
+        wall.elapsed()
+    );
+    let states = entered(&original);
+    let names: Vec<&str> = states.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "CheckContactLensFile",
+            "ShouldImport",
+            "WaitForRedactedVariant",
+            "ImportContactLensFile"
+        ]
+    );
+    let (waited, imported) = (states[2].1, states[3].1);
+    assert!(
+        waited < landed_at && landed_at < imported,
+        "{states:?} {landed_at}"
+    );
+    assert_eq!((imported - waited).num_seconds(), 60, "the grace");
+    let out = output(&original);
+    assert_eq!(out["waitForRedactedVariant"], true);
+    assert_eq!(out["imported"]["variant"], "redacted", "{out}");
+    assert_eq!(out["imported"]["importedKey"], REDACTED_VOICE_KEY);
+    assert_only_the_redacted_transcript(&world);
+
+    // The redacted file's own execution: straight to the import, which writes nothing.
+    let calls = world.salesforce_calls();
+    let redacted = world
+        .import(object_created(REDACTED_VOICE_KEY), "contact-lens-redacted")
+        .await;
+    assert!(
+        !entered(&redacted)
+            .iter()
+            .any(|(name, _)| name == "WaitForRedactedVariant"),
+        "a redacted analysis does not wait"
+    );
+    let out = output(&redacted);
+    assert_eq!(out["imported"]["alreadyImported"], true, "{out}");
+    assert_eq!(world.salesforce_calls(), calls, "not one Salesforce call");
+    assert_only_the_redacted_transcript(&world);
+    let claim: Value = serde_json::from_slice(
+        &world
+            .transcript_object(&format!("locks/{VOICE_CONTACT}.contact-lens.lock"))
+            .await
+            .expect("the claim"),
+    )
+    .expect("JSON");
+    assert_eq!(claim["state"], "COMPLETED");
+    assert_eq!(claim["key"], REDACTED_VOICE_KEY);
+}
+
+#[tokio::test]
+async fn both_variants_landing_together_leave_the_post_call_cca_with_the_redacted_transcript_only()
+{
+    let world = ContactLensWorld::start().await;
+    let cca_id = world.post_call_voice_contact().await;
+    world.put(VOICE_KEY, fixture("analysis-voice.json")).await;
+    world
+        .put(REDACTED_VOICE_KEY, redacted_voice_analysis())
+        .await;
+    let (original, redacted) = tokio::join!(
+        world.import(object_created(VOICE_KEY), "contact-lens-original"),
+        world.import(object_created(REDACTED_VOICE_KEY), "contact-lens-redacted"),
+    );
+    let (original, redacted) = (output(&original), output(&redacted));
+    assert_eq!(redacted["imported"]["variant"], "redacted", "{redacted}");
+    assert_eq!(redacted["imported"]["ccaId"], json!(cca_id));
+    assert_eq!(
+        original["imported"]["alreadyImported"], true,
+        "the original waited its grace: {original}"
+    );
+    assert_eq!(original["imported"]["importedKey"], REDACTED_VOICE_KEY);
+    assert_only_the_redacted_transcript(&world);
 }

@@ -1,6 +1,6 @@
 //! What `template.yaml` deploys for the Contact Lens import: only under
-//! `ContactLensImportCondition`, a rule whose patterns hold no date, the Standard state machine,
-//! and least-privilege roles.
+//! `ContactLensImportCondition`, a rule whose patterns hold no date, the Standard state machine
+//! (an original analysis' grace before its import), and least-privilege roles.
 
 use serde_yaml_ng::Value as Yaml;
 use tests::template_yaml::{resources, template};
@@ -112,4 +112,70 @@ fn each_role_gets_only_what_its_step_calls() {
     );
     assert!(import.contains("/locks/*"), "markers and claims only");
     assert!(import.contains("secretsmanager:GetSecretValue"));
+}
+
+#[test]
+fn an_original_analysis_waits_its_grace_and_every_choice_reads_a_field_the_check_always_writes() {
+    use contact_lens::check::{CheckedFile, REDACTED_VARIANT_GRACE_SECONDS};
+    use serde_json::Value;
+
+    let machine: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            test_harness::repo_root().join("statemachines/contact-lens.asl.json"),
+        )
+        .expect("definition"),
+    )
+    .expect("JSON");
+    let states = &machine["States"];
+    let wait = &states["WaitForRedactedVariant"];
+    assert_eq!(wait["Type"], "Wait");
+    assert_eq!(wait["Seconds"], REDACTED_VARIANT_GRACE_SECONDS);
+    assert_eq!(wait["Next"], "ImportContactLensFile");
+    assert_eq!(states["CheckContactLensFile"]["Next"], "ShouldImport");
+
+    // A skipped file's verdict: the fields every output has.
+    let skipped = serde_json::to_value(CheckedFile {
+        import: false,
+        skipped: None,
+        bucket: "b".into(),
+        key: "k".into(),
+        file: None,
+        contact_id: None,
+        instance_id: None,
+        redacted_recording_import: false,
+        wait_for_redacted_variant: false,
+        outage_tolerance_minutes: 60,
+    })
+    .expect("JSON");
+    fn variables(rule: &Value, found: &mut Vec<String>) {
+        if let Some(variable) = rule["Variable"].as_str() {
+            found.push(variable.to_string());
+        }
+        for nested in ["And", "Or"] {
+            for rule in rule[nested].as_array().into_iter().flatten() {
+                variables(rule, found);
+            }
+        }
+        if rule["Not"].is_object() {
+            variables(&rule["Not"], found);
+        }
+    }
+    let mut found = Vec::new();
+    for rule in states["ShouldImport"]["Choices"]
+        .as_array()
+        .expect("choices")
+    {
+        variables(rule, &mut found);
+    }
+    assert!(
+        found.contains(&"$.waitForRedactedVariant".to_string()),
+        "{found:?}"
+    );
+    for variable in found {
+        let name = variable.strip_prefix("$.").expect("a top-level field");
+        assert!(
+            skipped[name].is_boolean(),
+            "{variable}: not a boolean every check output has ({skipped})"
+        );
+    }
 }

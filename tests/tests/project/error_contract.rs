@@ -168,3 +168,36 @@ fn every_post_call_task_has_a_contract_under_its_state_name() {
         assert_eq!(contract.state, Some(state.as_str()));
     }
 }
+
+#[test]
+fn a_map_catch_on_a_name_no_state_inside_raises_is_reported() {
+    const HISTORICAL: &str = "statemachines/historical-metrics.asl.json";
+    let mut definition: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join(HISTORICAL)).expect("definition"),
+    )
+    .expect("JSON");
+    let wiring = template_wiring::read(&repo_root().join("template.yaml"))
+        .expect("template")
+        .into_iter()
+        .find(|wiring| {
+            wiring
+                .definition_file
+                .ends_with("historical-metrics.asl.json")
+        })
+        .expect("the template deploys historical-metrics");
+    assert!(
+        check_state_machine(HISTORICAL, &definition, &wiring, &contracts()).is_empty(),
+        "the shipped Map catches what SyncHistoricalInterval raises"
+    );
+    definition["States"]["Intervals"]["Catch"][0]["ErrorEquals"][0] =
+        Value::from("HistoricalSync.ApiBudgetExceded");
+    let problems = check_state_machine(HISTORICAL, &definition, &wiring, &contracts());
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(
+        problems[0].starts_with(
+            "statemachines/historical-metrics.asl.json: state Intervals, Catch[0]: ErrorEquals \"HistoricalSync.ApiBudgetExceded\" is not a name any state inside this Map can return; did you mean \"HistoricalSync.ApiBudgetExceeded\"?"
+        ),
+        "{}",
+        problems[0]
+    );
+}

@@ -2,6 +2,8 @@
 //!
 //! - every name a Task's `Retry` or `Catch` matches is one its activity can return, a
 //!   `States.*` error Step Functions defines, or a `Lambda.*` service error;
+//! - every name a Map's or Parallel's `Retry` or `Catch` matches is one a state inside it can
+//!   raise (an activity's error or a `Fail` state's), or one of those service errors;
 //! - each Task's `Retry` covers exactly its activity's retryable names (a transient error
 //!   left unretried fails a contact for good; a permanent one retried only delays it);
 //! - a Task has one name end to end: state `ImportCtr`, placeholder `${ImportCtrFunctionArn}`,
@@ -87,7 +89,130 @@ pub fn check_state_machine(
         };
         check_errors(&at, task, contract, &mut problems);
     }
+    let mut containers = Vec::new();
+    collect_containers(definition, &mut containers);
+    for (state, container) in containers {
+        check_container_errors(shown, &state, container, wiring, contracts, &mut problems);
+    }
     problems
+}
+
+/// A Map's or Parallel's `Retry` and `Catch` see what escapes the states inside it: each name
+/// they match must be one of those states' errors (a `Catch` on a name nothing raises is a
+/// branch that never runs, and its outcome untested).
+fn check_container_errors(
+    shown: &str,
+    state: &str,
+    container: &Value,
+    wiring: &StateMachineWiring,
+    contracts: &[ActivityContract],
+    problems: &mut Vec<String>,
+) {
+    let mut inside = Vec::new();
+    for machine in inner_machines(container) {
+        collect_tasks(machine, &mut inside);
+    }
+    let mut known: BTreeSet<&str> = BTreeSet::new();
+    for (_, task) in &inside {
+        let activity = placeholder_of(task).and_then(|p| wiring.substitutions.get(&p));
+        match activity.and_then(|a| contracts.iter().find(|c| &c.activity == a)) {
+            Some(contract) => known.extend(contract.error_names.iter().map(|n| n.name)),
+            // Reported on the Task itself; nothing here can be told about its names.
+            None => return,
+        }
+    }
+    let mut fails = Vec::new();
+    for machine in inner_machines(container) {
+        collect_fails(machine, &mut fails);
+    }
+    for fail in fails {
+        match fail.get("Error").and_then(Value::as_str) {
+            Some(error) => {
+                known.insert(error);
+            }
+            // An `ErrorPath` raises whatever the data says.
+            None if fail.get("ErrorPath").is_some() => return,
+            None => {}
+        }
+    }
+    let kind = container
+        .get("Type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    for field in ["Retry", "Catch"] {
+        let rules = container
+            .get(field)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
+        for (index, rule) in rules.enumerate() {
+            let names = rule
+                .get("ErrorEquals")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str);
+            for name in names {
+                let place = format!("{shown}: state {state}, {field}[{index}]");
+                let what = format!("any state inside this {kind}");
+                if let Some(problem) = unknown_name(&place, name, &what, &known) {
+                    problems.push(problem);
+                }
+            }
+        }
+    }
+}
+
+/// The state machines a Map or Parallel runs (its processor, or its branches).
+fn inner_machines(container: &Value) -> Vec<&Value> {
+    let mut machines: Vec<&Value> = ["ItemProcessor", "Iterator"]
+        .iter()
+        .filter_map(|key| container.get(*key))
+        .collect();
+    machines.extend(
+        container
+            .get("Branches")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten(),
+    );
+    machines
+}
+
+/// Every Map and Parallel state, nested ones included.
+fn collect_containers<'a>(machine: &'a Value, containers: &mut Vec<(String, &'a Value)>) {
+    let Some(states) = machine.get("States").and_then(Value::as_object) else {
+        return;
+    };
+    for (name, state) in states {
+        if matches!(
+            state.get("Type").and_then(Value::as_str),
+            Some("Map" | "Parallel")
+        ) {
+            containers.push((name.clone(), state));
+            for inner in inner_machines(state) {
+                collect_containers(inner, containers);
+            }
+        }
+    }
+}
+
+/// Every Fail state, nested ones included.
+fn collect_fails<'a>(machine: &'a Value, fails: &mut Vec<&'a Value>) {
+    let Some(states) = machine.get("States").and_then(Value::as_object) else {
+        return;
+    };
+    for state in states.values() {
+        match state.get("Type").and_then(Value::as_str) {
+            Some("Fail") => fails.push(state),
+            Some("Map" | "Parallel") => {
+                for inner in inner_machines(state) {
+                    collect_fails(inner, fails);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// What every Task passes its step besides the state (`activity_contract::run_task` unwraps

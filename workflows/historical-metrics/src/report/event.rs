@@ -2,7 +2,7 @@
 //! `Object Created` event says was created (`object_storage::object_event`, which both imports
 //! share), under a `…/SFDC/Queue/` or `…/SFDC/Agent/` folder, with the time it was created.
 
-use object_storage::object_event::{EventForm, ObjectEventError, created_objects, form_decoded};
+use object_storage::object_event::{ObjectEventError, created_objects};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -33,12 +33,9 @@ pub fn reports_of(event: &Value) -> Result<Vec<ReportObject>, ImportError> {
         .into_iter()
         .map(|created| {
             let key = created.stored_key().map_err(not_a_report)?;
-            // The key read when `key` does not exist: a notification's key as sent, or an
-            // EventBridge key decoded (a key that only exists decoded).
-            let alternative_key = match created.form {
-                EventForm::S3Notification => Some(created.key_as_sent.clone()),
-                EventForm::EventBridge => form_decoded(&created.key_as_sent).ok(),
-            };
+            // The key read when `key` does not exist: the key exactly as the event sent it (a
+            // report name with a literal `%41` or `+`, which decoding changed).
+            let alternative_key = (created.key_as_sent != key).then(|| created.key_as_sent.clone());
             let Some(event_time) = created.event_time else {
                 return Err(ImportError::NotAReport {
                     reason: "the event does not say when the report was created (Records[].eventTime, or EventBridge's time): every record's Created_Date__c".into(),
@@ -85,6 +82,7 @@ pub fn object_of_key(key: &str) -> Option<HistoricalObject> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use object_storage::object_event::form_decoded;
     use serde_json::json;
 
     fn notification(key: &str) -> Value {
@@ -133,6 +131,25 @@ mod tests {
                 .ends_with("Agent Interval 30m-2024-03-05T15:15:41Z.csv")
         );
         assert_eq!(reports[0].event_time, "2024-03-05T15:15:42Z");
+        assert_eq!(reports[0].alternative_key, None, "nothing was decoded");
+    }
+
+    #[test]
+    fn when_an_eventbridge_key_decodes_to_another_key_should_fall_back_to_it_as_sent() {
+        // A report named with a literal "%41": as stored if EventBridge sent it raw.
+        let event = json!({
+            "version": "0", "detail-type": "Object Created", "source": "aws.s3",
+            "time": "2024-03-05T15:15:42Z", "region": "us-west-2",
+            "detail": {"bucket": {"name": "amazon-connect-3e91c4d7a2b8"},
+                       "object": {"key": "SFDC/Queue/Top%41+queues.csv"},
+                       "reason": "PutObject"}
+        });
+        let reports = reports_of(&event).expect("report");
+        assert_eq!(reports[0].location.key, "SFDC/Queue/TopA+queues.csv");
+        assert_eq!(
+            reports[0].alternative_key.as_deref(),
+            Some("SFDC/Queue/Top%41+queues.csv")
+        );
     }
 
     #[test]

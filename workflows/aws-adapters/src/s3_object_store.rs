@@ -54,15 +54,20 @@ impl S3ObjectStore {
 }
 
 /// A GET's or HEAD's failure. A reader without `s3:ListBucket` (the recording bucket's, by
-/// design) gets 403, not 404, for a key that does not exist: the message names both causes,
-/// so neither a deleted object nor a missing permission is hidden behind the other.
+/// design) gets 403 `AccessDenied`, not 404, for a key that does not exist: `Denied`, whose
+/// message names both causes, so neither a deleted object nor a missing permission is hidden
+/// behind the other. A HEAD's 403 has no body, so no code. Other 403s (`InvalidObjectState`
+/// for an archived object) are refusals of an object that exists.
 fn read_error(location: &ObjectLocation, failure: SdkFailure) -> StoreError {
-    if failure.status == Some(403) {
-        return StoreError::Failed {
+    let denied = failure.status == Some(403)
+        && failure
+            .code
+            .as_deref()
+            .is_none_or(|code| matches!(code, "AccessDenied" | "Forbidden"));
+    if denied {
+        return StoreError::Denied {
             location: location.to_string(),
-            message: format!(
-                "access denied or the object no longer exists (S3 answers 403 for a missing key to a reader that may not list the bucket): {failure}"
-            ),
+            message: failure.to_string(),
         };
     }
     store_error(location, failure)
@@ -319,7 +324,13 @@ mod tests {
                 && message.contains("AccessDenied (HTTP 403): Access Denied"),
             "{message}"
         );
-        let other = read_error(&location, failure(400, "InvalidObjectState", "archived"));
+        assert!(matches!(error, StoreError::Denied { .. }), "{error:?}");
+        let archived = read_error(&location, failure(403, "InvalidObjectState", "archived"));
+        assert!(
+            matches!(archived, StoreError::Failed { .. }),
+            "an archived object exists: {archived:?}"
+        );
+        let other = read_error(&location, failure(400, "InvalidRequest", "bad"));
         assert!(!other.to_string().contains("no longer exists"), "{other}");
     }
 }

@@ -40,7 +40,7 @@ use crate::check::{CheckedFile, read_file};
 use crate::claim::{Claimed, Claims, claim_location};
 use crate::error::ContactLensError;
 use crate::file_key::{FileKey, FileKind};
-use crate::ports::{ObjectLocation, ObjectStore, SalesforceWrites};
+use crate::ports::{ObjectLocation, ObjectStore, SalesforceWrites, StoreError};
 use crate::settings::ContactLensSettings;
 
 pub const JSON_CONTENT_TYPE: &str = "application/json";
@@ -129,9 +129,10 @@ struct Source {
 }
 
 /// An original analysis' redacted variant when Contact Lens wrote it, else the checked file.
-/// The variant is read at its derived key: not found, or refused (S3's 403 for a missing key to
-/// a reader that may not list the bucket; the functions may read the prefix, so a refusal means
-/// absent), is no variant; an outage stays `ObjectStore.Unavailable`, retried.
+/// The variant is read at its derived key: not found, or denied (S3's 403 for a missing key to
+/// a reader that may not list the bucket; the functions may read the prefix, so a denial means
+/// absent), is no variant; an outage stays `ObjectStore.Unavailable`, retried; any other refusal
+/// fails the import rather than risk putting the unredacted text in Salesforce.
 async fn source(
     store: &dyn ObjectStore,
     checked: &CheckedFile,
@@ -145,11 +146,11 @@ async fn source(
                 return Ok(Source { location, bytes });
             }
             Ok(None) => info!("no redacted variant: the original is imported"),
-            Err(source) if source.is_retryable() => {
-                return Err(ContactLensError::FileUnreadable { source });
+            Err(denied @ StoreError::Denied { .. }) => {
+                info!(answer = %denied, "no redacted variant (denied: absent to a reader that may not list): the original is imported");
             }
-            Err(refused) => {
-                info!(answer = %refused, "no redacted variant (refused: absent to a reader that may not list): the original is imported");
+            Err(source) => {
+                return Err(ContactLensError::FileUnreadable { source });
             }
         }
     }

@@ -64,6 +64,12 @@ pub enum StoreError {
     Unavailable { location: String, message: String },
     #[error("object storage refused {location}: {message}")]
     Failed { location: String, message: String },
+    /// Access denied: S3's answer to a missing key too, for a reader that may not list the
+    /// bucket, so a caller that knows it may read the key can take it as absent.
+    #[error(
+        "object storage denied {location}: access denied or the object no longer exists (S3 answers 403 for a missing key to a reader that may not list the bucket): {message}"
+    )]
+    Denied { location: String, message: String },
     #[error("{location} is not a valid object location: {reason}")]
     InvalidLocation { location: String, reason: String },
 }

@@ -514,9 +514,9 @@ impl object_storage::ObjectStore for DeniedStore {
         &self,
         location: &ObjectLocation,
     ) -> Result<Option<Vec<u8>>, object_storage::StoreError> {
-        Err(object_storage::StoreError::Failed {
+        Err(object_storage::StoreError::Denied {
             location: location.to_string(),
-            message: "access denied or the object no longer exists (…): AccessDenied (HTTP 403): Access Denied".into(),
+            message: "AccessDenied (HTTP 403): Access Denied".into(),
         })
     }
     async fn get_versioned(
@@ -837,13 +837,31 @@ async fn when_s3_refuses_the_redacted_variant_should_import_the_original_but_ret
         "given back for the retry"
     );
 
-    // S3's 403 to a reader that may not list the bucket: the variant does not exist.
-    let denied = Arc::new(Refusing {
+    // Any other refusal (here an archived object) could hide a redacted variant: the import
+    // fails rather than send the original's unredacted text.
+    let archived = Arc::new(Refusing {
         store: world.store.clone(),
         key: REDACTED_VOICE_KEY,
         refusal: object_storage::StoreError::Failed {
             location: format!("s3://{BUCKET}/{REDACTED_VOICE_KEY}"),
-            message: "access denied or the object no longer exists (…): AccessDenied (HTTP 403): Access Denied".into(),
+            message: "InvalidObjectState (HTTP 403): The operation is not valid for the object's storage class".into(),
+        },
+    });
+    let error = world
+        .import_on(archived, &checked, "exec-original")
+        .await
+        .unwrap_err();
+    assert_eq!(error.error_name(), "ContactLensFile.Unreadable");
+    assert!(!error.is_retryable());
+    assert_eq!(world.salesforce_writes(), 0, "the original was not sent");
+
+    // S3's 403 to a reader that may not list the bucket: the variant does not exist.
+    let denied = Arc::new(Refusing {
+        store: world.store.clone(),
+        key: REDACTED_VOICE_KEY,
+        refusal: object_storage::StoreError::Denied {
+            location: format!("s3://{BUCKET}/{REDACTED_VOICE_KEY}"),
+            message: "AccessDenied (HTTP 403): Access Denied".into(),
         },
     });
     let report = world

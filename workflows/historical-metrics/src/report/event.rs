@@ -2,7 +2,7 @@
 //! `Object Created` event says was created (`object_storage::object_event`, which both imports
 //! share), under a `…/SFDC/Queue/` or `…/SFDC/Agent/` folder, with the time it was created.
 
-use object_storage::object_event::{ObjectEventError, created_objects};
+use object_storage::object_event::{EventForm, ObjectEventError, created_objects, form_decoded};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -14,10 +14,11 @@ use crate::ports::ObjectLocation;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportObject {
     pub location: ObjectLocation,
-    /// The key read instead when `location` does not exist: the key as a notification sent it
-    /// (URL-encoded), or an EventBridge key decoded.
+    /// The keys read instead, in order, when `location` does not exist: the key exactly as the
+    /// event sent it, and for an EventBridge event the key form-decoded too (`+` a space), so
+    /// a report is found whether or not EventBridge encoded its key.
     #[serde(skip)]
-    pub alternative_key: Option<String>,
+    pub alternative_keys: Vec<String>,
     pub object: HistoricalObject,
     /// When S3 says the object was created: every record's `Created_Date__c`.
     pub event_time: String,
@@ -32,16 +33,22 @@ pub fn reports_of(event: &Value) -> Result<Vec<ReportObject>, ImportError> {
         .map_err(not_a_report)?
         .into_iter()
         .map(|created| {
-            let key = created.stored_key().map_err(not_a_report)?;
-            // The key read when `key` does not exist: the key exactly as the event sent it (a
-            // report name with a literal `%41` or `+`, which decoding changed).
-            let alternative_key = (created.key_as_sent != key).then(|| created.key_as_sent.clone());
+            // A key that does not decode (`%C0`) can only be the key as stored.
+            let key = created
+                .stored_key()
+                .unwrap_or_else(|_| created.key_as_sent.clone());
+            let mut alternative_keys = vec![created.key_as_sent.clone()];
+            if created.form == EventForm::EventBridge
+                && let Ok(decoded) = form_decoded(&created.key_as_sent)
+            {
+                alternative_keys.push(decoded);
+            }
             let Some(event_time) = created.event_time else {
                 return Err(ImportError::NotAReport {
                     reason: "the event does not say when the report was created (Records[].eventTime, or EventBridge's time): every record's Created_Date__c".into(),
                 });
             };
-            report(&created.bucket, key, alternative_key, event_time)
+            report(&created.bucket, key, alternative_keys, event_time)
         })
         .collect()
 }
@@ -49,7 +56,7 @@ pub fn reports_of(event: &Value) -> Result<Vec<ReportObject>, ImportError> {
 fn report(
     bucket: &str,
     key: String,
-    alternative_key: Option<String>,
+    mut alternative_keys: Vec<String>,
     event_time: String,
 ) -> Result<ReportObject, ImportError> {
     let object = object_of_key(&key).ok_or_else(|| ImportError::NotAReport {
@@ -64,7 +71,11 @@ fn report(
     }
     Ok(ReportObject {
         location: ObjectLocation::new(bucket, key.clone()),
-        alternative_key: alternative_key.filter(|alternative| *alternative != key),
+        alternative_keys: {
+            alternative_keys.retain(|alternative| *alternative != key);
+            alternative_keys.dedup();
+            alternative_keys
+        },
         object,
         event_time,
     })
@@ -82,7 +93,6 @@ pub fn object_of_key(key: &str) -> Option<HistoricalObject> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use object_storage::object_event::form_decoded;
     use serde_json::json;
 
     fn notification(key: &str) -> Value {
@@ -131,7 +141,10 @@ mod tests {
                 .ends_with("Agent Interval 30m-2024-03-05T15:15:41Z.csv")
         );
         assert_eq!(reports[0].event_time, "2024-03-05T15:15:42Z");
-        assert_eq!(reports[0].alternative_key, None, "nothing was decoded");
+        assert!(
+            reports[0].alternative_keys.is_empty(),
+            "nothing was decoded"
+        );
     }
 
     #[test]
@@ -147,8 +160,17 @@ mod tests {
         let reports = reports_of(&event).expect("report");
         assert_eq!(reports[0].location.key, "SFDC/Queue/TopA+queues.csv");
         assert_eq!(
-            reports[0].alternative_key.as_deref(),
-            Some("SFDC/Queue/Top%41+queues.csv")
+            reports[0].alternative_keys,
+            ["SFDC/Queue/Top%41+queues.csv", "SFDC/Queue/TopA queues.csv"]
+        );
+        // Encoded as a notification encodes it (if EventBridge did): the spaces are found too.
+        let mut encoded = event.clone();
+        encoded["detail"]["object"]["key"] = json!("SFDC/Agent/Agent+Interval+30m.csv");
+        let reports = reports_of(&encoded).expect("report");
+        assert_eq!(reports[0].location.key, "SFDC/Agent/Agent+Interval+30m.csv");
+        assert_eq!(
+            reports[0].alternative_keys,
+            ["SFDC/Agent/Agent Interval 30m.csv"]
         );
     }
 

@@ -12,7 +12,7 @@ use crate::mapping::field_for_header;
 use crate::objects::{
     CREATED_DATE_FIELD, HistoricalObject, OBJECT_NAME_FIELD, START_INTERVAL_FIELD,
 };
-use crate::ports::{COLLECTION_LIMIT, HistoricalWrites, ObjectLocation, ObjectStore};
+use crate::ports::{COLLECTION_LIMIT, HistoricalWrites, ObjectLocation, ObjectStore, StoreError};
 use crate::record::{FieldValue, HistoricalRecord, ObjectTarget};
 use crate::report::event::ReportObject;
 use crate::report::reader::{CsvRow, DEFAULT_CHUNK_BYTES, ReadError, ReportReader};
@@ -327,33 +327,39 @@ pub async fn import_report(
             reason: format!("row {row}: {reason}"),
         },
     };
-    if !reader
-        .exists()
-        .await
-        .map_err(|error| read_error(&location, error))?
-    {
-        let alternative = report
-            .alternative_key
-            .as_ref()
-            .map(|key| ObjectLocation::new(&location.bucket, key));
-        match alternative {
-            Some(alternative) => {
-                reader = ReportReader::with_chunk_bytes(
-                    ports.store,
-                    alternative.clone(),
-                    ports.chunk_bytes,
-                );
-                if !reader
-                    .exists()
-                    .await
-                    .map_err(|error| read_error(&alternative, error))?
-                {
-                    return Err(read_error(&location, ReadError::Missing));
-                }
-                location = alternative;
+    // The key as decoded, then the event's other spellings of it. Without s3:ListBucket (the
+    // reporting bucket is usually the recording bucket) S3 answers a missing key with 403, so
+    // a denial moves on to the next spelling too; it is the answer only when none exists.
+    let mut denied = None;
+    let mut found = false;
+    let candidates = std::iter::once(report.location.clone()).chain(
+        report
+            .alternative_keys
+            .iter()
+            .map(|key| ObjectLocation::new(&report.location.bucket, key)),
+    );
+    for candidate in candidates {
+        let mut candidate_reader =
+            ReportReader::with_chunk_bytes(ports.store, candidate.clone(), ports.chunk_bytes);
+        match candidate_reader.exists().await {
+            Ok(true) => {
+                reader = candidate_reader;
+                location = candidate;
+                found = true;
+                break;
             }
-            None => return Err(read_error(&location, ReadError::Missing)),
+            Ok(false) => {}
+            Err(ReadError::Store(source @ StoreError::Denied { .. })) => {
+                denied.get_or_insert((candidate, source));
+            }
+            Err(error) => return Err(read_error(&candidate, error)),
         }
+    }
+    if !found {
+        return Err(match denied {
+            Some((candidate, source)) => read_error(&candidate, ReadError::Store(source)),
+            None => read_error(&location, ReadError::Missing),
+        });
     }
 
     let sobject = settings.object_name(report.object);

@@ -49,7 +49,7 @@ async fn import(
         &ports,
         &ReportObject {
             location,
-            alternative_key: None,
+            alternative_keys: Vec::new(),
             object,
             event_time: EVENT_TIME.into(),
         },
@@ -408,7 +408,7 @@ async fn when_the_report_is_not_one_the_import_reads_should_say_what_is_wrong() 
     let ports = ImportPorts::new(&org, &store, &settings);
     let missing = ReportObject {
         location: ObjectLocation::new(BUCKET, "connect/x/Reports/SFDC/Queue/gone.csv"),
-        alternative_key: None,
+        alternative_keys: Vec::new(),
         object: HistoricalObject::Queue,
         event_time: EVENT_TIME.into(),
     };
@@ -447,4 +447,94 @@ async fn when_a_row_appears_twice_should_write_its_record_once_with_the_last_val
         .record(HistoricalObject::Queue, "Sales12024-03-05T14:30:00Z")
         .expect("record");
     assert_eq!(record["amazonconnect__Contacts_queued__c"], 2.0);
+}
+
+/// S3 as the import sees it without s3:ListBucket: a key that does not exist is denied (403).
+struct ListlessStore(MemoryObjectStore);
+
+#[async_trait::async_trait]
+impl ObjectStore for ListlessStore {
+    async fn get(
+        &self,
+        location: &ObjectLocation,
+    ) -> Result<Option<Vec<u8>>, object_storage::StoreError> {
+        match self.0.get(location).await? {
+            Some(bytes) => Ok(Some(bytes)),
+            None => Err(object_storage::StoreError::Denied {
+                location: location.to_string(),
+                message: "AccessDenied (HTTP 403): Access Denied".into(),
+            }),
+        }
+    }
+    async fn get_versioned(
+        &self,
+        location: &ObjectLocation,
+    ) -> Result<Option<object_storage::StoredObject>, object_storage::StoreError> {
+        self.0.get_versioned(location).await
+    }
+    async fn put_if_version(
+        &self,
+        location: &ObjectLocation,
+        bytes: &[u8],
+        version: &object_storage::ObjectVersion,
+    ) -> Result<bool, object_storage::StoreError> {
+        self.0.put_if_version(location, bytes, version).await
+    }
+    async fn put(
+        &self,
+        location: &ObjectLocation,
+        bytes: &[u8],
+    ) -> Result<(), object_storage::StoreError> {
+        self.0.put(location, bytes).await
+    }
+    async fn put_if_absent(
+        &self,
+        location: &ObjectLocation,
+        bytes: &[u8],
+    ) -> Result<bool, object_storage::StoreError> {
+        self.0.put_if_absent(location, bytes).await
+    }
+}
+
+#[tokio::test]
+async fn when_s3_denies_the_decoded_key_should_read_the_key_as_the_event_sent_it() {
+    // A report named with a literal "%41": EventBridge sent the key as stored, decoding made
+    // it "A", and S3 answers the key that does not exist with 403, not 404.
+    let org = MemoryHistoricalOrg::cti("amazonconnect", false);
+    let store = ListlessStore(MemoryObjectStore::new());
+    let stored = "connect/northwind-care/Reports/SFDC/Queue/Top%41 queues.csv";
+    store
+        .put(
+            &ObjectLocation::new(BUCKET, stored),
+            queue_report(3).as_bytes(),
+        )
+        .await
+        .expect("put");
+    let settings = settings("amazonconnect");
+    let ports = ImportPorts::new(&org, &store, &settings);
+    let report = ReportObject {
+        location: ObjectLocation::new(
+            BUCKET,
+            "connect/northwind-care/Reports/SFDC/Queue/TopA queues.csv",
+        ),
+        alternative_keys: vec![stored.into()],
+        object: HistoricalObject::Queue,
+        event_time: EVENT_TIME.into(),
+    };
+    let imported = import_report(&ports, &report).await.expect("imported");
+    assert_eq!(imported.written, 3);
+
+    // No spelling exists: the denial is the answer, naming both of its causes.
+    let missing = ReportObject {
+        location: ObjectLocation::new(BUCKET, "SFDC/Queue/gone.csv"),
+        alternative_keys: vec!["SFDC/Queue/gone%2E.csv".into()],
+        ..report
+    };
+    let error = import_report(&ports, &missing).await.unwrap_err();
+    assert!(!error.is_retryable());
+    assert!(
+        error.to_string().contains("SFDC/Queue/gone.csv")
+            && error.to_string().contains("no longer exists"),
+        "{error}"
+    );
 }

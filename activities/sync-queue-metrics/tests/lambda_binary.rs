@@ -22,7 +22,7 @@ const QUEUE_METRICS: &str = "amazonconnect__AC_QueueMetrics__c";
 /// Tick `index` of a minute that starts now: the binary compares a tick's time with the wall
 /// clock, and a tick more than 3 s past its time skips itself as late.
 fn tick_now(index: u32) -> (Value, Value) {
-    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     (
         json!({"index": index, "at": at}),
         json!({ "executionName": "minute-0900", "stateEnteredTime": at, "retryCount": 0 }),

@@ -155,6 +155,9 @@ enum Command {
         /// deployed stack's executions do).
         #[arg(long, value_name = "N", conflicts_with = "once")]
         firings: Option<u32>,
+        /// Only this schedule (by its Name; repeat for several).
+        #[arg(long = "schedule", value_name = "NAME")]
+        only: Vec<String>,
         #[command(flatten)]
         time: TimeArgs,
         /// Embedded org: load these records instead of the demo org.
@@ -332,6 +335,7 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
         Command::Schedules {
             once,
             firings,
+            only,
             time,
             seed,
             connect_seed,
@@ -339,6 +343,7 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             schedules::run(schedules::SchedulesOptions {
                 once,
                 firings,
+                only,
                 clock: time.clock(),
                 seed,
                 connect: local_connect::EmbeddedConnect::read_option(connect_seed.as_deref())?,

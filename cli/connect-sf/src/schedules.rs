@@ -23,6 +23,8 @@ pub struct SchedulesOptions {
     pub once: bool,
     /// Stop after this many firings (continuous mode only).
     pub firings: Option<u32>,
+    /// Only the schedules with these names (every enabled one when empty).
+    pub only: Vec<String>,
     pub clock: ClockChoice,
     pub seed: Option<PathBuf>,
     /// The local Amazon Connect's instance for the workflows that call Connect.
@@ -40,7 +42,23 @@ pub async fn run(options: SchedulesOptions) -> anyhow::Result<ExitCode> {
     let project = Project::locate()?;
     let dir = project.schedules_dir();
     let mut loaded = Vec::new();
-    for (path, schedule) in load_dir(&dir)? {
+    let all = load_dir(&dir)?;
+    for wanted in &options.only {
+        if !all.iter().any(|(_, schedule)| &schedule.name == wanted) {
+            anyhow::bail!(
+                "--schedule {wanted}: no schedule of that name in {} (there are: {})",
+                dir.display(),
+                all.iter()
+                    .map(|(_, schedule)| schedule.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
+    for (path, schedule) in all {
+        if !options.only.is_empty() && !options.only.contains(&schedule.name) {
+            continue;
+        }
         if !schedule.is_enabled() {
             println!("- {} is DISABLED, skipped", schedule.name);
             continue;

@@ -250,7 +250,15 @@ fn schedules_keep_one_org_and_sync_state_across_firings() {
     // Two minutes of the every-minute schedule, as a deployed stack runs them: the first
     // writes the three demo queues (a describe and one collection upsert); the second finds
     // the values unchanged in the state the first left and spends no Salesforce call.
-    let output = connect_sf(&["schedules", "--virtual-time", "--firings", "2"]);
+    // Only the real-time schedule: the historical one (:05 and :35) could fire in between.
+    let output = connect_sf(&[
+        "schedules",
+        "--virtual-time",
+        "--firings",
+        "2",
+        "--schedule",
+        "realtime-queue-metrics",
+    ]);
     let stdout = text(&output.stdout);
     assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
     let firings: Vec<&str> = stdout
@@ -275,5 +283,32 @@ fn schedules_keep_one_org_and_sync_state_across_firings() {
             "  API calls: Salesforce 0, Amazon Connect 5 (GetCurrentMetricData 4, ListQueues 1)",
         ],
         "{stdout}"
+    );
+}
+
+#[test]
+fn schedules_run_only_the_named_schedule_and_refuse_an_unknown_name() {
+    let output = connect_sf(&[
+        "schedules",
+        "--once",
+        "--virtual-time",
+        "--schedule",
+        "realtime-queue-metrics",
+    ]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    assert!(
+        stdout.contains("realtime-queue-metrics (every 60 s) → "),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("historical-metrics"), "{stdout}");
+
+    let output = connect_sf(&["schedules", "--once", "--schedule", "realtime"]);
+    assert!(!output.status.success());
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("--schedule realtime: no schedule of that name")
+            && stderr.contains("historical-metrics, realtime-queue-metrics"),
+        "{stderr}"
     );
 }

@@ -227,3 +227,42 @@ mod tests {
         Ok(())
     }
 }
+
+/// A function's log as CloudWatch receives it: every JSON line (log records and embedded-metric
+/// lines), for assertions on what an operator sees.
+pub struct FunctionLog {
+    pub text: String,
+    pub lines: Vec<serde_json::Value>,
+}
+
+impl FunctionLog {
+    pub fn read(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the function's log {}", path.display()))?;
+        let lines = text
+            .lines()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect();
+        Ok(Self { text, lines })
+    }
+
+    /// The first log record whose message contains `needle`; panics with the whole log.
+    pub fn message(&self, needle: &str) -> &serde_json::Value {
+        self.lines
+            .iter()
+            .find(|line| {
+                line["fields"]["message"]
+                    .as_str()
+                    .is_some_and(|message| message.contains(needle))
+            })
+            .unwrap_or_else(|| panic!("no log line saying {needle:?} in:\n{}", self.text))
+    }
+
+    /// The first embedded-metric line that carries `metric`; panics with the whole log.
+    pub fn metric(&self, metric: &str) -> &serde_json::Value {
+        self.lines
+            .iter()
+            .find(|line| line.get(metric).is_some() && line.get("_aws").is_some())
+            .unwrap_or_else(|| panic!("no {metric} metric line in:\n{}", self.text))
+    }
+}

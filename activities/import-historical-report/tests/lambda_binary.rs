@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use test_harness::{
     MotoServer,
     lambda_process::{
-        ActivityProcess, lambda_environment, salesforce_environment, start_under_runtime_api,
+        ActivityProcess, FunctionLog, lambda_environment, salesforce_environment,
+        start_under_runtime_api,
     },
     lambda_runtime_api::{Completion, RuntimeApi},
     moto_resources::{create_buckets, s3_client},
@@ -165,19 +166,8 @@ async fn the_binary_logs_and_counts_the_columns_the_org_has_no_field_for() -> an
         "{record}"
     );
 
-    let log = std::fs::read_to_string(&log_path)?;
-    let lines: Vec<Value> = log
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
-        .collect();
-    let warning = lines
-        .iter()
-        .find(|line| {
-            line["fields"]["message"]
-                .as_str()
-                .is_some_and(|message| message.contains("no field for these report columns"))
-        })
-        .unwrap_or_else(|| panic!("no unknown-column warning in the log:\n{log}"));
+    let log = FunctionLog::read(&log_path)?;
+    let warning = log.message("no field for these report columns");
     assert_eq!(warning["level"], "WARN", "{warning}");
     assert_eq!(
         warning["fields"]["workflow"], "historical-report-import",
@@ -198,10 +188,7 @@ async fn the_binary_logs_and_counts_the_columns_the_org_has_no_field_for() -> an
         "{warning}"
     );
 
-    let metric = lines
-        .iter()
-        .find(|line| line.get("HistoricalReportUnknownColumns").is_some())
-        .unwrap_or_else(|| panic!("no HistoricalReportUnknownColumns metric line:\n{log}"));
+    let metric = log.metric("HistoricalReportUnknownColumns");
     let directive = &metric["_aws"]["CloudWatchMetrics"][0];
     assert_eq!(
         directive["Namespace"], "AmazonConnectSalesforce",

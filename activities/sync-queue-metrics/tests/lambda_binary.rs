@@ -9,7 +9,9 @@ use connect_emulator::Seed;
 use serde_json::{Value, json};
 use test_harness::{
     MotoServer,
-    lambda_process::{lambda_environment, salesforce_environment, start_under_runtime_api},
+    lambda_process::{
+        FunctionLog, lambda_environment, salesforce_environment, start_under_runtime_api,
+    },
     lambda_runtime_api::Completion,
     moto_resources::{create_buckets, s3_client},
     password_secret_json, start_demo_emulator,
@@ -156,26 +158,12 @@ async fn the_binary_writes_a_ticks_changed_queues_and_types_its_errors() -> anyh
     assert_eq!(report["skipped"], "apiBudget", "{report}");
     assert_eq!(emulator.control().api_usage().0, usage_before_pause);
 
-    let log = std::fs::read_to_string(&log_path)?;
-    let lines: Vec<Value> = log
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
-        .collect();
-    let warning = lines
-        .iter()
-        .find(|line| {
-            line["fields"]["message"]
-                .as_str()
-                .is_some_and(|message| message.contains("over the API budget"))
-        })
-        .unwrap_or_else(|| panic!("no API budget warning in the log:\n{log}"));
+    let log = FunctionLog::read(&log_path)?;
+    let warning = log.message("over the API budget");
     assert_eq!(warning["level"], "WARN", "{warning}");
     assert_eq!(warning["fields"]["threshold_percent"], 90, "{warning}");
     assert_eq!(warning["fields"]["max"], max, "{warning}");
-    let metric = lines
-        .iter()
-        .find(|line| line.get("SyncPausedForApiBudget").is_some())
-        .unwrap_or_else(|| panic!("no SyncPausedForApiBudget metric line:\n{log}"));
+    let metric = log.metric("SyncPausedForApiBudget");
     let directive = &metric["_aws"]["CloudWatchMetrics"][0];
     assert_eq!(
         directive["Namespace"], "AmazonConnectSalesforce",

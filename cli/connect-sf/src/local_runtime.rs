@@ -176,6 +176,11 @@ impl LocalRuntime {
         storage: &LocalStorage,
         observer: Option<Observer>,
     ) -> anyhow::Result<Self> {
+        let shown = definitions
+            .iter()
+            .map(|definition| definition.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
         let mut substitutions = HashMap::new();
         let mut needs_connect = false;
         for definition in definitions {
@@ -188,11 +193,7 @@ impl LocalRuntime {
                     anyhow::bail!(
                         "template.yaml gives ${{{placeholder}}} two values ({other} and {value}) \
                          in the state machines of {}",
-                        definitions
-                            .iter()
-                            .map(|definition| definition.display().to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        shown
                     );
                 }
                 substitutions.insert(placeholder, value);
@@ -201,11 +202,7 @@ impl LocalRuntime {
         if amazon_connect.seed.is_some() && !needs_connect {
             eprintln!(
                 "connect-sf: --connect-seed is not used: {} calls no Amazon Connect Task",
-                definitions
-                    .iter()
-                    .map(|definition| definition.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                shown
             );
         }
         let (salesforce, client) = connect(org.seed.as_deref(), None, org.faults.as_ref()).await?;

@@ -16,6 +16,18 @@ pub const NAMESPACE_VARIABLE: &str = "SF_ADAPTER_NAMESPACE";
 pub const REGION_VARIABLE: &str = "AWS_REGION";
 pub const GLOBAL_ANALYTICS_VARIABLE: &str = "GLOBAL_ANALYTICS_ENABLED";
 
+/// `SalesforceApiBudgetPercent` (default 90): the org's daily API usage at which the scheduled
+/// syncs pause (`crate::budget`); one reading for the real-time and the historical sync.
+pub fn api_budget_percent(lookup: &impl Fn(&str) -> Option<String>) -> Result<u32, ConfigError> {
+    number_in(
+        lookup,
+        API_BUDGET_PERCENT_VARIABLE,
+        1..=100,
+        90,
+        "a percentage from 1 to 100",
+    )
+}
+
 /// Where the real-time sync keeps its state in the state bucket.
 pub const STATE_KEY: &str = "realtime-queue-metrics/state.json";
 
@@ -73,13 +85,7 @@ impl RealtimeSettings {
                 5,
                 "minutes from 1 to 60",
             )?,
-            api_budget_percent: number_in(
-                lookup,
-                API_BUDGET_PERCENT_VARIABLE,
-                1..=100,
-                90,
-                "a percentage from 1 to 100",
-            )?,
+            api_budget_percent: api_budget_percent(lookup)?,
         })
     }
 

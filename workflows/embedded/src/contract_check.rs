@@ -139,28 +139,33 @@ fn check_container_errors(
         .get("Type")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    for field in ["Retry", "Catch"] {
-        let rules = container
+    let what = format!("any state inside this {kind}");
+    for (field, index, name) in matched_names(container) {
+        let place = format!("{shown}: state {state}, {field}[{index}]");
+        if let Some(problem) = unknown_name(&place, name, &what, &known) {
+            problems.push(problem);
+        }
+    }
+}
+
+/// `(field, rule index, name)` for every name a state's `Retry` and then `Catch` rules match.
+fn matched_names(state: &Value) -> impl Iterator<Item = (&'static str, usize, &str)> {
+    ["Retry", "Catch"].into_iter().flat_map(move |field| {
+        state
             .get(field)
             .and_then(Value::as_array)
             .into_iter()
-            .flatten();
-        for (index, rule) in rules.enumerate() {
-            let names = rule
-                .get("ErrorEquals")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str);
-            for name in names {
-                let place = format!("{shown}: state {state}, {field}[{index}]");
-                let what = format!("any state inside this {kind}");
-                if let Some(problem) = unknown_name(&place, name, &what, &known) {
-                    problems.push(problem);
-                }
-            }
-        }
-    }
+            .flatten()
+            .enumerate()
+            .flat_map(move |(index, rule)| {
+                rule.get("ErrorEquals")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(move |name| (field, index, name))
+            })
+    })
 }
 
 /// The state machines a Map or Parallel runs (its processor, or its branches).
@@ -280,34 +285,19 @@ fn check_errors(at: &str, task: &Value, contract: &ActivityContract, problems: &
         .collect();
     let mut retried = BTreeSet::new();
     let mut retries_everything = false;
-    for (field, is_retry) in [("Retry", true), ("Catch", false)] {
-        let rules = task
-            .get(field)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten();
-        for (index, rule) in rules.enumerate() {
-            let names = rule
-                .get("ErrorEquals")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str);
-            for name in names {
-                let place = format!("{at}, {field}[{index}]");
-                if let Some(problem) = unknown_name(&place, name, activity, &known) {
-                    problems.push(problem);
-                }
-                if is_retry {
-                    if matches!(name, "States.ALL" | "States.TaskFailed") {
-                        problems.push(format!(
-                            "{place}: Retry matches {name}, which retries failures retrying cannot help; list {activity}'s retryable names instead"
-                        ));
-                        retries_everything = true;
-                    } else if !is_service_name(name) {
-                        retried.insert(name.to_string());
-                    }
-                }
+    for (field, index, name) in matched_names(task) {
+        let place = format!("{at}, {field}[{index}]");
+        if let Some(problem) = unknown_name(&place, name, activity, &known) {
+            problems.push(problem);
+        }
+        if field == "Retry" {
+            if matches!(name, "States.ALL" | "States.TaskFailed") {
+                problems.push(format!(
+                    "{place}: Retry matches {name}, which retries failures retrying cannot help; list {activity}'s retryable names instead"
+                ));
+                retries_everything = true;
+            } else if !is_service_name(name) {
+                retried.insert(name.to_string());
             }
         }
     }

@@ -109,3 +109,58 @@ impl ObjectStore for MemoryObjectStore {
         }
     }
 }
+
+/// S3 as a reader without `s3:ListBucket` sees it: a key that does not exist is denied (403),
+/// never "not found". Writes go to the store inside.
+#[derive(Debug, Default)]
+pub struct ListlessStore(pub MemoryObjectStore);
+
+impl ListlessStore {
+    fn denied(location: &ObjectLocation) -> StoreError {
+        StoreError::Denied {
+            location: location.to_string(),
+            message: "AccessDenied (HTTP 403): Access Denied".into(),
+        }
+    }
+}
+
+#[async_trait]
+impl ObjectStore for ListlessStore {
+    async fn get(&self, location: &ObjectLocation) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.0.get(location).await? {
+            Some(bytes) => Ok(Some(bytes)),
+            None => Err(Self::denied(location)),
+        }
+    }
+
+    async fn get_versioned(
+        &self,
+        location: &ObjectLocation,
+    ) -> Result<Option<StoredObject>, StoreError> {
+        match self.0.get_versioned(location).await? {
+            Some(object) => Ok(Some(object)),
+            None => Err(Self::denied(location)),
+        }
+    }
+
+    async fn put_if_version(
+        &self,
+        location: &ObjectLocation,
+        bytes: &[u8],
+        version: &ObjectVersion,
+    ) -> Result<bool, StoreError> {
+        self.0.put_if_version(location, bytes, version).await
+    }
+
+    async fn put(&self, location: &ObjectLocation, bytes: &[u8]) -> Result<(), StoreError> {
+        self.0.put(location, bytes).await
+    }
+
+    async fn put_if_absent(
+        &self,
+        location: &ObjectLocation,
+        bytes: &[u8],
+    ) -> Result<bool, StoreError> {
+        self.0.put_if_absent(location, bytes).await
+    }
+}

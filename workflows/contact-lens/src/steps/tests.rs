@@ -505,51 +505,12 @@ async fn when_the_file_is_gone_or_no_transcript_bucket_is_set_should_name_the_pr
     );
 }
 
-/// S3 as the functions see it, which may not list the recording bucket: every read 403.
-struct DeniedStore;
-
-#[async_trait::async_trait]
-impl object_storage::ObjectStore for DeniedStore {
-    async fn get(
-        &self,
-        location: &ObjectLocation,
-    ) -> Result<Option<Vec<u8>>, object_storage::StoreError> {
-        Err(object_storage::StoreError::Denied {
-            location: location.to_string(),
-            message: "AccessDenied (HTTP 403): Access Denied".into(),
-        })
-    }
-    async fn get_versioned(
-        &self,
-        location: &ObjectLocation,
-    ) -> Result<Option<object_storage::StoredObject>, object_storage::StoreError> {
-        self.get(location).await.map(|_| None)
-    }
-    async fn put_if_version(
-        &self,
-        _: &ObjectLocation,
-        _: &[u8],
-        _: &object_storage::ObjectVersion,
-    ) -> Result<bool, object_storage::StoreError> {
-        unreachable!("the check writes nothing")
-    }
-    async fn put(&self, _: &ObjectLocation, _: &[u8]) -> Result<(), object_storage::StoreError> {
-        unreachable!("the check writes nothing")
-    }
-    async fn put_if_absent(
-        &self,
-        _: &ObjectLocation,
-        _: &[u8],
-    ) -> Result<bool, object_storage::StoreError> {
-        unreachable!("the check writes nothing")
-    }
-}
-
 #[tokio::test]
 async fn when_s3_refuses_the_file_should_say_it_could_not_be_read_not_that_it_is_gone() {
     let world = World::new();
     let ports = CheckContactLensFilePorts {
-        store: Arc::new(DeniedStore),
+        // The functions may not list the recording bucket: the missing file is denied.
+        store: Arc::new(object_storage::testing::ListlessStore::default()),
         connect: world.connect.clone(),
         settings: Arc::new(world.settings.clone()),
     };

@@ -45,13 +45,7 @@ impl ApiSyncSettings {
             )?,
             state_bucket: required(lookup, STATE_BUCKET_VARIABLE)?,
             historical: HistoricalSettings::from_env(lookup)?,
-            api_budget_percent: number_in(
-                lookup,
-                API_BUDGET_PERCENT_VARIABLE,
-                1..=100,
-                90,
-                "a percentage from 1 to 100",
-            )?,
+            api_budget_percent: connect_metrics::settings::api_budget_percent(lookup)?,
         })
     }
 

@@ -449,59 +449,12 @@ async fn when_a_row_appears_twice_should_write_its_record_once_with_the_last_val
     assert_eq!(record["amazonconnect__Contacts_queued__c"], 2.0);
 }
 
-/// S3 as the import sees it without s3:ListBucket: a key that does not exist is denied (403).
-struct ListlessStore(MemoryObjectStore);
-
-#[async_trait::async_trait]
-impl ObjectStore for ListlessStore {
-    async fn get(
-        &self,
-        location: &ObjectLocation,
-    ) -> Result<Option<Vec<u8>>, object_storage::StoreError> {
-        match self.0.get(location).await? {
-            Some(bytes) => Ok(Some(bytes)),
-            None => Err(object_storage::StoreError::Denied {
-                location: location.to_string(),
-                message: "AccessDenied (HTTP 403): Access Denied".into(),
-            }),
-        }
-    }
-    async fn get_versioned(
-        &self,
-        location: &ObjectLocation,
-    ) -> Result<Option<object_storage::StoredObject>, object_storage::StoreError> {
-        self.0.get_versioned(location).await
-    }
-    async fn put_if_version(
-        &self,
-        location: &ObjectLocation,
-        bytes: &[u8],
-        version: &object_storage::ObjectVersion,
-    ) -> Result<bool, object_storage::StoreError> {
-        self.0.put_if_version(location, bytes, version).await
-    }
-    async fn put(
-        &self,
-        location: &ObjectLocation,
-        bytes: &[u8],
-    ) -> Result<(), object_storage::StoreError> {
-        self.0.put(location, bytes).await
-    }
-    async fn put_if_absent(
-        &self,
-        location: &ObjectLocation,
-        bytes: &[u8],
-    ) -> Result<bool, object_storage::StoreError> {
-        self.0.put_if_absent(location, bytes).await
-    }
-}
-
 #[tokio::test]
 async fn when_s3_denies_the_decoded_key_should_read_the_key_as_the_event_sent_it() {
     // A report named with a literal "%41": EventBridge sent the key as stored, decoding made
     // it "A", and S3 answers the key that does not exist with 403, not 404.
     let org = MemoryHistoricalOrg::cti("amazonconnect", false);
-    let store = ListlessStore(MemoryObjectStore::new());
+    let store = object_storage::testing::ListlessStore::default();
     let stored = "connect/northwind-care/Reports/SFDC/Queue/Top%41 queues.csv";
     store
         .put(

@@ -10,9 +10,10 @@ use serde_json::{Value, json};
 use test_harness::{
     MotoServer,
     lambda_process::{
-        FunctionLog, lambda_environment, salesforce_environment, start_under_runtime_api,
+        ActivityProcess, FunctionLog, lambda_environment, salesforce_environment,
+        start_under_runtime_api,
     },
-    lambda_runtime_api::Completion,
+    lambda_runtime_api::{Completion, Outcome, RuntimeApi},
     moto_resources::{create_buckets, s3_client},
     password_secret_json, start_demo_emulator,
 };
@@ -21,14 +22,19 @@ const BINARY: &str = env!("CARGO_BIN_EXE_sync-queue-metrics");
 const STATE_BUCKET: &str = "northwind-care-sync-state";
 const QUEUE_METRICS: &str = "amazonconnect__AC_QueueMetrics__c";
 
-/// Tick `index` of a minute that starts now: the binary compares a tick's time with the wall
-/// clock, and a tick more than 3 s past its time skips itself as late.
-fn tick_now(index: u32) -> (Value, Value) {
+/// Runs tick `index` of a minute that starts now: the binary compares a tick's time with the
+/// wall clock, and a tick more than 3 s past its time skips itself as late.
+async fn run_tick(
+    process: &mut ActivityProcess,
+    runtime_api: &RuntimeApi,
+    index: u32,
+) -> anyhow::Result<Outcome> {
     let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    (
-        json!({"index": index, "at": at}),
-        json!({ "executionName": "minute-0900", "stateEnteredTime": at, "retryCount": 0 }),
-    )
+    let input = json!({
+        "input": {"tick": {"index": index, "at": at}},
+        "context": {"executionName": "minute-0900", "stateEnteredTime": at, "retryCount": 0},
+    });
+    process.finish(runtime_api, runtime_api.queue(input)).await
 }
 
 #[tokio::test]
@@ -66,13 +72,7 @@ async fn the_binary_writes_a_ticks_changed_queues_and_types_its_errors() -> anyh
         std::env::temp_dir().join(format!("sync-queue-metrics-{}.log", std::process::id()));
 
     // Before ListQueues stored a list, the tick's error is the name the state machine sees.
-    let (tick, context) = tick_now(0);
-    let outcome = process
-        .finish(
-            &runtime_api,
-            runtime_api.queue(json!({"input": {"tick": tick}, "context": context})),
-        )
-        .await?;
+    let outcome = run_tick(&mut process, &runtime_api, 0).await?;
     assert_eq!(outcome.completion, Completion::Error, "{}", outcome.body);
     let error: Value = serde_json::from_str(&outcome.body)?;
     assert_eq!(error["errorType"], "Queues.NotListed", "{error}");
@@ -85,13 +85,7 @@ async fn the_binary_writes_a_ticks_changed_queues_and_types_its_errors() -> anyh
         .body(state.to_string().into_bytes().into())
         .send()
         .await?;
-    let (tick, context) = tick_now(0);
-    let outcome = process
-        .finish(
-            &runtime_api,
-            runtime_api.queue(json!({"input": {"tick": tick}, "context": context})),
-        )
-        .await?;
+    let outcome = run_tick(&mut process, &runtime_api, 0).await?;
     assert_eq!(outcome.completion, Completion::Response, "{}", outcome.body);
     let report: Value = serde_json::from_str(&outcome.body)?;
     assert_eq!(report["written"], 30, "{report}");
@@ -103,13 +97,7 @@ async fn the_binary_writes_a_ticks_changed_queues_and_types_its_errors() -> anyh
     assert_eq!(records.len(), 30);
 
     // The next tick, nothing changed: no record is sent.
-    let (tick, context) = tick_now(1);
-    let outcome = process
-        .finish(
-            &runtime_api,
-            runtime_api.queue(json!({"input": {"tick": tick}, "context": context})),
-        )
-        .await?;
+    let outcome = run_tick(&mut process, &runtime_api, 1).await?;
     let report: Value = serde_json::from_str(&outcome.body)?;
     assert_eq!(report.get("skipped"), None, "the tick ran: {report}");
     assert_eq!(
@@ -136,23 +124,11 @@ async fn the_binary_writes_a_ticks_changed_queues_and_types_its_errors() -> anyh
         })
         .collect();
     connect.control().set_current_metrics(changed);
-    let (tick, context) = tick_now(2);
-    let outcome = process
-        .finish(
-            &runtime_api,
-            runtime_api.queue(json!({"input": {"tick": tick}, "context": context})),
-        )
-        .await?;
+    let outcome = run_tick(&mut process, &runtime_api, 2).await?;
     let report: Value = serde_json::from_str(&outcome.body)?;
     assert_eq!(report["written"], 30, "{report}");
     let usage_before_pause = emulator.control().api_usage().0;
-    let (tick, context) = tick_now(3);
-    let outcome = process
-        .finish(
-            &runtime_api,
-            runtime_api.queue(json!({"input": {"tick": tick}, "context": context})),
-        )
-        .await?;
+    let outcome = run_tick(&mut process, &runtime_api, 3).await?;
     process.stop().await?;
     let report: Value = serde_json::from_str(&outcome.body)?;
     assert_eq!(report["skipped"], "apiBudget", "{report}");

@@ -38,7 +38,7 @@ pub async fn run(options: DemoOptions) -> anyhow::Result<ExitCode> {
     let switches = local_switches()?;
     let runtime = LocalRuntime::start(
         &project,
-        &post_call,
+        &[post_call.as_path()],
         options.clock,
         &options.org,
         &EmbeddedConnect::default(),

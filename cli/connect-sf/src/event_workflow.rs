@@ -22,7 +22,7 @@ pub async fn run_on_event(
     let (name, definition) = project.resolve_workflow(workflow)?;
     let runtime = LocalRuntime::start(
         &project,
-        &definition,
+        &[definition.as_path()],
         ClockChoice::Virtual,
         &options.org,
         connect,

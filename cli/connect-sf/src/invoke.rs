@@ -108,7 +108,7 @@ pub async fn ctr_trigger(options: InvokeOptions) -> anyhow::Result<ExitCode> {
     let (_, post_call) = project.resolve_workflow("post-call")?;
     let runtime = LocalRuntime::start(
         &project,
-        &post_call,
+        &[post_call.as_path()],
         ClockChoice::Virtual,
         &options.org,
         &EmbeddedConnect::default(),

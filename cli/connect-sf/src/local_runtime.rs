@@ -140,34 +140,12 @@ impl ApiCalls {
 }
 
 impl LocalRuntime {
-    /// `definition` is the workflow file; its substitutions come from the template's state
-    /// machine whose definition file it is (none for a file the template does not
-    /// deploy, e.g. an ad-hoc definition).
+    /// One runtime for the workflow files `definitions` (several, as one deployed stack is: one
+    /// org, one storage directory, one Connect instance). Each file's substitutions come from
+    /// the template's state machine whose definition file it is (none for a file the template
+    /// does not deploy, e.g. an ad-hoc definition); a placeholder is one step's name everywhere,
+    /// so two definitions never give one different values.
     pub async fn start(
-        project: &Project,
-        definition: &Path,
-        clock: ClockChoice,
-        org: &EmbeddedOrg,
-        amazon_connect: &EmbeddedConnect,
-        storage: &LocalStorage,
-        observer: Option<Observer>,
-    ) -> anyhow::Result<Self> {
-        Self::start_for(
-            project,
-            &[definition],
-            clock,
-            org,
-            amazon_connect,
-            storage,
-            observer,
-        )
-        .await
-    }
-
-    /// One runtime for several workflows, as one deployed stack is: one org, one storage
-    /// directory, one Connect instance, and every definition's substitutions (a placeholder
-    /// is one step's name everywhere, so two definitions never give one different values).
-    pub async fn start_for(
         project: &Project,
         definitions: &[&Path],
         clock: ClockChoice,

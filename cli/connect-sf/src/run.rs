@@ -69,7 +69,7 @@ pub async fn run(options: RunOptions) -> anyhow::Result<ExitCode> {
     };
     let runtime = LocalRuntime::start(
         &project,
-        &path,
+        &[path.as_path()],
         options.clock,
         &options.org,
         &options.connect,

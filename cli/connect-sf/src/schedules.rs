@@ -85,7 +85,7 @@ pub async fn run(options: SchedulesOptions) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|entry| entry.definition_path.as_path())
         .collect();
-    let runtime = LocalRuntime::start_for(
+    let runtime = LocalRuntime::start(
         &project,
         &definitions,
         options.clock,

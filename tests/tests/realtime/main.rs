@@ -15,6 +15,15 @@ fn tick_reports(result: &step_functions_engine::ExecutionResult) -> Vec<Value> {
         .unwrap_or_default()
 }
 
+fn assert_succeeded(result: &step_functions_engine::ExecutionResult) {
+    assert_eq!(
+        result.status,
+        ExecutionStatus::Succeeded,
+        "{:?}",
+        result.cause
+    );
+}
+
 fn written(result: &step_functions_engine::ExecutionResult) -> Vec<u64> {
     tick_reports(result)
         .iter()
@@ -30,12 +39,7 @@ async fn four_fifty_queues_page_on_both_sides_and_unchanged_ticks_cost_nothing()
     let calls_before = world.salesforce_api_calls();
 
     let result = world.run_execution("minute-1").await;
-    assert_eq!(
-        result.status,
-        ExecutionStatus::Succeeded,
-        "{:?}",
-        result.cause
-    );
+    assert_succeeded(&result);
     assert_eq!(written(&result), vec![450, 0, 0, 0], "{:?}", result.output);
     assert_eq!(world.records().len(), 450);
     for expected in seeded.iter().step_by(97) {
@@ -70,12 +74,7 @@ async fn four_fifty_queues_page_on_both_sides_and_unchanged_ticks_cost_nothing()
 async fn the_external_id_carries_the_region_when_the_org_has_region_fields() {
     let world = RealtimeWorld::start(Seed::with_queues(3), true).await;
     let result = world.run_execution("minute-1").await;
-    assert_eq!(
-        result.status,
-        ExecutionStatus::Succeeded,
-        "{:?}",
-        result.cause
-    );
+    assert_succeeded(&result);
     let queue_id = world.connect.control().seed().queue_ids()[0].clone();
     let record = world
         .record(&format!("{queue_id}-us-west-2"))
@@ -100,12 +99,7 @@ async fn only_queues_whose_values_changed_are_written_on_the_next_tick() {
         .set_current_metric_snapshots(vec![first, second])
         .expect("snapshots");
     let result = world.run_execution("minute-1").await;
-    assert_eq!(
-        result.status,
-        ExecutionStatus::Succeeded,
-        "{:?}",
-        result.cause
-    );
+    assert_succeeded(&result);
     assert_eq!(written(&result), vec![50, 7, 0, 0]);
     let changed: Vec<Value> = world
         .records()
@@ -123,12 +117,7 @@ async fn connect_throttling_and_server_errors_are_ridden_out() {
     control.inject_fault(Fault::server_error(500).on_operation("GetCurrentMetricData"));
     control.inject_fault(Fault::throttle().on_operation("GetCurrentMetricData"));
     let result = world.run_execution("minute-1").await;
-    assert_eq!(
-        result.status,
-        ExecutionStatus::Succeeded,
-        "{:?}",
-        result.cause
-    );
+    assert_succeeded(&result);
     assert_eq!(written(&result)[0], 120, "{:?}", result.output);
     assert_eq!(world.records().len(), 120);
     let answered_with_errors: Vec<(String, u16)> = control
@@ -155,12 +144,7 @@ async fn the_budget_guard_pauses_the_sync_and_it_resumes_when_usage_is_down() {
     world.salesforce.control().set_api_usage(max * 95 / 100);
 
     let result = world.run_execution("minute-1").await;
-    assert_eq!(
-        result.status,
-        ExecutionStatus::Succeeded,
-        "{:?}",
-        result.cause
-    );
+    assert_succeeded(&result);
     let ticks = tick_reports(&result);
     assert_eq!(
         ticks[0]["written"], 10,
@@ -211,12 +195,7 @@ fn changed_metrics(world: &RealtimeWorld, value: f64) -> Vec<CurrentMetricResult
 async fn a_queue_added_and_one_removed_between_executions() {
     let world = RealtimeWorld::start(Seed::with_queues(5), false).await;
     let result = world.run_execution("minute-1").await;
-    assert_eq!(
-        result.status,
-        ExecutionStatus::Succeeded,
-        "{:?}",
-        result.cause
-    );
+    assert_succeeded(&result);
     let control = world.connect.control();
     let removed = control.seed().queue_ids()[0].clone();
     assert!(control.remove_queue(&removed));
@@ -231,12 +210,7 @@ async fn a_queue_added_and_one_removed_between_executions() {
 
     world.advance_minutes(1);
     let result = world.run_execution("minute-2").await;
-    assert_eq!(
-        result.status,
-        ExecutionStatus::Succeeded,
-        "{:?}",
-        result.cause
-    );
+    assert_succeeded(&result);
     assert_eq!(written(&result), vec![1, 0, 0, 0], "only the new queue");
     let added = world
         .record("0d5e9a3c-0000-4000-8000-000000000099")
@@ -273,12 +247,7 @@ async fn a_minute_that_lost_its_ticks_fails_and_the_next_minute_catches_up() {
     world.salesforce.control().clear_faults();
     world.advance_minutes(1);
     let result = world.run_execution("minute-2").await;
-    assert_eq!(
-        result.status,
-        ExecutionStatus::Succeeded,
-        "{:?}",
-        result.cause
-    );
+    assert_succeeded(&result);
     assert_eq!(
         written(&result)[0],
         12,
@@ -297,12 +266,7 @@ async fn metric_results_over_several_pages_are_all_read() {
     settings.metrics_page_size = 40;
     let world = RealtimeWorld::start_with(seed, false, settings).await;
     let result = world.run_execution("minute-1").await;
-    assert_eq!(
-        result.status,
-        ExecutionStatus::Succeeded,
-        "{:?}",
-        result.cause
-    );
+    assert_succeeded(&result);
     assert_eq!(written(&result), vec![120, 0, 0, 0], "{:?}", result.output);
     let counts = world.connect.control().request_counts();
     assert_eq!(
@@ -333,12 +297,7 @@ async fn a_salesforce_outage_inside_a_tick_is_retried_and_nothing_is_lost() {
             .with_schedule(FaultSchedule::Times(2)),
     );
     let result = world.run_execution("minute-1").await;
-    assert_eq!(
-        result.status,
-        ExecutionStatus::Succeeded,
-        "{:?}",
-        result.cause
-    );
+    assert_succeeded(&result);
     assert_eq!(written(&result), vec![30, 0, 0, 0], "{:?}", result.output);
     assert_eq!(world.records().len(), 30);
     let faulted = world

@@ -311,56 +311,7 @@ pub async fn import_report(
     report: &ReportObject,
 ) -> Result<ReportImport, ImportError> {
     let settings = ports.settings;
-    let mut location = report.location.clone();
-    let mut reader =
-        ReportReader::with_chunk_bytes(ports.store, location.clone(), ports.chunk_bytes);
-    let read_error = |location: &ObjectLocation, error: ReadError| match error {
-        ReadError::Store(source) => ImportError::Storage {
-            location: location.to_string(),
-            source,
-        },
-        ReadError::Missing => ImportError::ReportMissing {
-            location: location.to_string(),
-        },
-        ReadError::Malformed { row, reason } => ImportError::MalformedReport {
-            location: location.to_string(),
-            reason: format!("row {row}: {reason}"),
-        },
-    };
-    // The key as decoded, then the event's other spellings of it. Without s3:ListBucket (the
-    // reporting bucket is usually the recording bucket) S3 answers a missing key with 403, so
-    // a denial moves on to the next spelling too; it is the answer only when none exists.
-    let mut denied = None;
-    let mut found = false;
-    let candidates = std::iter::once(report.location.clone()).chain(
-        report
-            .alternative_keys
-            .iter()
-            .map(|key| ObjectLocation::new(&report.location.bucket, key)),
-    );
-    for candidate in candidates {
-        let mut candidate_reader =
-            ReportReader::with_chunk_bytes(ports.store, candidate.clone(), ports.chunk_bytes);
-        match candidate_reader.exists().await {
-            Ok(true) => {
-                reader = candidate_reader;
-                location = candidate;
-                found = true;
-                break;
-            }
-            Ok(false) => {}
-            Err(ReadError::Store(source @ StoreError::Denied { .. })) => {
-                denied.get_or_insert((candidate, source));
-            }
-            Err(error) => return Err(read_error(&candidate, error)),
-        }
-    }
-    if !found {
-        return Err(match denied {
-            Some((candidate, source)) => read_error(&candidate, ReadError::Store(source)),
-            None => read_error(&location, ReadError::Missing),
-        });
-    }
+    let (location, mut reader) = open_report(ports, report).await?;
 
     let sobject = settings.object_name(report.object);
     let describe = ports
@@ -484,6 +435,55 @@ pub async fn import_report(
 }
 
 /// The result, or the typed error naming the rows not imported.
+fn read_error(location: &ObjectLocation, error: ReadError) -> ImportError {
+    match error {
+        ReadError::Store(source) => ImportError::Storage {
+            location: location.to_string(),
+            source,
+        },
+        ReadError::Missing => ImportError::ReportMissing {
+            location: location.to_string(),
+        },
+        ReadError::Malformed { row, reason } => ImportError::MalformedReport {
+            location: location.to_string(),
+            reason: format!("row {row}: {reason}"),
+        },
+    }
+}
+
+/// The report's object and a reader on it: the key as decoded, then the event's other
+/// spellings of it. Without s3:ListBucket (the reporting bucket is usually the recording
+/// bucket) S3 answers a missing key with 403, so a denial moves on to the next spelling too;
+/// it is the answer only when none exists.
+async fn open_report<'a>(
+    ports: &ImportPorts<'a>,
+    report: &ReportObject,
+) -> Result<(ObjectLocation, ReportReader<'a>), ImportError> {
+    let mut denied = None;
+    let candidates = std::iter::once(report.location.clone()).chain(
+        report
+            .alternative_keys
+            .iter()
+            .map(|key| ObjectLocation::new(&report.location.bucket, key)),
+    );
+    for candidate in candidates {
+        let mut reader =
+            ReportReader::with_chunk_bytes(ports.store, candidate.clone(), ports.chunk_bytes);
+        match reader.exists().await {
+            Ok(true) => return Ok((candidate, reader)),
+            Ok(false) => {}
+            Err(ReadError::Store(source @ StoreError::Denied { .. })) => {
+                denied.get_or_insert((candidate, source));
+            }
+            Err(error) => return Err(read_error(&candidate, error)),
+        }
+    }
+    Err(match denied {
+        Some((candidate, source)) => read_error(&candidate, ReadError::Store(source)),
+        None => read_error(&report.location, ReadError::Missing),
+    })
+}
+
 fn problems(location: &ObjectLocation, result: ReportImport) -> Result<ReportImport, ImportError> {
     if result.invalid_rows.is_empty() && result.refused.is_empty() {
         return Ok(result);
